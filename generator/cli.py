@@ -1,0 +1,187 @@
+"""`aibrief`: thin commands over the library (generator.pipeline). Errors: one line."""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from generator import config as config_mod
+from generator import pipeline
+from generator.errors import UserError
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class Context:
+    def __init__(self, config_path: str | None, debug: bool) -> None:
+        self.config_path = config_path
+        self.debug = debug
+        self._settings: config_mod.Settings | None = None
+
+    @property
+    def settings(self) -> config_mod.Settings:
+        if self._settings is None:
+            self._settings = config_mod.load(self.config_path)
+        return self._settings
+
+
+def _month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not MONTH.match(value):
+        raise click.BadParameter(f"expected a month as YYYY-MM, got {value!r}")
+    return value
+
+
+def _say(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    envvar=config_mod.ENV_VAR,
+    type=click.Path(dir_okay=False),
+    help="Config file (default ./config.yaml; env AIBRIEF_CONFIG).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, debug: bool) -> None:
+    """AI Trade Brief: AI-related products in U.S. goods trade, every month."""
+    ctx.obj = Context(config_path, debug)
+
+
+@cli.command()
+@click.option(
+    "--source", type=click.Choice(["sample", "census", "files"]), help="Override data.source."
+)
+@click.pass_obj
+def refresh(obj: Context, source: str | None) -> None:
+    """Fetch trade data into the warehouse (idempotent; atomic per month)."""
+    t0 = time.perf_counter()
+    result = pipeline.refresh(obj.settings, source)
+    written = sum(len(v) for v in result.written.values())
+    how = "rebuilt" if result.rebuilt else "updated"
+    _say(
+        f"warehouse {how}: {written} month files written, {result.unchanged} unchanged "
+        f"({time.perf_counter() - t0:.1f}s) → {obj.settings.warehouse_dir}"
+    )
+
+
+@cli.command()
+@click.option("--month", callback=_month, help="Edition month YYYY-MM (default: latest).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here instead.")
+@click.pass_obj
+def metrics(obj: Context, month: str | None, out: str | None) -> None:
+    """Compute the metrics of an edition and write metrics.json."""
+    s = obj.settings
+    result = pipeline.compute_metrics(s, month)
+    path = Path(out) if out else pipeline.edition_dir(s, result.month) / "metrics.json"
+    pipeline.write_metrics(result, path)
+    _say(f"metrics for {result.month} → {path}")
+
+
+@cli.command()
+@click.argument("codes", nargs=-1)
+@click.option("--from-file", type=click.Path(exists=True, dir_okay=False), help="One code a line.")
+@click.option("--export", "export", type=click.Path(dir_okay=False), help="Write a CSV here.")
+@click.pass_obj
+def classify(
+    obj: Context, codes: tuple[str, ...], from_file: str | None, export: str | None
+) -> None:
+    """Why a code is (not) AI-related: tier, category and the deciding rule."""
+    s = obj.settings
+    tax = pipeline.taxonomy(s)
+    todo = list(codes)
+    if from_file:
+        lines = Path(from_file).read_text(encoding="utf-8").splitlines()
+        todo += [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+    if not todo and export:
+        from generator.warehouse import Warehouse
+
+        wh = Warehouse(s.warehouse_dir)
+        found: set[str] = set()
+        for flow in ("imports", "exports"):
+            found |= set(wh.read(flow, columns=["hs10"])["hs10"].astype(str).unique())
+        todo = sorted(found)
+    if not todo:
+        raise UserError("give HS10 codes, --from-file FILE, or --export PATH")
+    results = [tax.classify(c) for c in todo]
+    if export:
+        with open(export, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["hs10", "relevance", "category", "rule", "reason", "excluded"])
+            for c in results:
+                w.writerow(
+                    [
+                        c.hs10,
+                        c.tier,
+                        c.category or "",
+                        c.rule.prefix if c.rule else "",
+                        c.rule.reason if c.rule else "",
+                        "yes" if c.excluded else "no",
+                    ]
+                )
+        _say(f"{len(results)} codes classified → {export}")
+        return
+    for c in results:
+        label = tax.label(c.category)
+        head = f"{c.hs10}  relevance: {c.tier}"
+        if label:
+            head += f"  category: {label}"
+        click.echo(head)
+        if c.excluded:
+            click.echo(
+                f"  excluded: chapter {c.hs10[:2]} is left out of every total "
+                "(taxonomy.exclude_chapters)"
+            )
+        if c.rule:
+            click.echo(f"  rule: {c.rule.prefix} ({c.rule.where}) — {c.rule.reason}")
+        else:
+            click.echo("  rule: none matches; codes without a rule are low relevance (non-AI)")
+
+
+@cli.command()
+@click.option("--month", callback=_month, help="Edition month YYYY-MM (default: latest).")
+@click.option(
+    "--source", type=click.Choice(["sample", "census", "files"]), help="Override data.source."
+)
+@click.pass_obj
+def run(obj: Context, month: str | None, source: str | None) -> None:
+    """The monthly job: refresh when needed, then compute the edition's metrics."""
+    s = obj.settings
+    if source or pipeline.needs_refresh(s):
+        result = pipeline.refresh(s, source)
+        _say(f"warehouse refreshed ({sum(len(v) for v in result.written.values())} month files)")
+    result = pipeline.compute_metrics(s, month)
+    path = pipeline.write_metrics(result, pipeline.edition_dir(s, result.month) / "metrics.json")
+    _say(f"edition {result.month}: metrics → {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="aibrief", standalone_mode=False)
+    except click.exceptions.Abort:
+        _say("aibrief: interrupted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        _say(f"aibrief: error: {exc.format_message()}")
+        sys.exit(exc.exit_code)
+    except UserError as exc:
+        if debug:
+            raise
+        _say(f"aibrief: error: {exc}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _say("aibrief: interrupted")
+        sys.exit(130)
+    except OSError as exc:
+        if debug:
+            raise
+        _say(f"aibrief: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        sys.exit(1)

@@ -1,0 +1,521 @@
+"""Pure computations: trade rows + classification in, the metrics document out.
+
+No I/O here. Every number the brief prints comes from the document this module builds
+(DESIGN.md, "Definitions"): money in USD, shares and rates as fractions, months YYYY-MM.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+SCHEMA_VERSION = "aibrief.metrics/1"
+AI, MEDIUM, LOW = "high", "medium", "low"
+
+
+@dataclass(frozen=True)
+class MetricsOptions:
+    base_year: int = 2023
+    import_value: str = "consumption"  # or "general"
+    top_sources: int = 8
+    partners: tuple[str, ...] = ("2010", "1220")
+    excluded_chapters: tuple[int, ...] = (27, 71, 98, 99)
+
+
+@dataclass(frozen=True)
+class DataInfo:
+    """Where the rows came from; travels into every output."""
+
+    source: str
+    sample: bool
+    vintage: str | None = None
+
+
+@dataclass
+class MetricsInput:
+    imports: pd.DataFrame  # period, hs10, country_code, value_con, value_gen, duty, …
+    exports: pd.DataFrame  # period, hs10, country_code, value
+    classification: pd.DataFrame  # hs10, tier, category, excluded
+    categories: dict[str, str]  # key → label, in display order
+    countries: pd.DataFrame = field(default_factory=pd.DataFrame)  # country_code, name
+    info: DataInfo = field(default_factory=lambda: DataInfo("sample", True))
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The metrics document of one edition, with dotted-path access for templates and tests."""
+
+    month: str
+    doc: dict[str, Any]
+
+    def get(self, path: str) -> Any:
+        node: Any = self.doc
+        for part in path.split("."):
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        return node
+
+
+class MetricsError(ValueError):
+    """The data cannot support the requested edition (month missing, base year incomplete)."""
+
+
+# ---- small helpers ----------------------------------------------------------------------
+
+
+def _money(x: float) -> float:
+    return float(round(float(x)))
+
+
+def _frac(x: float | None) -> float | None:
+    if x is None or not np.isfinite(x):
+        return None
+    return round(float(x), 6)
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return _frac(a / b) if b else None
+
+
+def _growth(a: float, b: float) -> float | None:
+    return _frac(a / b - 1.0) if b else None
+
+
+def month_index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def month_name(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+# ---- the cube: value by month × class (× country) ---------------------------------------
+
+
+@dataclass
+class _Cube:
+    """Sums over months (rows) and classes (columns); classes: AI categories, medium, low."""
+
+    months: list[str]
+    countries: list[str]
+    values: dict[str, np.ndarray]  # name → [month, class]
+    by_country: dict[str, np.ndarray]  # name → [month, country, class]
+
+    def month_pos(self, month: str) -> int:
+        return self.months.index(month)
+
+
+def _class_table(classification: pd.DataFrame, categories: list[str]) -> pd.Series:
+    """hs10 → class index; −1 for excluded chapters."""
+    cls = classification.drop_duplicates("hs10").set_index("hs10")
+    idx = np.full(len(cls), len(categories) + 1, dtype=np.int64)  # low
+    tier = cls["tier"].astype(str).to_numpy()
+    cat = cls["category"].astype(object).to_numpy()
+    cat_pos = {c: i for i, c in enumerate(categories)}
+    for i in range(len(cls)):
+        if tier[i] == AI:
+            if cat[i] not in cat_pos:
+                raise MetricsError(f"code {cls.index[i]} is AI-related but has no known category")
+            idx[i] = cat_pos[cat[i]]
+        elif tier[i] == MEDIUM:
+            idx[i] = len(categories)
+    idx[cls["excluded"].astype(bool).to_numpy()] = -1
+    return pd.Series(idx, index=cls.index.astype(str))
+
+
+def _codes(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy().astype(np.int64), pd.Index(series.cat.categories)
+    codes, uniques = pd.factorize(series, sort=False)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+def _cube(
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    class_of: pd.Series,
+    n_classes: int,
+    months: list[str],
+    countries: list[str],
+) -> _Cube:
+    hs_codes, hs_uniques = _codes(frame["hs10"])
+    lookup = class_of.reindex(hs_uniques.astype(str))
+    if lookup.isna().any():
+        missing = lookup[lookup.isna()].index[:3].tolist()
+        raise MetricsError(f"codes without a classification: {', '.join(missing)}")
+    row_class = lookup.to_numpy(dtype=np.int64)[hs_codes]
+
+    p_codes, p_uniques = _codes(frame["period"])
+    p_map = np.array([months.index(str(p)) if str(p) in months else -1 for p in p_uniques])
+    row_month = p_map[p_codes] if len(p_map) else np.zeros(0, dtype=np.int64)
+
+    c_codes, c_uniques = _codes(frame["country_code"])
+    c_pos = {c: i for i, c in enumerate(countries)}
+    c_map = np.array([c_pos[str(c)] for c in c_uniques], dtype=np.int64)
+    row_country = c_map[c_codes] if len(c_map) else np.zeros(0, dtype=np.int64)
+
+    keep = (row_class >= 0) & (row_month >= 0)
+    m, k, c = row_month[keep], row_class[keep], row_country[keep]
+    nm, nc = len(months), len(countries)
+    values, by_country = {}, {}
+    for name, col in columns.items():
+        w = frame[col].to_numpy(dtype=np.float64)[keep]
+        flat = np.bincount(m * n_classes + k, weights=w, minlength=nm * n_classes)
+        values[name] = flat.reshape(nm, n_classes)
+        flat3 = np.bincount((m * nc + c) * n_classes + k, weights=w, minlength=nm * nc * n_classes)
+        by_country[name] = flat3.reshape(nm, nc, n_classes)
+    return _Cube(months, countries, values, by_country)
+
+
+# ---- the document -------------------------------------------------------------------------
+
+
+def compute(inp: MetricsInput, month: str, options: MetricsOptions = MetricsOptions()) -> Metrics:
+    """Build the metrics document for the edition of `month` from rows up to that month."""
+    cats = list(inp.categories)
+    n_classes = len(cats) + 2
+    i_ai = list(range(len(cats)))
+    i_medium, i_low = len(cats), len(cats) + 1
+
+    imp_months = set(map(str, inp.imports["period"].unique()))
+    exp_months = set(map(str, inp.exports["period"].unique()))
+    available = sorted(imp_months & exp_months)
+    if month not in available:
+        span = f"{available[0]} … {available[-1]}" if available else "none"
+        raise MetricsError(f"no data for {month}: months available {span}")
+    first = available[0]
+    months = [month_name(i) for i in range(month_index(first), month_index(month) + 1)]
+    gaps = [m for m in months if m not in available]
+    if gaps:
+        raise MetricsError(f"months missing between {first} and {month}: {', '.join(gaps[:6])}")
+
+    year = int(month[:4])
+    ytd_months = int(month[5:7])
+    base = options.base_year
+    base_months = [f"{base}-{m:02d}" for m in range(1, 13)]
+    if not set(base_months) <= set(months):
+        raise MetricsError(
+            f"base year {base} is not complete in the data ({first} … {month}); "
+            "set metrics.base_year to a year the warehouse covers"
+        )
+
+    codes = sorted(set(inp.countries.get("country_code", pd.Series(dtype=str)).astype(str)))
+    seen = set(map(str, inp.imports["country_code"].unique())) | set(
+        map(str, inp.exports["country_code"].unique())
+    )
+    countries = sorted(set(codes) | seen)
+    names = {}
+    if len(inp.countries):
+        names = dict(
+            zip(
+                inp.countries["country_code"].astype(str),
+                inp.countries["name"].astype(str),
+                strict=False,
+            )
+        )
+
+    class_of = _class_table(inp.classification, cats)
+    value_col = "value_con" if options.import_value == "consumption" else "value_gen"
+    imp = _cube(
+        inp.imports,
+        {"value": value_col, "duty": "duty", "value_con": "value_con"},
+        class_of,
+        n_classes,
+        months,
+        countries,
+    )
+    exp = _cube(inp.exports, {"value": "value"}, class_of, n_classes, months, countries)
+
+    mpos = {m: i for i, m in enumerate(months)}
+    complete_years = [
+        y
+        for y in range(int(first[:4]), year + 1)
+        if all(f"{y}-{m:02d}" in mpos for m in range(1, 13))
+    ]
+    ytd = [f"{year}-{m:02d}" for m in range(1, ytd_months + 1)]
+    prior_ytd = [f"{year - 1}-{m:02d}" for m in range(1, ytd_months + 1)]
+    has_prior = all(m in mpos for m in prior_ytd)
+
+    def rows(ms: list[str]) -> list[int]:
+        return [mpos[m] for m in ms]
+
+    def series(arr: np.ndarray, cls: list[int]) -> np.ndarray:
+        """Monthly sums over the given classes."""
+        return arr[:, cls].sum(axis=1)
+
+    def over(s: np.ndarray, ms: list[str]) -> float:
+        return float(s[rows(ms)].sum())
+
+    def year_months(y: int) -> list[str]:
+        return [f"{y}-{m:02d}" for m in range(1, 13)]
+
+    all_cls = i_ai + [i_medium, i_low]
+    groups = {"total": all_cls, "ai": i_ai, "non_ai": [i_low]}
+
+    def aggregate(s: np.ndarray) -> dict[str, Any]:
+        annual = {str(y): over(s, year_months(y)) for y in complete_years}
+        ytd_v = over(s, ytd)
+        prior_v = over(s, prior_ytd) if has_prior else None
+        month_v = float(s[mpos[month]])
+        prev_year_month = f"{year - 1}-{month[5:7]}"
+        base_v = over(s, base_months)
+        base_ytd = over(s, base_months[:ytd_months])
+        return {
+            "month": _money(month_v),
+            "annual": {y: _money(v) for y, v in annual.items()},
+            "ytd": _money(ytd_v),
+            "ytd_months": ytd_months,
+            "prior_ytd": _money(prior_v) if prior_v is not None else None,
+            "yoy": {
+                "month": _growth(month_v, float(s[mpos[prev_year_month]]))
+                if prev_year_month in mpos
+                else None,
+                "ytd": _growth(ytd_v, prior_v) if prior_v is not None else None,
+                "annual": {
+                    str(y): _growth(annual[str(y)], annual[str(y - 1)])
+                    for y in complete_years
+                    if str(y - 1) in annual
+                },
+            },
+            "since_base": {
+                "ytd": _growth(ytd_v, base_ytd) if year > base else None,
+                "annual": {
+                    str(y): _growth(annual[str(y)], base_v) for y in complete_years if y > base
+                },
+            },
+            "monthly": {m: _money(s[mpos[m]]) for m in months},
+        }
+
+    def share(num: np.ndarray, den: np.ndarray) -> dict[str, Any]:
+        return {
+            "month": _ratio(num[mpos[month]], den[mpos[month]]),
+            "annual": {
+                str(y): _ratio(over(num, year_months(y)), over(den, year_months(y)))
+                for y in complete_years
+            },
+            "ytd": _ratio(over(num, ytd), over(den, ytd)),
+            "monthly": {m: _ratio(num[mpos[m]], den[mpos[m]]) for m in months},
+        }
+
+    doc: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "month": month,
+        "data": {
+            "source": inp.info.source,
+            "sample": bool(inp.info.sample),
+            "vintage": inp.info.vintage,
+            "latest_month": available[-1],
+            "first_month": first,
+        },
+        "definitions": {
+            "base_year": base,
+            "import_value": options.import_value,
+            "excluded_chapters": sorted(options.excluded_chapters),
+            "ai": "relevance tier high",
+            "non_ai": "relevance tier low",
+            "tariff_rate": "calculated duty / imports for consumption",
+        },
+        "period": {
+            "year": year,
+            "ytd_months": ytd_months,
+            "prior_year": year - 1,
+            "complete_years": complete_years,
+        },
+    }
+
+    # Flows and shares.
+    for flow, cube in (("imports", imp), ("exports", exp)):
+        val = cube.values["value"]
+        s = {g: series(val, cls) for g, cls in groups.items()}
+        doc[flow] = {g: aggregate(v) for g, v in s.items()}
+        doc[flow]["ai_share"] = share(s["ai"], s["total"])
+
+    imp_total = series(imp.values["value"], all_cls)
+    exp_total = series(exp.values["value"], all_cls)
+    bal = exp_total - imp_total
+    doc["balance"] = {
+        "month": _money(bal[mpos[month]]),
+        "annual": {str(y): _money(over(bal, year_months(y))) for y in complete_years},
+        "ytd": _money(over(bal, ytd)),
+    }
+
+    # Growth index: 100 × month ÷ base-year monthly average.
+    idx_months = [m for m in months if int(m[:4]) >= base]
+    doc["index"] = {"base_year": base}
+    for g, cls in groups.items():
+        s = series(imp.values["value"], cls)
+        mean = over(s, base_months) / 12.0
+        doc["index"][g] = {
+            "month": _frac(100.0 * s[mpos[month]] / mean) if mean else None,
+            "monthly": {m: _frac(100.0 * s[mpos[m]] / mean) if mean else None for m in idx_months},
+        }
+
+    # Effective tariff rates: duty ÷ imports for consumption.
+    duty, con = imp.values["duty"], imp.values["value_con"]
+
+    def tariff(cls: list[int]) -> dict[str, Any]:
+        return share(series(duty, cls), series(con, cls))
+
+    doc["tariffs"] = {g: tariff(cls) for g, cls in groups.items()}
+    t_ai, t_non = doc["tariffs"]["ai"], doc["tariffs"]["non_ai"]
+    doc["tariffs"]["gap"] = {
+        "month": _diff(t_non["month"], t_ai["month"]),
+        "annual": {y: _diff(t_non["annual"][y], t_ai["annual"][y]) for y in t_ai["annual"]},
+        "ytd": _diff(t_non["ytd"], t_ai["ytd"]),
+    }
+
+    # Categories.
+    ai_imp = series(imp.values["value"], i_ai)
+    doc["categories"] = []
+    for i, key in enumerate(cats):
+        s_imp = imp.values["value"][:, i]
+        entry = aggregate(s_imp)
+        entry.pop("monthly")
+        entry["share_of_ai"] = {
+            "annual": {
+                str(y): _ratio(over(s_imp, year_months(y)), over(ai_imp, year_months(y)))
+                for y in complete_years
+            },
+            "ytd": _ratio(over(s_imp, ytd), over(ai_imp, ytd)),
+        }
+        exp_agg = aggregate(exp.values["value"][:, i])
+        t = share(duty[:, i], con[:, i])
+        t.pop("monthly")
+        doc["categories"].append(
+            {
+                "key": key,
+                "label": inp.categories[key],
+                "imports": entry,
+                "exports": {k: exp_agg[k] for k in ("month", "annual", "ytd")},
+                "tariff": t,
+            }
+        )
+
+    # Sources of AI-related imports, year to date, with last year's ranks.
+    by_c = imp.by_country["value"]
+    ai_c_ytd = by_c[rows(ytd)][:, :, i_ai].sum(axis=(0, 2))
+    ai_c_prior = by_c[rows(prior_ytd)][:, :, i_ai].sum(axis=(0, 2)) if has_prior else None
+    total_ai_ytd = float(ai_c_ytd.sum())
+    order = np.argsort(-ai_c_ytd, kind="stable")
+    prior_rank = {}
+    if ai_c_prior is not None:
+        for r, ci in enumerate(np.argsort(-ai_c_prior, kind="stable")):
+            prior_rank[int(ci)] = r + 1
+    sources = []
+    for r, ci in enumerate(order[: options.top_sources]):
+        ci = int(ci)
+        if ai_c_ytd[ci] <= 0:
+            break
+        prior_v = float(ai_c_prior[ci]) if ai_c_prior is not None else None
+        prior_total = float(ai_c_prior.sum()) if ai_c_prior is not None else None
+        sources.append(
+            {
+                "country_code": countries[ci],
+                "name": names.get(countries[ci], countries[ci]),
+                "ai_imports": _money(ai_c_ytd[ci]),
+                "share": _ratio(ai_c_ytd[ci], total_ai_ytd),
+                "rank": r + 1,
+                "prior_ai_imports": _money(prior_v) if prior_v is not None else None,
+                "prior_share": _ratio(prior_v, prior_total) if prior_v is not None else None,
+                "prior_rank": prior_rank.get(ci),
+                "growth": _growth(ai_c_ytd[ci], prior_v) if prior_v is not None else None,
+            }
+        )
+    doc["sources"] = sources
+
+    # Leading source per category, year to date.
+    leaders = []
+    for i, key in enumerate(cats):
+        v = by_c[rows(ytd)][:, :, i].sum(axis=0)
+        tot = float(v.sum())
+        if tot <= 0:
+            continue
+        ci = int(np.argmax(v))
+        leaders.append(
+            {
+                "key": key,
+                "country_code": countries[ci],
+                "name": names.get(countries[ci], countries[ci]),
+                "share": _ratio(v[ci], tot),
+            }
+        )
+    doc["category_leaders"] = leaders
+
+    # Partners compared (Mexico vs Canada by default): total, AI and non-AI growth.
+    partners = []
+    for code in options.partners:
+        if code not in countries:
+            continue
+        ci = countries.index(code)
+        entry: dict[str, Any] = {"country_code": code, "name": names.get(code, code)}
+        for g, cls in groups.items():
+            cur = float(by_c[rows(ytd)][:, ci, cls].sum())
+            pri = float(by_c[rows(prior_ytd)][:, ci, cls].sum()) if has_prior else None
+            entry[g] = {
+                "ytd": _money(cur),
+                "prior_ytd": _money(pri) if pri is not None else None,
+                "growth": _growth(cur, pri) if pri is not None else None,
+            }
+        partners.append(entry)
+    doc["partners"] = partners
+
+    # Counterfactual: AI trade growing like non-AI trade since the base year.
+    doc["counterfactual"] = _counterfactual(
+        series(imp.values["value"], i_ai),
+        series(imp.values["value"], [i_low]),
+        series(exp.values["value"], i_ai),
+        series(exp.values["value"], [i_low]),
+        bal,
+        mpos,
+        base_months,
+        {str(y): year_months(y) for y in complete_years if y >= base},
+        ytd if year >= base else [],
+    )
+    return Metrics(month=month, doc=doc)
+
+
+def _diff(a: float | None, b: float | None) -> float | None:
+    return _frac(a - b) if a is not None and b is not None else None
+
+
+def _counterfactual(
+    ai_imp: np.ndarray,
+    low_imp: np.ndarray,
+    ai_exp: np.ndarray,
+    low_exp: np.ndarray,
+    balance: np.ndarray,
+    mpos: dict[str, int],
+    base_months: list[str],
+    years: dict[str, list[str]],
+    ytd: list[str],
+) -> dict[str, Any]:
+    """Σ (actual − base-year AI mean × low_t ÷ base-year low mean), per flow."""
+    b = [mpos[m] for m in base_months]
+
+    def excess(ai: np.ndarray, low: np.ndarray) -> np.ndarray:
+        low_mean = low[b].mean()
+        ai_mean = ai[b].mean()
+        if low_mean == 0:
+            return np.full_like(ai, np.nan)
+        return ai - ai_mean * (low / low_mean)
+
+    x_imp, x_exp = excess(ai_imp, low_imp), excess(ai_exp, low_exp)
+
+    def block(ms: list[str]) -> dict[str, float]:
+        r = [mpos[m] for m in ms]
+        ei, ee = float(x_imp[r].sum()), float(x_exp[r].sum())
+        actual = float(balance[r].sum())
+        net = ei - ee
+        return {
+            "excess_imports": _money(ei),
+            "excess_exports": _money(ee),
+            "net_effect": _money(net),
+            "actual_balance": _money(actual),
+            "counterfactual_balance": _money(actual + net),
+        }
+
+    out: dict[str, Any] = {"annual": {y: block(ms) for y, ms in years.items()}}
+    out["ytd"] = block(ytd) if ytd else None
+    return out

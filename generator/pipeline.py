@@ -1,0 +1,141 @@
+"""The library API behind the CLI: refresh the warehouse, compute and write metrics."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from generator import metrics as m
+from generator.config import Settings
+from generator.errors import UserError
+from generator.sources import TradeData
+from generator.taxonomy import Taxonomy, load_taxonomy
+from generator.warehouse import RefreshResult, Warehouse, write_atomic
+
+
+def taxonomy(settings: Settings) -> Taxonomy:
+    return load_taxonomy(settings.rules_path, settings.taxonomy.exclude_chapters)
+
+
+def fetch(settings: Settings, source: str | None = None) -> TradeData:
+    """Trade data from the configured source, in the warehouse schema."""
+    name = source or settings.data.source
+    if name == "sample":
+        from generator.sources import sample
+
+        s = settings.data.sample
+        return sample.generate(seed=s.seed, scale=s.scale, start=settings.data.start, end=s.end)
+    raise UserError(
+        f"data.source {name!r} is not available in this version; use 'sample'",
+    )
+
+
+def refresh(settings: Settings, source: str | None = None) -> RefreshResult:
+    data = fetch(settings, source)
+    return Warehouse(settings.warehouse_dir).commit(data)
+
+
+def needs_refresh(settings: Settings) -> bool:
+    """True when the warehouse is missing or holds another source than the config names."""
+    wh = Warehouse(settings.warehouse_dir)
+    if not wh.exists():
+        return True
+    manifest = wh.manifest()
+    if manifest.get("source") != settings.data.source:
+        return True
+    if settings.data.source == "sample":
+        s = settings.data.sample
+        params = manifest.get("params", {})
+        wanted = {"seed": s.seed, "scale": s.scale, "start": settings.data.start, "end": s.end}
+        return any(params.get(k) != v for k, v in wanted.items())
+    return False
+
+
+def latest_month(settings: Settings) -> str:
+    months = Warehouse(settings.warehouse_dir).common_months()
+    if not months:
+        raise UserError("the warehouse holds no month with both imports and exports")
+    return months[-1]
+
+
+def options(settings: Settings) -> m.MetricsOptions:
+    return m.MetricsOptions(
+        base_year=settings.metrics.base_year,
+        import_value=settings.metrics.import_value,
+        top_sources=settings.metrics.top_sources,
+        partners=tuple(settings.metrics.partners),
+        excluded_chapters=tuple(settings.taxonomy.exclude_chapters),
+    )
+
+
+def metrics_input(settings: Settings, month: str) -> m.MetricsInput:
+    """Everything the pure metrics step needs, read from the warehouse up to `month`."""
+    wh = Warehouse(settings.warehouse_dir)
+    available = wh.common_months()
+    if month not in available:
+        span = f"{available[0]} … {available[-1]}" if available else "none (run `aibrief refresh`)"
+        raise UserError(f"no data for {month}: months available {span}")
+    months = [x for x in available if x <= month]
+    imports = wh.read("imports", months)
+    exports = wh.read("exports", months)
+    tax = taxonomy(settings)
+    codes = set(imports["hs10"].unique()) | set(exports["hs10"].unique())
+    manifest = wh.manifest()
+    return m.MetricsInput(
+        imports=imports,
+        exports=exports,
+        classification=tax.classify_frame(codes),
+        categories=tax.categories,
+        countries=wh.reference("countries"),
+        info=m.DataInfo(
+            source=str(manifest.get("source")),
+            sample=bool(manifest.get("sample")),
+            vintage=manifest.get("vintage"),
+        ),
+    )
+
+
+def compute_metrics(settings: Settings, month: str | None = None) -> m.Metrics:
+    month = month or latest_month(settings)
+    try:
+        result = m.compute(metrics_input(settings, month), month, options(settings))
+    except m.MetricsError as exc:
+        raise UserError(str(exc)) from None
+    validate_metrics(result.doc)
+    return result
+
+
+@lru_cache(maxsize=1)
+def metrics_schema() -> dict[str, Any]:
+    text = resources.files("generator").joinpath("schemas/metrics.schema.json").read_text()
+    return json.loads(text)
+
+
+def validate_metrics(doc: dict[str, Any]) -> None:
+    """The document must match the published JSON Schema before anyone reads it."""
+    jsonschema.validate(doc, metrics_schema())
+
+
+def metrics_json(result: m.Metrics) -> str:
+    return json.dumps(result.doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_metrics(result: m.Metrics, path: Path) -> Path:
+    write_atomic(path, metrics_json(result).encode("utf-8"))
+    return path
+
+
+@dataclass
+class Edition:
+    month: str
+    folder: Path
+
+
+def edition_dir(settings: Settings, month: str) -> Path:
+    return settings.editions_dir / month

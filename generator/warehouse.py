@@ -1,0 +1,270 @@
+"""The parquet warehouse: one file per flow and month, a manifest, atomic writes.
+
+Layout under output/warehouse/:
+  imports/YYYY-MM.<hash>.parquet, exports/…   trade rows of one month (generator.schema)
+  reference/countries.<hash>.parquet, reference/commodities.<hash>.parquet
+  manifest.json   source, per-month file, rows, value, checksum and fetch time, vintage
+
+The manifest is the commit point: new month files are written under new names, then
+the manifest is swapped in one rename, then files it no longer names are removed. A
+reader that goes through the manifest never sees half a refresh, and an interrupted
+refresh leaves the previous state (plus orphan files the next refresh removes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from generator import schema
+from generator.errors import UserError
+from generator.sources import TradeData
+
+MANIFEST = "manifest.json"
+MANIFEST_SCHEMA = 1
+_VALUE_COLUMN = {"imports": "value_con", "exports": "value"}
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def parquet_bytes(frame: pd.DataFrame, columns: dict[str, str]) -> bytes:
+    """Deterministic parquet bytes: same frame in, same bytes out."""
+    frame = schema.conform(frame, columns)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata(None)  # no pandas/version metadata in the bytes
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd", write_statistics=True)
+    return buf.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write beside the target, fsync, then rename: readers see old or new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class RefreshResult:
+    written: dict[str, list[str]] = field(default_factory=dict)  # flow → months rewritten
+    unchanged: int = 0
+    rebuilt: bool = False
+
+
+class Warehouse:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    # ---- reading -------------------------------------------------------------------------
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST
+
+    def exists(self) -> bool:
+        return self.manifest_path.exists()
+
+    def manifest(self) -> dict[str, Any]:
+        if not self.exists():
+            raise UserError(
+                f"no warehouse at {self.root} yet: run `aibrief refresh` first",
+            )
+        try:
+            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise UserError(
+                f"manifest is not valid JSON: {exc}", where=str(self.manifest_path)
+            ) from None
+
+    def months(self, flow: str = "imports") -> list[str]:
+        return sorted(self.manifest().get("flows", {}).get(flow, {}))
+
+    def common_months(self) -> list[str]:
+        """Months present for both flows: the ones an edition can be built for."""
+        flows = self.manifest().get("flows", {})
+        sets = [set(flows.get(f, {})) for f in schema.FLOWS]
+        return sorted(set.intersection(*sets)) if sets else []
+
+    def read(
+        self,
+        flow: str,
+        months: Iterable[str] | None = None,
+        columns: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """Rows of one flow for the given months (all months by default)."""
+        entries = self.manifest().get("flows", {}).get(flow, {})
+        wanted = sorted(entries) if months is None else sorted(set(months) & set(entries))
+        cols = columns or list(schema.FLOW_COLUMNS[flow])
+        tables = [pq.read_table(self.root / entries[m]["file"], columns=cols) for m in wanted]
+        if not tables:
+            types = {c: schema.FLOW_COLUMNS[flow][c] for c in cols}
+            return schema.conform(pd.DataFrame(columns=cols), types)
+        table = pa.concat_tables(tables)
+        return table.to_pandas()
+
+    def reference(self, name: str) -> pd.DataFrame:
+        entry = self.manifest().get("reference", {}).get(name) if self.exists() else None
+        path = self.root / entry["file"] if entry else None
+        if path is None or not path.exists():
+            cols = schema.COUNTRY_COLUMNS if name == "countries" else schema.COMMODITY_COLUMNS
+            return pd.DataFrame({c: pd.Series(dtype="string") for c in cols})
+        return pq.read_table(path).to_pandas()
+
+    # ---- writing -------------------------------------------------------------------------
+    def commit(self, data: TradeData, months: Iterable[str] | None = None) -> RefreshResult:
+        """Store `data`, month by month; a month whose bytes are unchanged is not touched.
+
+        When the source (or the sample's parameters) differ from what the warehouse holds,
+        the whole warehouse is rebuilt beside the old one and swapped in at once.
+        """
+        old = json.loads(self.manifest_path.read_text()) if self.exists() else None
+        same_origin = (
+            old is not None
+            and old.get("source") == data.source
+            and old.get("params") == _jsonable(data.params)
+        )
+        if not same_origin:
+            return self._rebuild(data)
+        return self._update(data, old, months)
+
+    def _rebuild(self, data: TradeData) -> RefreshResult:
+        self.root.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{self.root.name}.new.", dir=self.root.parent))
+        try:
+            result = Warehouse(staging)._update(data, None, None)
+            result.rebuilt = True
+            backup = None
+            if self.root.exists():
+                backup = self.root.with_name(f".{self.root.name}.old")
+                shutil.rmtree(backup, ignore_errors=True)
+                os.replace(self.root, backup)
+            os.replace(staging, self.root)
+            if backup is not None:
+                shutil.rmtree(backup, ignore_errors=True)
+            return result
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    def _update(
+        self, data: TradeData, old: dict[str, Any] | None, months: Iterable[str] | None
+    ) -> RefreshResult:
+        manifest = old or {
+            "schema": MANIFEST_SCHEMA,
+            "source": data.source,
+            "sample": data.sample,
+            "params": _jsonable(data.params),
+            "flows": {},
+            "reference": {},
+        }
+        result = RefreshResult()
+        reference_changed = False
+        stamp = now_utc()
+        keep = set(months) if months is not None else None
+        for flow, frame in (("imports", data.imports), ("exports", data.exports)):
+            entries = manifest["flows"].setdefault(flow, {})
+            result.written[flow] = []
+            for period, part in frame.groupby("period", sort=True):
+                period = str(period)
+                if keep is not None and period not in keep:
+                    continue
+                part = part.sort_values(["hs10", "country_code"], kind="stable")
+                blob = parquet_bytes(part, schema.FLOW_COLUMNS[flow])
+                digest = sha256(blob)
+                entry = entries.get(period)
+                if entry and entry.get("sha256") == digest:
+                    result.unchanged += 1
+                    continue
+                rel = f"{flow}/{period}.{digest[:16]}.parquet"
+                write_atomic(self.root / rel, blob)
+                new_entry = {
+                    "file": rel,
+                    "rows": int(len(part)),
+                    "value": round(float(part[_VALUE_COLUMN[flow]].sum()), 2),
+                    "sha256": digest,
+                    "fetched_at": stamp,
+                }
+                if entry:
+                    new_entry["revision"] = {
+                        "previous_fetched_at": entry.get("fetched_at"),
+                        "rows_change": new_entry["rows"] - int(entry.get("rows", 0)),
+                        "value_change": round(new_entry["value"] - float(entry.get("value", 0)), 2),
+                    }
+                entries[period] = new_entry
+                result.written[flow].append(period)
+            manifest["flows"][flow] = dict(sorted(entries.items()))
+        for name, frame, cols, key in (
+            ("countries", data.countries, schema.COUNTRY_COLUMNS, "country_code"),
+            ("commodities", data.commodities, schema.COMMODITY_COLUMNS, "hs10"),
+        ):
+            merged = _merge_reference(self.reference(name) if old else None, frame, key)
+            blob = parquet_bytes(merged, cols)
+            digest = sha256(blob)
+            if manifest["reference"].get(name, {}).get("sha256") != digest:
+                rel = f"reference/{name}.{digest[:16]}.parquet"
+                write_atomic(self.root / rel, blob)
+                manifest["reference"][name] = {
+                    "file": rel,
+                    "rows": int(len(merged)),
+                    "sha256": digest,
+                }
+                reference_changed = True
+        changed = any(result.written.values()) or reference_changed or old is None
+        if changed:
+            if any(result.written.values()) or old is None:
+                manifest["vintage"] = stamp
+            write_atomic(
+                self.manifest_path,
+                (json.dumps(manifest, indent=2, sort_keys=False) + "\n").encode(),
+            )
+        self._remove_orphans(manifest)
+        return result
+
+    def _remove_orphans(self, manifest: dict[str, Any]) -> None:
+        """Delete data files the manifest does not name (old versions, interrupted runs)."""
+        named = {e["file"] for f in manifest.get("flows", {}).values() for e in f.values()}
+        named |= {e["file"] for e in manifest.get("reference", {}).values()}
+        for sub in (*schema.FLOWS, "reference"):
+            folder = self.root / sub
+            if not folder.is_dir():
+                continue
+            for p in folder.iterdir():
+                if p.is_file() and f"{sub}/{p.name}" not in named:
+                    p.unlink(missing_ok=True)
+
+
+def _merge_reference(old: pd.DataFrame | None, new: pd.DataFrame, key: str) -> pd.DataFrame:
+    """New names win; codes only the old table knew are kept (older months still use them)."""
+    frames = [new] if old is None or old.empty else [new, old]
+    merged = pd.concat(frames, ignore_index=True).drop_duplicates(subset=[key], keep="first")
+    return merged.sort_values(key, kind="stable").reset_index(drop=True)
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, sort_keys=True, default=str))
