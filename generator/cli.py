@@ -145,6 +145,12 @@ def classify(
             click.echo("  rule: none matches; codes without a rule are low relevance (non-AI)")
 
 
+def _report(result) -> None:
+    parts = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    _say(f"edition {result.month}: {result.headline!r}")
+    _say(f"  → {result.folder}/brief.html, brief.pdf ({parts})")
+
+
 @cli.command()
 @click.option("--month", callback=_month, help="Edition month YYYY-MM (default: latest).")
 @click.option(
@@ -152,14 +158,35 @@ def classify(
 )
 @click.pass_obj
 def run(obj: Context, month: str | None, source: str | None) -> None:
-    """The monthly job: refresh when needed, then compute the edition's metrics."""
+    """The monthly job: refresh when needed, then build the edition (HTML + PDF)."""
+    from generator import edition
+
     s = obj.settings
     if source or pipeline.needs_refresh(s):
         result = pipeline.refresh(s, source)
         _say(f"warehouse refreshed ({sum(len(v) for v in result.written.values())} month files)")
-    result = pipeline.compute_metrics(s, month)
-    path = pipeline.write_metrics(result, pipeline.edition_dir(s, result.month) / "metrics.json")
-    _say(f"edition {result.month}: metrics → {path}")
+    _report(edition.build(s, month))
+
+
+@cli.command()
+@click.option("--month", callback=_month, help="Edition month YYYY-MM (default: latest).")
+@click.option(
+    "--format",
+    "formats",
+    default="html,pdf",
+    show_default=True,
+    help="Comma-separated: html, pdf.",
+)
+@click.pass_obj
+def render(obj: Context, month: str | None, formats: str) -> None:
+    """Rebuild an edition from the warehouse as it is (no refresh)."""
+    from generator import edition
+
+    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = set(wanted) - {"html", "pdf"}
+    if unknown:
+        raise UserError(f"--format: unknown format {sorted(unknown)[0]!r} (use html, pdf)")
+    _report(edition.build(obj.settings, month, wanted))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -27,7 +27,7 @@ class OutputSettings(_Section):
 
 class SampleSettings(_Section):
     seed: int = 2025
-    scale: float = Field(default=1.0, ge=1.0, le=200.0)
+    scale: float = Field(default=1.0, ge=1.0, le=40.0)
     end: Month = "2025-12"
 
 
@@ -56,8 +56,14 @@ class MetricsSettings(_Section):
         return v
 
 
+class TemplateSettings(_Section):
+    # Everything an editor may touch: layout, CSS, chart style, wording.
+    dir: Path = Path("templates")
+
+
 class Settings(_Section):
     output: OutputSettings = OutputSettings()
+    templates: TemplateSettings = TemplateSettings()
     data: DataSettings = DataSettings()
     taxonomy: TaxonomySettings = TaxonomySettings()
     metrics: MetricsSettings = MetricsSettings()

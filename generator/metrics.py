@@ -289,13 +289,32 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = MetricsOpti
         }
 
     def share(num: np.ndarray, den: np.ndarray) -> dict[str, Any]:
+        """A ratio (share or rate) by month, year and year to date, with its changes."""
+        annual = {
+            str(y): _ratio(over(num, year_months(y)), over(den, year_months(y)))
+            for y in complete_years
+        }
+        ytd_v = _ratio(over(num, ytd), over(den, ytd))
+        prior_v = _ratio(over(num, prior_ytd), over(den, prior_ytd)) if has_prior else None
         return {
             "month": _ratio(num[mpos[month]], den[mpos[month]]),
-            "annual": {
-                str(y): _ratio(over(num, year_months(y)), over(den, year_months(y)))
-                for y in complete_years
+            "annual": annual,
+            "ytd": ytd_v,
+            "prior_ytd": prior_v,
+            # Changes in the ratio itself (×100 = percentage points).
+            "change": {
+                "ytd": _diff(ytd_v, prior_v),
+                "annual": {
+                    y: _diff(annual[y], annual[str(int(y) - 1)])
+                    for y in annual
+                    if str(int(y) - 1) in annual
+                },
+                "since_base": {
+                    y: _diff(annual[y], annual[str(base)])
+                    for y in annual
+                    if int(y) > base and str(base) in annual
+                },
             },
-            "ytd": _ratio(over(num, ytd), over(den, ytd)),
             "monthly": {m: _ratio(num[mpos[m]], den[mpos[m]]) for m in months},
         }
 
@@ -322,6 +341,9 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = MetricsOpti
             "ytd_months": ytd_months,
             "prior_year": year - 1,
             "complete_years": complete_years,
+            # The next month's data come out early in the month after next (FT-900).
+            "next_month": month_name(month_index(month) + 1),
+            "next_release_month": month_name(month_index(month) + 3),
         },
     }
 
@@ -360,10 +382,14 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = MetricsOpti
 
     doc["tariffs"] = {g: tariff(cls) for g, cls in groups.items()}
     t_ai, t_non = doc["tariffs"]["ai"], doc["tariffs"]["non_ai"]
+    gap_ytd = _diff(t_non["ytd"], t_ai["ytd"])
+    gap_prior = _diff(t_non["prior_ytd"], t_ai["prior_ytd"])
     doc["tariffs"]["gap"] = {
         "month": _diff(t_non["month"], t_ai["month"]),
         "annual": {y: _diff(t_non["annual"][y], t_ai["annual"][y]) for y in t_ai["annual"]},
-        "ytd": _diff(t_non["ytd"], t_ai["ytd"]),
+        "ytd": gap_ytd,
+        "prior_ytd": gap_prior,
+        "change_ytd": _diff(gap_ytd, gap_prior),
     }
 
     # Categories.
@@ -402,6 +428,8 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = MetricsOpti
     prior_rank = {}
     if ai_c_prior is not None:
         for r, ci in enumerate(np.argsort(-ai_c_prior, kind="stable")):
+            if ai_c_prior[ci] <= 0:
+                break  # no AI imports last year: no rank
             prior_rank[int(ci)] = r + 1
     sources = []
     for r, ci in enumerate(order[: options.top_sources]):
@@ -494,14 +522,17 @@ def _counterfactual(
     """Σ (actual − base-year AI mean × low_t ÷ base-year low mean), per flow."""
     b = [mpos[m] for m in base_months]
 
-    def excess(ai: np.ndarray, low: np.ndarray) -> np.ndarray:
+    def excess(ai: np.ndarray, low: np.ndarray, flow: str) -> np.ndarray:
         low_mean = low[b].mean()
         ai_mean = ai[b].mean()
-        if low_mean == 0:
-            return np.full_like(ai, np.nan)
+        if low_mean <= 0:
+            raise MetricsError(
+                f"no non-AI {flow} in base year {base_months[0][:4]}: "
+                "the counterfactual has no growth path to follow"
+            )
         return ai - ai_mean * (low / low_mean)
 
-    x_imp, x_exp = excess(ai_imp, low_imp), excess(ai_exp, low_exp)
+    x_imp, x_exp = excess(ai_imp, low_imp, "imports"), excess(ai_exp, low_exp, "exports")
 
     def block(ms: list[str]) -> dict[str, float]:
         r = [mpos[m] for m in ms]

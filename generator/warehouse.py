@@ -52,11 +52,22 @@ def parquet_bytes(frame: pd.DataFrame, columns: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~_umask()
+DIR_MODE = 0o777 & ~_umask()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write beside the target, fsync, then rename: readers see old or new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -156,6 +167,7 @@ class Warehouse:
     def _rebuild(self, data: TradeData) -> RefreshResult:
         self.root.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{self.root.name}.new.", dir=self.root.parent))
+        os.chmod(staging, DIR_MODE)
         try:
             result = Warehouse(staging)._update(data, None, None)
             result.rebuilt = True

@@ -1,0 +1,133 @@
+"""Build one edition: metrics → narrative → charts → HTML + PDF, in a temporary folder,
+checked, then swapped into output/editions/YYYY-MM/. A failure leaves the old edition."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from generator import narrative as narrative_mod
+from generator import pipeline, render
+from generator.config import Settings
+from generator.errors import UserError
+from generator.metrics import Metrics
+from generator.warehouse import DIR_MODE
+
+
+@dataclass
+class EditionResult:
+    month: str
+    folder: Path
+    headline: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def templates_dir(settings: Settings) -> Path:
+    return settings.path(settings.templates.dir)
+
+
+def build(
+    settings: Settings, month: str | None = None, formats: tuple[str, ...] = ("html", "pdf")
+) -> EditionResult:
+    """Compute and render an edition; swap it in only when every part is there."""
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    metrics = pipeline.compute_metrics(settings, month)
+    timings["metrics"] = time.perf_counter() - t
+    return render_edition(settings, metrics, formats, timings)
+
+
+def render_edition(
+    settings: Settings,
+    metrics: Metrics,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    timings: dict[str, float] | None = None,
+) -> EditionResult:
+    from generator import charts as charts_mod
+
+    timings = timings if timings is not None else {}
+    tdir = templates_dir(settings)
+    final = pipeline.edition_dir(settings, metrics.month)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{metrics.month}.", dir=final.parent))
+    os.chmod(staging, DIR_MODE)
+    try:
+        t = time.perf_counter()
+        pipeline.write_metrics(metrics, staging / "metrics.json")
+        n = narrative_mod.write(metrics.doc, tdir / "narrative")
+        timings["narrative"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        made = charts_mod.make_charts(metrics.doc, staging / "charts", tdir / "styles")
+        views = [
+            render.ChartView(
+                key=c.key,
+                label=f"{c.key.replace('_', ' ')} data",
+                title=c.title,
+                alt=c.alt,
+                source=c.source,
+                svg_href=f"charts/{c.svg.name}",
+                csv_href=f"charts/{c.csv.name}",
+            )
+            for c in made
+        ]
+        timings["charts"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        page, print_page = render.render_html(metrics.doc, n, views, tdir)
+        (staging / "brief.html").write_text(page, encoding="utf-8")
+        timings["html"] = time.perf_counter() - t
+        if "pdf" in formats:
+            t = time.perf_counter()
+            render.render_pdf(print_page, staging, staging / "brief.pdf")
+            timings["pdf"] = time.perf_counter() - t
+        check(staging, [c.svg.name for c in made], "pdf" in formats)
+        swap(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return EditionResult(metrics.month, final, n.headline, timings)
+
+
+class _Parse(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.images.append(dict(attrs).get("src") or "")
+
+
+def check(folder: Path, chart_files: list[str], pdf: bool) -> None:
+    """The edition is complete: page, charts it links, PDF that opens."""
+    page = (folder / "brief.html").read_text(encoding="utf-8")
+    parser = _Parse()
+    parser.feed(page)
+    for src in parser.images:
+        if not (folder / src).is_file():
+            raise UserError(f"edition check failed: the page links a missing image {src}")
+    for name in chart_files:
+        if f"charts/{name}" not in parser.images:
+            raise UserError(f"edition check failed: chart {name} is not on the page")
+    if pdf:
+        blob = (folder / "brief.pdf").read_bytes()
+        if not blob.startswith(b"%PDF") or len(blob) < 1000:
+            raise UserError("edition check failed: brief.pdf is not a PDF")
+
+
+def swap(staging: Path, final: Path) -> None:
+    """Replace the edition folder in two renames; the old one is removed last."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(final, old)
+    os.replace(staging, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,293 @@
+"""The words of the brief: facts ranked, then Jinja text templates an editor can reword.
+
+Pure apart from reading templates: metrics document in, Narrative out.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from generator import numbers, yamlio
+from generator.errors import UserError, located
+from generator.facts import Fact, Thresholds, find_facts
+
+SECTIONS = ("why_it_matters", "zoom_in", "between_the_lines", "what_to_watch", "bottom_line")
+
+
+@dataclass(frozen=True)
+class Words:
+    steady_below: float
+    small_below: float
+    large_from: float
+    doubled_from: float
+    up: dict[str, str]
+    down: dict[str, str]
+    steady: str
+    doubled: str
+    thresholds: Thresholds
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Only ever from an editor's note: a quote is never generated."""
+
+    text: str
+    by: str
+
+
+@dataclass
+class Narrative:
+    headline: str
+    lede: str
+    why_it_matters: str
+    by_the_numbers: list[str]
+    zoom_in: list[str]
+    between_the_lines: str
+    what_to_watch: list[str]
+    bottom_line: str
+    facts: list[Fact] = field(default_factory=list)  # ranked; [0] led the brief
+    period: str = ""
+    saying: Quote | None = None
+
+
+# ---- words and filters ------------------------------------------------------------------
+
+
+def load_words(path: Path) -> Words:
+    doc = yamlio.load(path)
+    try:
+        g = doc["growth"]
+        marks = tuple(sorted((float(k), str(v)) for k, v in doc["share_marks"].items()))
+        news = doc["news"]
+        return Words(
+            steady_below=float(g["steady_below"]),
+            small_below=float(g["small_below"]),
+            large_from=float(g["large_from"]),
+            doubled_from=float(g["doubled_from"]),
+            up=dict(doc["up"]),
+            down=dict(doc["down"]),
+            steady=str(doc["steady"]),
+            doubled=str(doc["doubled"]),
+            thresholds=Thresholds(
+                big_growth=float(news["big_growth"]),
+                big_gap_change=float(news["big_gap_change"]),
+                share_marks=marks,
+            ),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise UserError(f"missing or malformed entry: {exc}", where=str(path)) from None
+
+
+def word_filters(w: Words) -> dict[str, Any]:
+    def size(g: float) -> str:
+        a = abs(g)
+        return "small" if a < w.small_below else "large" if a >= w.large_from else "normal"
+
+    def change_word(g: float | None) -> str:
+        if g is None or abs(g) < w.steady_below:
+            return w.steady
+        return (w.up if g > 0 else w.down)[size(g)]
+
+    def growth_phrase(g: float | None) -> str:
+        """'rose 73%', 'more than doubled', 'held steady', 'fell 4.2%'."""
+        if g is None or abs(g) < w.steady_below:
+            return w.steady
+        if g >= w.doubled_from:
+            return w.doubled
+        return f"{change_word(g)} {numbers.pct_abs(g)}"
+
+    def up_down(x: float, than: float) -> str:
+        return "up" if x >= than else "down"
+
+    def change_by(g: float | None) -> str:
+        """'up 50%', 'down 40%', or the steady word."""
+        if g is None or abs(g) < w.steady_below:
+            return w.steady
+        return f"{'up' if g > 0 else 'down'} {numbers.pct_abs(g)}"
+
+    return {
+        "change_word": change_word,
+        "growth_phrase": growth_phrase,
+        "up_down": up_down,
+        "change_by": change_by,
+    }
+
+
+# ---- the environment ------------------------------------------------------------------------
+
+
+def environment(template_dirs: list[Path], words: Words) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(numbers.FILTERS)
+    env.filters.update(word_filters(words))
+    return env
+
+
+def template_error(exc: Exception, fallback: str) -> UserError:
+    """Turn a Jinja error into one line with the template file and line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = located(exc.filename or exc.name or fallback, exc.lineno)
+        return UserError(f"template syntax error: {exc.message}", where=where)
+    tb = exc.__traceback__
+    line, name = None, fallback
+    while tb is not None:
+        frame = tb.tb_frame
+        filename = frame.f_code.co_filename
+        if filename.endswith((".j2", ".html", ".yaml", ".css", ".txt")) or "<template>" in filename:
+            if "<template>" not in filename:
+                name = filename
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    msg = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    return UserError(f"template error: {msg}", where=located(name, line))
+
+
+def render_string(env: SandboxedEnvironment, source: str, ctx: dict[str, Any], where: str) -> str:
+    """Render a template given as text (from facts.yaml); errors name `where`."""
+    try:
+        tmpl = env.from_string(source)
+        return " ".join(tmpl.render(ctx).split())
+    except jinja2.TemplateSyntaxError as exc:
+        raise UserError(f"template syntax error: {exc.message}", where=where) from None
+    except Exception as exc:  # noqa: BLE001 - any render failure is the template's
+        msg = (
+            exc.message if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+        )
+        raise UserError(f"template error: {msg}", where=where) from None
+
+
+def render_file(env: SandboxedEnvironment, name: str, ctx: dict[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(ctx)
+    except jinja2.TemplateNotFound:
+        raise UserError(f"template {name} not found") from None
+    except Exception as exc:  # noqa: BLE001
+        err = template_error(exc, name)
+        raise err from None
+
+
+# ---- the narrative ------------------------------------------------------------------------
+
+
+def period_phrases(doc: dict[str, Any]) -> dict[str, str]:
+    """'in 2025' for a full year, 'in January–September 2025' for a partial one."""
+    year = doc["period"]["year"]
+    n = doc["period"]["ytd_months"]
+    prior = doc["period"]["prior_year"]
+    if n == 12:
+        return {"period": f"in {year}", "prior_period": f"in {prior}"}
+    last = numbers.month_only(doc["month"])
+    span = "January" if n == 1 else f"January–{last}"
+    return {"period": f"in {span} {year}", "prior_period": "a year earlier"}
+
+
+def context(doc: dict[str, Any]) -> dict[str, Any]:
+    phrases = period_phrases(doc)
+    cats = {c["key"]: c for c in doc["categories"]}
+    leaders = {c["key"]: None for c in doc["categories"]}
+    leaders.update({lead["key"]: lead for lead in doc["category_leaders"]})
+    cf = doc["counterfactual"]["ytd"] or {}
+    return {
+        "m": doc,
+        "month": doc["month"],
+        "cat": cats,
+        "leaders": leaders,
+        "cf": cf,
+        **phrases,
+    }
+
+
+def _fact_texts(path: Path) -> dict[str, dict[str, tuple[str, int]]]:
+    doc = yamlio.load(path)
+    if not isinstance(doc, dict):
+        raise UserError("expected one entry per fact kind", where=str(path))
+    out: dict[str, dict[str, tuple[str, int]]] = {}
+    for kind, entry in doc.items():
+        if not isinstance(entry, dict):
+            raise UserError(
+                f"{kind}: expected headline, lede and bullet",
+                where=located(path, doc.line_of(kind)),
+            )
+        for part in ("headline", "lede", "bullet"):
+            if not isinstance(entry.get(part), str):
+                raise UserError(f"{kind}.{part}: missing text", where=located(path, entry.line))
+        out[kind] = {p: (entry[p], entry.line_of(p)) for p in ("headline", "lede", "bullet")}
+    return out
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(ln.split()) for ln in text.splitlines() if ln.strip()]
+
+
+def _bullets(text: str) -> list[str]:
+    return [ln[1:].strip() if ln.startswith("-") else ln for ln in _lines(text)]
+
+
+def write(
+    doc: dict[str, Any], narrative_dir: Path, extra_dirs: list[Path] | None = None
+) -> Narrative:
+    """Compose the brief's text for one metrics document."""
+    dirs = [*(extra_dirs or []), narrative_dir]
+    words_path = next((d / "words.yaml" for d in dirs if (d / "words.yaml").exists()), None)
+    facts_path = next((d / "facts.yaml" for d in dirs if (d / "facts.yaml").exists()), None)
+    if words_path is None or facts_path is None:
+        raise UserError(f"words.yaml and facts.yaml are needed in {narrative_dir}")
+    words = load_words(words_path)
+    env = environment(dirs, words)
+    texts = _fact_texts(facts_path)
+    ctx = context(doc)
+
+    facts = find_facts(doc, words.thresholds)
+    facts = [f for f in facts if f.kind in texts]
+    if not facts:
+        raise UserError("no fact to lead the brief: the metrics hold no comparable period")
+
+    def say(fact: Fact, part: str) -> str:
+        source, line = texts[fact.kind][part]
+        where = located(facts_path, line) + f" ({fact.kind}.{part})"
+        return render_string(env, source, {**ctx, **fact.values}, where)
+
+    lead = facts[0]
+    bullets: list[str] = []
+    used_kinds = {lead.kind}
+    for f in facts[1:]:
+        if f.kind in used_kinds:
+            continue
+        used_kinds.add(f.kind)
+        bullets.append(say(f, "bullet"))
+        if len(bullets) == 5:
+            break
+    ctx["lead"] = lead.kind
+    sections = {name: render_file(env, f"{name}.j2", ctx) for name in SECTIONS}
+    return Narrative(
+        headline=say(lead, "headline"),
+        lede=say(lead, "lede"),
+        why_it_matters=" ".join(_lines(sections["why_it_matters"])),
+        by_the_numbers=bullets,
+        zoom_in=_lines(sections["zoom_in"]),
+        between_the_lines=" ".join(_lines(sections["between_the_lines"])),
+        what_to_watch=_bullets(sections["what_to_watch"]),
+        bottom_line=" ".join(_lines(sections["bottom_line"])),
+        facts=facts,
+        period=ctx["period"],
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover - a quick look from the shell
+    import json
+
+    d = json.loads(Path(sys.argv[1]).read_text())
+    print(write(d, Path("templates/narrative")))

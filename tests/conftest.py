@@ -1,0 +1,37 @@
+"""Shared fixtures: a config pointing into a temporary output folder, and one sample
+edition built once per test session (the slowest thing the suite does)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import config
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write_config(folder: Path, extra: str = "") -> Path:
+    """A config whose output goes to `folder`, using the repository's rules and templates."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "config.yaml"
+    path.write_text(
+        f"output:\n  dir: {folder / 'output'}\n"
+        f"taxonomy:\n  rules: {REPO / 'taxonomy' / 'ai_products.yaml'}\n"
+        f"templates:\n  dir: {REPO / 'templates'}\n" + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_edition(tmp_path_factory):
+    """The 2025-12 sample edition, built through the library as `aibrief run` does."""
+    from generator import edition, pipeline
+
+    folder = tmp_path_factory.mktemp("sample")
+    settings = config.load(write_config(folder))
+    pipeline.refresh(settings)
+    result = edition.build(settings, "2025-12")
+    return settings, result.folder

@@ -1,0 +1,368 @@
+"""The brief as readers get it: numbers traced to metrics.json, direction words that
+follow the data, a PDF and a page that are complete and well formed."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import html5lib
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from generator import config, edition, narrative, numbers, pipeline
+from generator.errors import UserError
+from generator.metrics import DataInfo, MetricsInput, MetricsOptions, compute
+from generator.render import plain_text
+from generator.taxonomy import load_taxonomy
+from tests.conftest import REPO, write_config
+
+SECTIONS = [
+    "Why it matters:",
+    "By the numbers:",
+    "Zoom in:",
+    "Between the lines:",
+    "What to watch:",
+    "The bottom line:",
+    "Sources:",
+]
+
+
+# ---- tracing every number to metrics.json ------------------------------------------------
+
+
+def _walk(node, out: list[float], strings: list[str]) -> None:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if re.fullmatch(r"\d{4}(-\d\d)?", str(k)):
+                strings.append(str(k))
+            _walk(v, out, strings)
+    elif isinstance(node, list):
+        for v in node:
+            _walk(v, out, strings)
+    elif isinstance(node, bool) or node is None:
+        return
+    elif isinstance(node, int | float):
+        out.append(float(node))
+    elif isinstance(node, str):
+        strings.append(node)
+
+
+def allowed_tokens(doc: dict) -> set[str]:
+    """Every way the house style may print a value of the metrics document."""
+    values: list[float] = []
+    strings: list[str] = []
+    _walk(doc, values, strings)
+    ok: set[str] = set()
+    for x in values:
+        for v in (x, -x):
+            ok |= {
+                numbers.money(v),
+                numbers.money_short(v),
+                numbers.pct(v),
+                numbers.pct_signed(v),
+                numbers.points(v),
+                numbers.pp(v),
+            }
+            if float(v).is_integer():
+                ok.add(str(int(v)))
+    for s in strings:
+        ok |= set(re.findall(r"\d+", s))
+        ok |= set(re.findall(r"\d{4}-\d\d-\d\d", s))
+        ok.add(s)
+    return {t.replace(numbers.MINUS, "-") for t in ok}
+
+
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+TOKEN = re.compile(
+    rf"[+\-−]?\$(?:{NUM})(?: (?:billion|million|thousand)|[BMK])?"
+    rf"|[+\-−]?(?:{NUM})%"
+    rf"|[+\-−]?(?:{NUM}) (?:points?|pp)\b"
+    r"|\d{4}-\d\d-\d\d"
+    rf"|[+\-−]?(?:{NUM})"
+)
+
+
+def untraced(text: str, doc: dict) -> list[str]:
+    ok = allowed_tokens(doc)
+    bad = []
+    for tok in TOKEN.findall(text):
+        t = tok.replace(numbers.MINUS, "-")
+        if t in ok or t.lstrip("+-") in ok:
+            continue
+        bad.append(tok)
+    return bad
+
+
+def pdf_text(path: Path) -> tuple[str, int]:
+    reader = PdfReader(str(path))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    return text, len(reader.pages)
+
+
+@pytest.fixture(scope="module")
+def built(sample_edition):
+    settings, folder = sample_edition
+    doc = json.loads((folder / "metrics.json").read_text())
+    page = (folder / "brief.html").read_text()
+    return settings, folder, doc, page
+
+
+def test_the_edition_has_its_files(built):
+    _, folder, doc, _ = built
+    assert doc["month"] == "2025-12" and doc["data"]["sample"] is True
+    for name in ("brief.html", "brief.pdf", "metrics.json"):
+        assert (folder / name).stat().st_size > 1000
+    charts = sorted(p.name for p in (folder / "charts").iterdir())
+    for key in ("growth_index", "ai_share", "top_sources", "tariffs", "counterfactual"):
+        assert {f"{key}.svg", f"{key}.png", f"{key}.csv"} <= set(charts)
+
+
+def test_every_number_in_the_page_is_in_metrics(built):
+    _, _, doc, page = built
+    alts = " ".join(re.findall(r'alt="([^"]*)"', page))
+    text = plain_text(page) + " " + alts
+    assert len(TOKEN.findall(text)) > 40, "the page should carry plenty of numbers"
+    assert untraced(text, doc) == []
+
+
+def test_every_number_in_the_pdf_is_in_metrics(built):
+    _, folder, doc, _ = built
+    text, pages = pdf_text(folder / "brief.pdf")
+    text = " ".join(re.sub(rf"Page \d+ of {pages}", " ", text).split())
+    assert len(TOKEN.findall(text)) > 40
+    assert untraced(text, doc) == []
+
+
+def test_the_checker_catches_an_invented_number(built):
+    _, _, doc, _ = built
+    assert untraced("AI imports were $655B, 23.4% of the total", doc) == ["$655B", "23.4%"]
+
+
+def test_pdf_pages_sections_and_charts(built):
+    _, folder, _, page = built
+    text, pages = pdf_text(folder / "brief.pdf")
+    assert 2 <= pages <= 4
+    flat = " ".join(text.split())
+    positions = [flat.find(s) for s in SECTIONS]
+    assert all(p >= 0 for p in positions), dict(zip(SECTIONS, positions, strict=True))
+    assert positions == sorted(positions), "sections out of BRIEF-STYLE order"
+    titles = re.findall(r'<figcaption class="chart-title">([^<]*)</figcaption>', page)
+    assert len(titles) == 5
+    for title in titles:
+        assert " ".join(plain_text(title).split()) in flat
+    assert flat.count("Data behind this chart") == 5
+    assert "Illustrative sample data" in flat
+    assert f"Page 1 of {pages}" in text
+
+
+def test_pdf_embeds_its_fonts(built):
+    _, folder, _, _ = built
+    reader = PdfReader(str(folder / "brief.pdf"))
+    fonts = []
+    for p in reader.pages:
+        res = p["/Resources"].get("/Font", {})
+        for f in res.values():
+            f = f.get_object()
+            desc = f.get("/DescendantFonts")
+            d = desc[0].get_object() if desc else f
+            fd = d.get("/FontDescriptor").get_object()
+            fonts.append(any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")))
+    assert fonts and all(fonts)
+
+
+def test_html_is_valid_html5_with_lang_and_alt(built):
+    _, _, _, page = built
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    tree = parser.parse(page)
+    assert tree.get("lang") == "en"
+    imgs = tree.findall(".//img")
+    assert len(imgs) == 5
+    for img in imgs:
+        assert len(img.get("alt", "")) > 40
+        assert re.search(r"\d", img.get("alt")), "alt text states the latest value"
+
+
+def test_sample_banner_and_footer(built):
+    _, _, doc, page = built
+    text = plain_text(page)
+    assert "Illustrative sample data" in text
+    assert "metrics.json" in page
+    assert text.count("Data behind this chart (CSV)") == 5
+    assert f"retrieved {doc['data']['vintage'][:10]}" in text
+
+
+def test_the_story_a_reader_expects(built):
+    """The facts of the original story, in the brief's own words (2025-12 edition)."""
+    _, _, doc, page = built
+    text = " ".join(plain_text(page).split())
+    share = numbers.pct(doc["imports"]["ai_share"]["annual"]["2025"])
+    base_share = numbers.pct(doc["imports"]["ai_share"]["annual"]["2023"])
+    assert re.search(rf"{share}: AI-related share of (U\.S\. )?imports in 2025\b", text)
+    assert f"{base_share} in 2023" in text
+    assert numbers.pct_signed(doc["imports"]["ai"]["since_base"]["ytd"]) in text
+    assert numbers.pct_signed(doc["imports"]["non_ai"]["since_base"]["ytd"]) in text
+    assert numbers.money(doc["counterfactual"]["annual"]["2025"]["net_effect"]) in text
+    compute_hw = next(c for c in doc["categories"] if c["key"] == "compute_hardware")
+    compute_share = numbers.pct(compute_hw["imports"]["share_of_ai"]["ytd"])
+    assert f"Compute hardware (servers, chips, storage) made up {compute_share}" in text
+    shares = {s["name"]: numbers.pct(s["share"]) for s in doc["sources"]}
+    assert f"Mexico supplied {shares['Mexico']}" in text or f"Mexico {shares['Mexico']}" in text
+    assert f"Taiwan {shares['Taiwan']}" in text or f"Taiwan supplied {shares['Taiwan']}" in text
+    ai_rate = numbers.pct(doc["tariffs"]["ai"]["ytd"])
+    non_rate = numbers.pct(doc["tariffs"]["non_ai"]["ytd"])
+    assert f"effective tariff of {ai_rate}" in text and f"against {non_rate} on other goods" in text
+
+
+# ---- the text follows the data ------------------------------------------------------------
+
+TAX = load_taxonomy(REPO / "taxonomy" / "ai_products.yaml", [27, 71, 98, 99])
+CODES = {
+    "compute_hardware": "8471500150",
+    "electrical_power": "8504230000",
+    "networking_telecom": "8517620090",
+    "cooling_hvac": "8418690180",
+}
+LOW = "0102291000"
+
+
+def scenario(ai_2025_factor: float):
+    """Three years; AI imports flat in 2023–24, then × factor in 2025 (rising through the
+    year when the factor is above 1, so December sets a record); other goods flat."""
+    rows, erows = [], []
+    for year in (2023, 2024, 2025):
+        for m in range(1, 13):
+            period = f"{year}-{m:02d}"
+            f = 1.0
+            if year == 2025:
+                f = ai_2025_factor * (1 + 0.02 * (m - 1) if ai_2025_factor > 1 else 1)
+            for i, (_, code) in enumerate(CODES.items()):
+                for country, share in (("2010", 0.5), ("5830", 0.3), ("1220", 0.2)):
+                    v = 1e9 * (4 - i) * share * f
+                    rows.append((period, code, country, v, v, v, v * 0.02, 1.0, "NO"))
+            for country in ("2010", "5830", "1220"):
+                v = 10e9
+                rows.append((period, LOW, country, v, v, v, v * 0.03, 1.0, "NO"))
+                erows.append((period, LOW, country, 6e9, 1.0, "NO"))
+                erows.append((period, CODES["compute_hardware"], country, 1e9, 1.0, "NO"))
+    imports = pd.DataFrame(
+        rows,
+        columns=[
+            "period",
+            "hs10",
+            "country_code",
+            "value_con",
+            "value_gen",
+            "value_dutiable",
+            "duty",
+            "qty1",
+            "unit1",
+        ],
+    )
+    exports = pd.DataFrame(
+        erows, columns=["period", "hs10", "country_code", "value", "qty1", "unit1"]
+    )
+    codes = set(imports["hs10"]) | set(exports["hs10"])
+    inp = MetricsInput(
+        imports=imports,
+        exports=exports,
+        classification=TAX.classify_frame(codes),
+        categories=TAX.categories,
+        countries=pd.DataFrame(
+            {"country_code": ["2010", "5830", "1220"], "name": ["Mexico", "Taiwan", "Canada"]}
+        ),
+        info=DataInfo("sample", True, "2026-01-01T00:00:00Z"),
+    )
+    return compute(inp, "2025-12", MetricsOptions()).doc
+
+
+def test_headline_and_direction_words_follow_the_data():
+    up = narrative.write(scenario(1.5), REPO / "templates" / "narrative")
+    down = narrative.write(scenario(0.6), REPO / "templates" / "narrative")
+    assert up.headline != down.headline
+    up_text = " ".join([up.headline, up.lede, *up.by_the_numbers])
+    down_text = " ".join([down.headline, down.lede, *down.by_the_numbers])
+    assert re.search(r"\b(surged|rose|edged up|up \d+%)", up_text)
+    assert re.search(r"\b(plunged|fell|slipped|down \d+%)", down_text)
+    assert not re.search(r"\b(plunged|fell|slipped|down \d+%)", up_text)
+    assert not re.search(r"\b(surged|rose|edged up)\b", down.headline)
+    assert "record" in up.headline and "record" not in down_text
+    assert down.headline == "AI imports plunged 40% on 2024"
+    assert "added" in up.why_it_matters and "took" in down.why_it_matters
+
+
+def test_record_only_when_computed():
+    doc = scenario(0.6)
+    facts = narrative.find_facts(doc)
+    assert not any(f.kind in ("share_record", "value_record") for f in facts)
+    doc_up = scenario(1.5)
+    kinds = [f.kind for f in narrative.find_facts(doc_up)]
+    assert "share_record" in kinds
+
+
+def test_every_fact_names_metric_paths_that_hold_its_values():
+    from generator.metrics import Metrics
+
+    doc = scenario(1.5)
+    m = Metrics("2025-12", doc)
+    for fact in narrative.find_facts(doc):
+        for name, path in fact.paths.items():
+            assert m.get(path) == fact.values[name], (fact.kind, name, path)
+
+
+# ---- a broken template loses nothing ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "where"),
+    [
+        ("brief/content.html.j2", "{{ m.no_such_key }}", "content.html.j2:1"),
+        ("brief/content.html.j2", "<p>\n{% if %}</p>", "content.html.j2:2"),
+        ("narrative/zoom_in.j2", "Line one\n{{ undefined_thing }}", "zoom_in.j2:2"),
+    ],
+)
+def test_a_broken_template_names_file_and_line_and_keeps_the_edition(
+    sample_edition, tmp_path, file, content, where
+):
+    settings, folder = sample_edition
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    (templates / file).write_text(content, encoding="utf-8")
+    broken = settings.model_copy(deep=True)
+    broken.templates.dir = templates
+    broken._source_path = settings.source_path
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    with pytest.raises(UserError) as err:
+        edition.build(broken, "2025-12")
+    assert where in str(err.value)
+    assert "\n" not in str(err.value)
+    after = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_cli_reports_a_broken_template_in_one_line(tmp_path, capsys):
+    from generator.cli import main
+
+    templates = tmp_path / "t"
+    shutil.copytree(REPO / "templates", templates)
+    (templates / "narrative" / "bottom_line.j2").write_text("{{ oops(", encoding="utf-8")
+    cfg = write_config(tmp_path, "")
+    text = cfg.read_text().replace(str(REPO / "templates"), str(templates))
+    cfg.write_text(text)
+    with pytest.raises(SystemExit) as exc:
+        main(["--config", str(cfg), "run"])
+    assert exc.value.code != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err[-1:]) == 1 and "bottom_line.j2:1" in err[-1]
+    assert not (tmp_path / "output" / "editions" / "2025-12").exists()
+
+
+def test_run_on_a_clean_folder_writes_html_and_pdf(sample_edition):
+    _, folder = sample_edition
+    assert (folder / "brief.pdf").read_bytes().startswith(b"%PDF")
+    assert "<html" in (folder / "brief.html").read_text()
+    _ = config, pipeline

@@ -1,0 +1,388 @@
+"""Tests for generator.charts on metrics documents computed from small hand-built frames."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import struct
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from generator import numbers
+from generator.charts import CHART_KEYS, Chart, _short_name, load_style, make_charts
+from generator.errors import UserError
+from generator.metrics import DataInfo, MetricsInput, MetricsOptions, compute
+
+STYLES = Path(__file__).resolve().parents[1] / "templates" / "styles"
+
+AI_CH, AI_EP, MED, LOW = "8471500150", "8504400000", "8542310000", "9403200000"
+MEXICO, TAIWAN, CHINA, CANADA, BOSNIA, KOREA = "2010", "5830", "5700", "1220", "4793", "5800"
+NAMES = {
+    MEXICO: "Mexico",
+    TAIWAN: "Taiwan",
+    CHINA: "China",
+    CANADA: "Canada",
+    BOSNIA: "Bosnia and Herzegovina",
+    KOREA: "Korea, South",
+}
+MONTHS = [f"{y}-{m:02d}" for y in (2023, 2024, 2025) for m in range(1, 13)]
+B = 1e9
+
+
+def make_doc(
+    trend: str = "up", month: str = "2025-12", sample: bool = True, months: list[str] = MONTHS
+) -> dict:
+    """Three years × 12 months; AI-related imports rise (or fall) 3% a month from 2024.
+
+    Non-AI imports stay at $100B a month; AI-related tariffs 1%, other goods 3% then 10%
+    from April 2025. Exports are smaller than imports: every year is a deficit.
+    """
+    imports, exports = [], []
+    for i, p in enumerate(months):
+        t = max(0, i - 11)  # months since the base year
+        f = (1.03**t) if trend == "up" else (0.97**t)
+        ai = 30 * B * f
+        low_rate = 0.10 if p >= "2025-04" else 0.03
+        parts = [
+            (AI_CH, TAIWAN, 0.45 * ai, 0.01),
+            (AI_CH, MEXICO, 0.30 * ai, 0.01),
+            (AI_EP, MEXICO, 0.10 * ai, 0.01),
+            (AI_EP, BOSNIA, 0.05 * ai, 0.01),
+            (AI_EP, KOREA, 0.10 * ai, 0.01),
+            (MED, CANADA, 20 * B, 0.02),
+            (LOW, CHINA, 60 * B, low_rate),
+            (LOW, CANADA, 40 * B, low_rate),
+        ]
+        for hs, cc, v, rate in parts:
+            imports.append((p, hs, cc, v, v, v, v * rate, 1.0, "NO"))
+        exports.append((p, AI_CH, MEXICO, 0.4 * ai, 1.0, "NO"))
+        exports.append((p, LOW, CANADA, 60 * B, 1.0, "NO"))
+    inp = MetricsInput(
+        imports=pd.DataFrame(
+            imports,
+            columns=[
+                "period",
+                "hs10",
+                "country_code",
+                "value_con",
+                "value_gen",
+                "value_dutiable",
+                "duty",
+                "qty1",
+                "unit1",
+            ],
+        ),
+        exports=pd.DataFrame(
+            exports, columns=["period", "hs10", "country_code", "value", "qty1", "unit1"]
+        ),
+        classification=pd.DataFrame(
+            [
+                (AI_CH, "high", "compute_hardware", False),
+                (AI_EP, "high", "electrical_power", False),
+                (MED, "medium", None, False),
+                (LOW, "low", None, False),
+            ],
+            columns=["hs10", "tier", "category", "excluded"],
+        ),
+        categories={"compute_hardware": "Compute hardware", "electrical_power": "Electrical power"},
+        countries=pd.DataFrame({"country_code": list(NAMES), "name": list(NAMES.values())}),
+        info=DataInfo("sample" if sample else "census", sample),
+    )
+    return compute(inp, month, MetricsOptions(base_year=2023)).doc
+
+
+@pytest.fixture(scope="module")
+def rising() -> dict:
+    return make_doc("up")
+
+
+@pytest.fixture(scope="module")
+def falling() -> dict:
+    return make_doc("down")
+
+
+@pytest.fixture(scope="module")
+def charts(rising: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Chart]:
+    out = tmp_path_factory.mktemp("charts")
+    return {c.key: c for c in make_charts(rising, out, STYLES)}
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+# ---- files ---------------------------------------------------------------------------------
+
+
+def test_every_chart_is_written(charts: dict[str, Chart]) -> None:
+    assert list(charts) == list(CHART_KEYS)
+    for key, c in charts.items():
+        assert c.svg.name == f"{key}.svg" and c.png.name == f"{key}.png"
+        root = ET.parse(c.svg).getroot()
+        assert root.tag.endswith("svg")
+        # Text is drawn as paths: no tick label ends up in the PDF's text layer.
+        assert not [e for e in root.iter() if e.tag.endswith("}text")]
+        width, height = png_size(c.png)
+        assert 1150 <= width <= 1250 and 450 <= height <= 700
+        assert c.png.stat().st_size > 10_000
+        assert c.csv.read_text(encoding="utf-8").count("\n") >= 2
+
+
+def test_png_has_no_software_stamp(charts: dict[str, Chart]) -> None:
+    for c in charts.values():
+        assert b"matplotlib" not in c.png.read_bytes().lower()
+        assert b"<dc:date>" not in c.svg.read_bytes()
+
+
+def test_ai_share_csv_has_one_row_per_month(charts: dict[str, Chart], rising: dict) -> None:
+    monthly = rising["imports"]["ai_share"]["monthly"]
+    rows = read_csv(charts["ai_share"].csv)
+    assert [r["month"] for r in rows] == list(monthly) == MONTHS
+    assert [float(r["ai_share"]) for r in rows] == list(monthly.values())
+
+
+def test_growth_and_tariff_csv_equal_the_metrics(charts: dict[str, Chart], rising: dict) -> None:
+    rows = read_csv(charts["growth_index"].csv)
+    assert [r["month"] for r in rows] == list(rising["index"]["ai"]["monthly"])
+    for r in rows:
+        for g in ("ai", "non_ai", "total"):
+            assert float(r[g]) == rising["index"][g]["monthly"][r["month"]]
+    rows = read_csv(charts["tariffs"].csv)
+    assert len(rows) == len(MONTHS)
+    for r in rows:
+        for g in ("ai", "non_ai"):
+            assert float(r[g]) == rising["tariffs"][g]["monthly"][r["month"]]
+
+
+def test_sources_and_counterfactual_csv(charts: dict[str, Chart], rising: dict) -> None:
+    rows = read_csv(charts["top_sources"].csv)
+    assert [r["name"] for r in rows] == [s["name"] for s in rising["sources"]]
+    assert [float(r["share"]) for r in rows] == [s["share"] for s in rising["sources"]]
+    assert [float(r["ai_imports"]) for r in rows] == [s["ai_imports"] for s in rising["sources"]]
+    rows = read_csv(charts["counterfactual"].csv)
+    annual = rising["counterfactual"]["annual"]
+    assert [r["period"] for r in rows] == list(annual) == ["2023", "2024", "2025"]
+    for r in rows:
+        for k, v in annual[r["period"]].items():
+            assert float(r[k]) == v
+
+
+def test_partial_year_adds_a_year_to_date_bar(tmp_path: Path) -> None:
+    doc = make_doc("up", month="2025-09", months=MONTHS[:33])
+    made = {c.key: c for c in make_charts(doc, tmp_path, STYLES)}
+    rows = read_csv(made["counterfactual"].csv)
+    assert [(r["period"], r["months"]) for r in rows] == [
+        ("2023", "12"),
+        ("2024", "12"),
+        ("2025", "9"),
+    ]
+    assert float(rows[-1]["net_effect"]) == doc["counterfactual"]["ytd"]["net_effect"]
+    assert "in January–September 2025" in made["counterfactual"].title
+
+
+def test_base_year_edition_leaves_out_the_counterfactual(tmp_path: Path) -> None:
+    doc = make_doc("up", month="2023-12", months=MONTHS[:12])
+    made = [c.key for c in make_charts(doc, tmp_path, STYLES)]
+    assert made == ["growth_index", "ai_share", "top_sources", "tariffs"]
+
+
+def test_no_sources_no_chart(tmp_path: Path, rising: dict) -> None:
+    doc = {**rising, "sources": []}
+    assert "top_sources" not in [c.key for c in make_charts(doc, tmp_path, STYLES)]
+
+
+# ---- words ---------------------------------------------------------------------------------
+
+
+def test_alt_text_states_the_latest_value(charts: dict[str, Chart], rising: dict) -> None:
+    month = numbers.month_name(rising["month"])
+    share = rising["imports"]["ai_share"]["month"]
+    assert numbers.pct(share) in charts["ai_share"].alt
+    assert month in charts["ai_share"].alt
+    tar = rising["tariffs"]
+    alt = charts["tariffs"].alt
+    assert f"in {month} the rate was {numbers.pct(tar['ai']['month'])}" in alt
+    assert numbers.pct(tar["non_ai"]["month"]) in alt
+    alt = charts["growth_index"].alt
+    value = numbers.money_short(rising["imports"]["ai"]["month"])
+    assert f"In {month} AI-related imports were {value}" in alt
+    top = rising["sources"][0]
+    assert f"{top['name']} {numbers.pct(top['share'])}" in charts["top_sources"].alt
+    cf = rising["counterfactual"]["annual"]["2025"]
+    assert numbers.money_short(abs(cf["actual_balance"])) in charts["counterfactual"].alt
+    for c in charts.values():
+        assert c.title in c.alt  # the takeaway
+
+
+def test_titles_carry_the_message(charts: dict[str, Chart], rising: dict) -> None:
+    imp = rising["imports"]
+    g = imp["ai"]["since_base"]["ytd"]
+    assert 0.05 < g < 1.0 and abs(imp["non_ai"]["since_base"]["ytd"]) < 0.02
+    assert charts["growth_index"].title == (
+        f"AI-related imports have risen {numbers.pct(g)} since 2023; other goods have held steady"
+    )
+    net = rising["counterfactual"]["annual"]["2025"]["net_effect"]
+    assert charts["counterfactual"].title == (
+        f"The AI boom added {numbers.money_short(net)} to the U.S. goods deficit in 2025"
+    )
+    assert "widened" in charts["tariffs"].title
+
+
+def test_title_changes_with_the_data(
+    charts: dict[str, Chart], falling: dict, tmp_path: Path
+) -> None:
+    down = {c.key: c for c in make_charts(falling, tmp_path, STYLES)}
+    g = falling["imports"]["ai"]["since_base"]["ytd"]
+    assert g < -0.05
+    assert down["growth_index"].title != charts["growth_index"].title
+    assert down["growth_index"].title == (
+        f"AI-related imports have fallen {numbers.pct_abs(g)} since 2023, trailing other "
+        f"goods ({numbers.pct_signed(falling['imports']['non_ai']['since_base']['ytd'])})"
+    )
+    assert "record" in charts["ai_share"].title
+    assert "down from" in down["ai_share"].title
+    assert down["counterfactual"].title.startswith("The AI boom took")
+
+
+def test_numbers_in_titles_and_alt_come_from_the_metrics(
+    charts: dict[str, Chart], falling: dict, rising: dict, tmp_path: Path
+) -> None:
+    def values(node: object) -> list[float]:
+        if isinstance(node, dict):
+            return [v for x in node.values() for v in values(x)]
+        if isinstance(node, list):
+            return [v for x in node for v in values(x)]
+        if isinstance(node, int | float) and not isinstance(node, bool):
+            return [float(node)]
+        return []
+
+    down = make_charts(falling, tmp_path, STYLES)
+    for doc, made in ((rising, list(charts.values())), (falling, down)):
+        allowed = set()
+        for v in values(doc):
+            for f in (numbers.money_short, numbers.pct, numbers.pct_signed, numbers.points):
+                allowed.update({f(v), f(abs(v))})
+            if v.is_integer():
+                allowed.add(str(int(v)))
+        for c in made:
+            for text in (c.title, c.alt):
+                for token in re.findall(r"[−+]?\$?\d[\d,.]*[BMK%]?(?: points?)?", text):
+                    assert token.rstrip(".,") in allowed, (c.key, token, text)
+
+
+def test_sample_note_only_for_sample_data(charts: dict[str, Chart], tmp_path: Path) -> None:
+    for c in charts.values():
+        assert c.source == (
+            "Source: U.S. Census Bureau; AI Trade Brief calculations — illustrative sample data"
+        )
+    live = make_charts(make_doc("up", sample=False), tmp_path, STYLES)
+    for c in live:
+        assert c.source == "Source: U.S. Census Bureau; AI Trade Brief calculations"
+        assert "illustrative" not in c.alt
+
+
+def test_country_names_read_well(charts: dict[str, Chart]) -> None:
+    alt = charts["top_sources"].alt
+    assert "South Korea" in alt and "Korea, South" not in alt
+    assert "Bosnia and Herzegovina" in alt  # in full in text; shortened on the bars only
+    short = _short_name(load_style(STYLES))
+    assert short("Bosnia and Herzegovina") == "Bosnia & Herz."
+    assert short("Korea, South") == "South Korea"
+    assert short("Saint Vincent and the Grenadines") == "Saint Vincent a…"
+    assert len(short("Saint Vincent and the Grenadines")) == 16
+
+
+def test_svg_bytes_are_deterministic(rising: dict, tmp_path: Path) -> None:
+    a = make_charts(rising, tmp_path / "a", STYLES)
+    b = make_charts(rising, tmp_path / "b", STYLES)
+    for x, y in zip(a, b, strict=True):
+        assert x.svg.read_bytes() == y.svg.read_bytes()
+        assert x.png.read_bytes() == y.png.read_bytes()
+        assert x.csv.read_bytes() == y.csv.read_bytes()
+
+
+# ---- errors in charts.yaml -------------------------------------------------------------------
+
+
+def broken_styles(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
+    """A copy of the styles folder with one text replaced; returns it and the line changed."""
+    d = tmp_path / "styles"
+    shutil.copytree(STYLES, d)
+    text = (d / "charts.yaml").read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    line = text[: text.index(old)].count("\n") + 1
+    (d / "charts.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    return d, line
+
+
+def test_unknown_variable_names_file_and_line(rising: dict, tmp_path: Path) -> None:
+    old = 'axis: "AI-related share of U.S. goods imports"'
+    styles, line = broken_styles(tmp_path, old, 'axis: "{{ no_such_name|pct }}"')
+    with pytest.raises(UserError) as err:
+        make_charts(rising, tmp_path / "out", styles)
+    assert err.value.where.startswith(f"{styles / 'charts.yaml'}:{line}")
+    assert "no_such_name" in str(err.value)
+
+    # A variant the data do not pick (AI is ahead here) is checked as well.
+    old = "trailing other goods ("
+    styles, line = broken_styles(tmp_path / "x", old, "trailing {{ other_goods }} (")
+    with pytest.raises(UserError, match="other_goods") as err:
+        make_charts(rising, tmp_path / "out", styles)
+    key_line = (styles / "charts.yaml").read_text().split("\n").index("      behind: >-") + 1
+    assert key_line in (line - 1, line - 2)  # the entry's key names the line
+    assert f"charts.yaml:{key_line} (growth_index.title.behind)" in str(err.value)
+
+
+def test_bad_jinja_names_file_and_line(rising: dict, tmp_path: Path) -> None:
+    old = 'single: "{{ top.name|country }} supplied'
+    styles, line = broken_styles(tmp_path, old, 'single: "{{ top.name|country supplied')
+    # The data pick another variant: the broken text is checked all the same.
+    with pytest.raises(UserError, match="syntax error") as err:
+        make_charts(rising, tmp_path / "out", styles)
+    assert f"charts.yaml:{line}" in str(err.value)
+    assert "top_sources.title.single" in str(err.value)
+
+
+def test_unknown_filter_and_invalid_yaml(rising: dict, tmp_path: Path) -> None:
+    styles, line = broken_styles(tmp_path, 'unchanged: "', 'unchanged: "{{ net_effect|billions }} ')
+    with pytest.raises(UserError) as err:
+        make_charts(rising, tmp_path / "out", styles)
+    assert f"charts.yaml:{line}" in str(err.value)
+
+    styles2, line = broken_styles(tmp_path / "x", "palette:\n", "palette: [\n")
+    with pytest.raises(UserError, match="invalid YAML") as err:
+        make_charts(rising, tmp_path / "out", styles2)
+    assert "charts.yaml:" in str(err.value)
+
+
+def test_missing_palette_entry_names_the_key(rising: dict, tmp_path: Path) -> None:
+    styles, _ = broken_styles(tmp_path, '  bars: "#D55E00"', '  bar: "#D55E00"')
+    with pytest.raises(UserError, match="palette.bars: missing") as err:
+        make_charts(rising, tmp_path / "out", styles)
+    assert "charts.yaml:" in str(err.value)
+
+
+def test_bad_style_sheet_names_file_and_line(rising: dict, tmp_path: Path) -> None:
+    d = tmp_path / "styles"
+    shutil.copytree(STYLES, d)
+    sheet = d / "brief.mplstyle"
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    line = lines.index("font.size: 9") + 1
+    cases = (("font.sise: 9", "unknown matplotlib setting"), ("font.size: big", "font.size"))
+    for bad, message in cases:
+        lines[line - 1] = bad
+        sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with pytest.raises(UserError, match=message) as err:
+            make_charts(rising, tmp_path / "out", d)
+        assert err.value.where == f"{sheet}:{line}"

@@ -1,0 +1,421 @@
+"""The embedded sample: deterministic, well-formed, and calibrated to CALIBRATION.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from generator.errors import UserError
+from generator.schema import (
+    COMMODITY_COLUMNS,
+    COUNTRY_COLUMNS,
+    EXPORT_COLUMNS,
+    IMPORT_COLUMNS,
+    conform,
+)
+from generator.sources import TradeData, sample
+from generator.sources import sample_catalog as catalog
+from generator.taxonomy import load_taxonomy
+
+RULES = Path(__file__).resolve().parents[1] / "taxonomy" / "ai_products.yaml"
+EXCLUDED = [27, 71, 98, 99]
+AI = [
+    "compute_hardware",
+    "electrical_power",
+    "networking_telecom",
+    "cooling_hvac",
+    "building_structure",
+    "fire_safety_security",
+    "specialty_materials",
+]
+
+# Published aggregates (USD billions), written out here on purpose: the test must not
+# read the targets from the code it checks.
+IMPORT_TARGETS = {
+    "compute_hardware": (144, 203, 353),
+    "electrical_power": (117, 128, 142),
+    "networking_telecom": (63, 79, 100),
+    "cooling_hvac": (42, 44, 48),
+    "building_structure": (12, 11, 10),
+    "fire_safety_security": (0.5, 0.5, 0.5),
+    "specialty_materials": (0.5, 0.5, 0.5),
+    "ai": (379, 466, 654),
+    "medium": (384, 387, 349),
+    "low": (1835, 1939, 1881),
+    "total": (2598, 2792, 2884),
+}
+EXPORT_TARGETS = {
+    "compute_hardware": (95, 113, 135),
+    "electrical_power": (60, 67, 75),
+    "networking_telecom": (40, 46, 54),
+    "cooling_hvac": (20, 23, 25),
+    "building_structure": (5, 6, 6),
+    "fire_safety_security": (1, 1, 1.5),
+    "specialty_materials": (1, 2, 1.5),
+    "ai": (222, 258, 298),
+    "medium": (230, 232, 228),
+    "low": (1100, 1111, 1122),
+    "total": (1552, 1601, 1648),
+}
+YEARS = (2023, 2024, 2025)
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy(RULES, EXCLUDED)
+
+
+@pytest.fixture(scope="module")
+def data() -> TradeData:
+    return sample.generate()
+
+
+@pytest.fixture(scope="module")
+def scaled() -> TradeData:
+    return sample.generate(scale=2.5)
+
+
+def _label(frame: pd.DataFrame, taxonomy) -> pd.DataFrame:
+    """Add year and group (AI category, medium, low or excluded) from the rules."""
+    cl = taxonomy.classify_frame(frame["hs10"].unique()).set_index("hs10")
+    group = np.where(
+        cl["excluded"], "excluded", np.where(cl["tier"] == "high", cl["category"], cl["tier"])
+    )
+    groups = pd.Series(group, index=cl.index).astype(str)
+    return frame.assign(
+        group=frame["hs10"].map(groups).astype(str).to_numpy(),
+        year=frame["period"].str[:4].astype(int).to_numpy(),
+    )
+
+
+def _annual(frame: pd.DataFrame, value: str) -> pd.DataFrame:
+    """USD billions by group and year, with ai and total (excluded chapters dropped)."""
+    table = frame.groupby(["group", "year"])[value].sum().unstack("year") / 1e9
+    table.loc["ai"] = table.loc[AI].sum()
+    table.loc["total"] = table.loc[["ai", "medium", "low"]].sum()
+    return table
+
+
+@pytest.fixture(scope="module")
+def imports(data, taxonomy) -> pd.DataFrame:
+    return _label(data.imports, taxonomy)
+
+
+@pytest.fixture(scope="module")
+def exports(data, taxonomy) -> pd.DataFrame:
+    return _label(data.exports, taxonomy)
+
+
+@pytest.fixture(scope="module")
+def annual(imports, exports) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _annual(imports, "value_con"), _annual(exports, "value")
+
+
+def _rate(frame: pd.DataFrame) -> float:
+    return float(frame["duty"].sum() / frame["value_con"].sum())
+
+
+# --- Determinism ------------------------------------------------------------------------
+
+
+def test_same_arguments_give_identical_frames(data):
+    again = sample.generate()
+    for name in ("imports", "exports", "countries", "commodities"):
+        pd.testing.assert_frame_equal(getattr(data, name), getattr(again, name))
+
+
+def test_different_seed_changes_numbers_not_annual_totals(data, taxonomy, annual):
+    other = sample.generate(seed=7)
+    assert not other.imports["value_con"].equals(data.imports["value_con"])
+    imp = _annual(_label(other.imports, taxonomy), "value_con")
+    pd.testing.assert_frame_equal(imp.loc[annual[0].index], annual[0], rtol=1e-6)
+
+
+def test_a_month_does_not_depend_on_the_range(data):
+    part = sample.generate(start="2024-11", end="2025-02")
+    months = data.imports["period"].between("2024-11", "2025-02")
+    pd.testing.assert_frame_equal(part.imports, data.imports[months].reset_index(drop=True))
+
+
+def test_params_and_labels(data):
+    assert data.source == "sample"
+    assert data.sample is True
+    assert data.params == {
+        "seed": 2025,
+        "scale": 1.0,
+        "start": "2023-01",
+        "end": "2025-12",
+        "version": sample.VERSION,
+    }
+    assert "ILLUSTRATIVE SYNTHETIC" in sample.__doc__
+
+
+# --- Schema -----------------------------------------------------------------------------
+
+
+def test_frames_conform_to_the_schema(data):
+    for frame, columns in (
+        (data.imports, IMPORT_COLUMNS),
+        (data.exports, EXPORT_COLUMNS),
+        (data.countries, COUNTRY_COLUMNS),
+        (data.commodities, COMMODITY_COLUMNS),
+    ):
+        assert list(frame.columns) == list(columns)
+        pd.testing.assert_frame_equal(conform(frame, columns), frame)
+        assert not frame.isna().any().any()
+
+
+def test_codes_are_well_formed(data):
+    for frame in (data.imports, data.exports):
+        assert frame["hs10"].str.fullmatch(r"\d{10}").all()
+        assert frame["country_code"].str.fullmatch(r"\d{4}").all()
+        assert frame["period"].str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").all()
+    assert data.imports["hs10"].str.startswith("0").any()
+    assert sorted(data.imports["period"].unique()) == [
+        f"{y}-{m:02d}" for y in YEARS for m in range(1, 13)
+    ]
+
+
+def test_values_are_consistent(data):
+    imp = data.imports
+    assert (imp["value_con"] > 0).all()
+    assert (imp["value_gen"] >= imp["value_con"]).all()
+    assert (imp["value_gen"] <= imp["value_con"] * 1.031).all()
+    assert (imp["duty"] >= 0).all()
+    dutiable = imp["value_dutiable"] > 0
+    assert (imp.loc[dutiable, "value_dutiable"] == imp.loc[dutiable, "value_con"]).all()
+    assert (imp.loc[~dutiable, "duty"] == 0).all()
+    for frame in (imp, data.exports):
+        no_qty = frame["unit1"] == "X"
+        assert (frame.loc[no_qty, "qty1"] == 0).all()
+        assert (frame.loc[~no_qty, "qty1"] >= 1).all()
+
+
+def test_reference_tables_name_every_code(data):
+    used = set(data.imports["country_code"]) | set(data.exports["country_code"])
+    assert set(data.countries["country_code"]) == used
+    assert data.countries["name"].str.len().gt(0).all()
+    codes = set(data.imports["hs10"]) | set(data.exports["hs10"])
+    assert set(data.commodities["hs10"]) == codes
+    assert data.commodities["hs10"].is_unique
+    assert data.commodities["description"].str.len().gt(0).all()
+
+
+def test_every_chapter_is_present(data):
+    chapters = {int(code[:2]) for code in data.imports["hs10"].unique()}
+    assert chapters == set(range(1, 100)) - {77}
+
+
+def test_partners_are_real_census_codes(data):
+    names = dict(zip(data.countries["country_code"], data.countries["name"], strict=True))
+    assert len(names) >= 45
+    assert all(re.fullmatch(r"\d{4}", code) for code in names)
+    known = {"1220": "Canada", "2010": "Mexico", "5700": "China", "5830": "Taiwan"}
+    for code, name in known.items():
+        assert names[code] == name
+    assert names["5800"] == "Korea, South"
+
+
+def test_not_every_pair_trades_every_month(data):
+    pairs = data.imports.groupby(["hs10", "country_code"]).size()
+    assert (pairs < 36).mean() > 0.2  # small partners trade only some months
+    assert (pairs == 36).mean() > 0.05  # big ones every month
+    rows = data.imports.groupby("period").size()
+    assert rows.between(5_000, 12_000).all()
+
+
+# --- Catalogue and rules ----------------------------------------------------------------
+
+
+def _check_groups(codes: pd.DataFrame, taxonomy) -> list[str]:
+    wrong = []
+    for hs10, group in zip(codes["hs10"], codes["group"], strict=True):
+        c = taxonomy.classify(hs10)
+        if group == "excluded":
+            ok = c.excluded
+        elif group in ("medium", "low"):
+            ok = not c.excluded and c.tier == group
+        else:
+            ok = not c.excluded and c.tier == "high" and c.category == group
+        if not ok:
+            wrong.append(f"{hs10}: catalogue {group}, rules {c.tier}/{c.category}")
+    return wrong
+
+
+def test_catalogue_groups_match_the_rules(taxonomy):
+    products = pd.DataFrame(
+        {"hs10": [p.hs10 for p in catalog.PRODUCTS], "group": [p.group for p in catalog.PRODUCTS]}
+    )
+    assert products["hs10"].is_unique
+    assert _check_groups(products, taxonomy) == []
+
+
+def test_scaled_codes_keep_their_group(taxonomy):
+    lines = sample.catalogue(scale=20)
+    assert lines["hs10"].is_unique
+    assert (lines["hs10"].str[:8] == lines["base_hs10"].str[:8]).all()
+    assert _check_groups(lines, taxonomy) == []
+
+
+def test_catalogue_is_complete():
+    groups = pd.Series([p.group for p in catalog.PRODUCTS])
+    counts = groups.value_counts()
+    for group in AI:
+        assert counts[group] >= 3
+    assert 15 <= counts["medium"] <= 35
+    for p in catalog.PRODUCTS:
+        assert re.fullmatch(r"\d{10}", p.hs10)
+        assert p.unit1 == "X" or p.unit_price > 0
+        assert 0 <= p.duty <= 0.2
+        assert p.exempt == p.hs10.startswith(catalog.RECIPROCAL_EXEMPT_PREFIXES)
+
+
+def test_exemption_follows_the_prefix_list():
+    assert catalog.is_exempt("8471500150")
+    assert catalog.is_exempt("8542310000")
+    assert catalog.is_exempt("8517620010")
+    assert not catalog.is_exempt("8517690000")
+    assert not catalog.is_exempt("8504409580")
+
+
+# --- Calibration ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flow", ["imports", "exports"])
+def test_annual_sums_match_published_targets(annual, flow):
+    table, targets = (
+        (annual[0], IMPORT_TARGETS) if flow == "imports" else (annual[1], EXPORT_TARGETS)
+    )
+    for group, values in targets.items():
+        for year, target in zip(YEARS, values, strict=True):
+            got = table.loc[group, year]
+            assert got == pytest.approx(target, rel=0.02), (flow, group, year, got)
+
+
+def test_excluded_chapters_come_on_top(annual):
+    imports, exports = annual
+    assert imports.loc["excluded"].between(300, 600).all()
+    assert exports.loc["excluded"].between(300, 600).all()
+
+
+def test_headline_figures(annual):
+    imp, exp = annual
+    share = imp.loc["ai", 2025] / imp.loc["total", 2025]
+    growth = imp.loc["ai", 2025] / imp.loc["ai", 2023] - 1
+    excess_imp = (
+        imp.loc["ai", 2025] - imp.loc["ai", 2023] * imp.loc["low", 2025] / imp.loc["low", 2023]
+    )
+    excess_exp = (
+        exp.loc["ai", 2025] - exp.loc["ai", 2023] * exp.loc["low", 2025] / exp.loc["low", 2023]
+    )
+    assert share == pytest.approx(0.227, abs=0.01)
+    assert growth == pytest.approx(0.726, abs=0.03)
+    assert excess_imp - excess_exp == pytest.approx(194, abs=10)
+
+
+def test_sources_of_ai_imports(imports):
+    ai25 = imports[imports["group"].isin(AI) & (imports["year"] == 2025)]
+    shares = ai25.groupby("country_code")["value_con"].sum() / ai25["value_con"].sum()
+    assert 0.20 <= shares["2010"] <= 0.30  # Mexico
+    assert 0.20 <= shares["5830"] <= 0.30  # Taiwan
+    compute = ai25[ai25["group"] == "compute_hardware"].groupby("country_code")["value_con"].sum()
+    assert compute.idxmax() == "5830"
+    ai = imports[imports["group"].isin(AI)]
+    china = ai[ai["country_code"] == "5700"].groupby("year")["value_con"].sum()
+    total = ai.groupby("year")["value_con"].sum()
+    assert china[2023] / total[2023] > 0.10  # China falling
+    assert china[2025] / total[2025] < 0.07
+
+
+def test_mexico_and_canada_in_2025(imports):
+    core = imports[imports["group"] != "excluded"]
+    by = core.groupby(["country_code", "year"])["value_con"].sum()
+    mexico = by["2010"][2025] / by["2010"][2024] - 1
+    canada = by["1220"][2025] / by["1220"][2024] - 1
+    ai = core[core["group"].isin(AI)].groupby(["country_code", "year"])["value_con"].sum()
+    mexico_ai = ai["2010"][2025] / ai["2010"][2024] - 1
+    assert mexico == pytest.approx(0.06, abs=0.03)
+    assert canada == pytest.approx(-0.08, abs=0.03)
+    assert mexico_ai == pytest.approx(0.41, abs=0.10)
+
+
+def test_exports_go_first_to_canada_and_mexico(data):
+    top = data.exports.groupby("country_code")["value"].sum().nlargest(2)
+    assert set(top.index) == {"1220", "2010"}
+
+
+def test_front_loading_before_april_2025(imports):
+    low = imports[imports["group"] == "low"].groupby("period")["value_con"].sum()
+    q1 = low[["2025-01", "2025-02", "2025-03"]].sum()
+    q2 = low[["2025-04", "2025-05", "2025-06"]].sum()
+    q4 = low[["2024-10", "2024-11", "2024-12"]].sum()
+    assert q1 > q4 * 1.02
+    assert q1 > q2 * 1.05
+
+
+def test_ai_divergence_accelerates(imports):
+    monthly = imports.groupby(["group", "year"])["value_con"].sum()
+    ai = sum(monthly[g] for g in AI)
+    low = monthly["low"]
+    ratio = ai / low
+    assert ratio[2024] / ratio[2023] < ratio[2025] / ratio[2024]
+
+
+# --- Tariffs ----------------------------------------------------------------------------
+
+
+def test_effective_tariff_rates(imports):
+    ai = imports[imports["group"].isin(AI)]
+    low = imports[imports["group"] == "low"]
+    assert _rate(ai[ai["year"] == 2024]) == pytest.approx(0.018, abs=0.003)
+    assert _rate(low[low["year"] == 2024]) == pytest.approx(0.027, abs=0.003)
+    assert _rate(ai[ai["period"] == "2025-12"]) == pytest.approx(0.045, abs=0.010)
+    assert _rate(low[low["period"] == "2025-12"]) == pytest.approx(0.12, abs=0.01)
+    assert _rate(low[low["period"] == "2025-05"]) == pytest.approx(0.085, abs=0.005)
+
+
+def test_exempt_compute_hardware_pays_little(imports):
+    dec = imports[imports["period"] == "2025-12"]
+    compute = dec[dec["group"] == "compute_hardware"]
+    power = dec[dec["group"] == "electrical_power"]
+    assert _rate(compute) < 0.02 < _rate(power)
+
+
+# --- Scale and arguments ----------------------------------------------------------------
+
+
+def test_scale_adds_rows_not_value(data, scaled, taxonomy, annual):
+    assert len(scaled.imports) > 2 * len(data.imports)
+    assert scaled.commodities["hs10"].nunique() > 2 * data.commodities["hs10"].nunique()
+    imp = _annual(_label(scaled.imports, taxonomy), "value_con")
+    exp = _annual(_label(scaled.exports, taxonomy), "value")
+    pd.testing.assert_frame_equal(imp.loc[annual[0].index], annual[0], rtol=0.01)
+    pd.testing.assert_frame_equal(exp.loc[annual[1].index], annual[1], rtol=0.01)
+
+
+def test_months_outside_the_calibrated_years():
+    d = sample.generate(start="2013-01", end="2026-12")
+    assert d.imports["period"].min() == "2013-01"
+    assert d.imports["period"].max() == "2026-12"
+    by_year = d.imports.groupby(d.imports["period"].str[:4])["value_con"].sum()
+    growth = by_year.pct_change().dropna()
+    assert growth.between(-0.15, 0.25).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"scale": 0.5},
+        {"start": "2012-12"},
+        {"start": "2025-13"},
+        {"start": "2025-06", "end": "2025-01"},
+        {"seed": -1},
+    ],
+)
+def test_bad_arguments_are_user_errors(kwargs):
+    with pytest.raises(UserError):
+        sample.generate(**kwargs)
