@@ -157,15 +157,22 @@ def _cube(
     row_country = c_map[c_codes] if len(c_map) else np.zeros(0, dtype=np.int64)
 
     keep = (row_class >= 0) & (row_month >= 0)
-    m, k, c = row_month[keep], row_class[keep], row_country[keep]
     nm, nc = len(months), len(countries)
-    values, by_country = {}, {}
+    # One flat key per row: (month, country, class). Sums by month × class follow from
+    # the 3-D sums, so each value column costs a single pass over the rows.
+    key = (row_month * nc + row_country) * n_classes + row_class
+    if not keep.all():
+        key = key[keep]
+    values, by_country, done = {}, {}, {}
     for name, col in columns.items():
-        w = frame[col].to_numpy(dtype=np.float64)[keep]
-        flat = np.bincount(m * n_classes + k, weights=w, minlength=nm * n_classes)
-        values[name] = flat.reshape(nm, n_classes)
-        flat3 = np.bincount((m * nc + c) * n_classes + k, weights=w, minlength=nm * nc * n_classes)
-        by_country[name] = flat3.reshape(nm, nc, n_classes)
+        if col not in done:
+            w = frame[col].to_numpy(dtype=np.float64)
+            if not keep.all():
+                w = w[keep]
+            flat3 = np.bincount(key, weights=w, minlength=nm * nc * n_classes)
+            done[col] = flat3.reshape(nm, nc, n_classes)
+        by_country[name] = done[col]
+        values[name] = done[col].sum(axis=1)
     return _Cube(months, countries, values, by_country)
 
 

@@ -82,10 +82,12 @@ def metrics_input(settings: Settings, month: str) -> m.MetricsInput:
         span = f"{available[0]} … {available[-1]}" if available else "none (run `aibrief refresh`)"
         raise UserError(f"no data for {month}: months available {span}")
     months = [x for x in available if x <= month]
-    imports = wh.read("imports", months)
-    exports = wh.read("exports", months)
+    value = "value_con" if settings.metrics.import_value == "consumption" else "value_gen"
+    keys = ["period", "hs10", "country_code"]
+    imports = wh.read("imports", months, [*keys, *sorted({value, "value_con", "duty"})], True)
+    exports = wh.read("exports", months, [*keys, "value"], True)
     tax = taxonomy(settings)
-    codes = set(imports["hs10"].unique()) | set(exports["hs10"].unique())
+    codes = set(imports["hs10"].cat.categories) | set(exports["hs10"].cat.categories)
     manifest = wh.manifest()
     return m.MetricsInput(
         imports=imports,

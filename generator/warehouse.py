@@ -127,16 +127,31 @@ class Warehouse:
         flow: str,
         months: Iterable[str] | None = None,
         columns: list[str] | None = None,
+        categorical: bool = False,
     ) -> pd.DataFrame:
-        """Rows of one flow for the given months (all months by default)."""
+        """Rows of one flow for the given months (all months by default).
+
+        With `categorical`, the code columns come back as pandas categoricals, which makes
+        grouping millions of rows cheap (metrics use this).
+        """
         entries = self.manifest().get("flows", {}).get(flow, {})
         wanted = sorted(entries) if months is None else sorted(set(months) & set(entries))
         cols = columns or list(schema.FLOW_COLUMNS[flow])
-        tables = [pq.read_table(self.root / entries[m]["file"], columns=cols) for m in wanted]
+        codes = [c for c in ("period", "hs10", "country_code") if c in cols]
+        tables = [
+            pq.read_table(
+                self.root / entries[m]["file"],
+                columns=cols,
+                read_dictionary=codes if categorical else None,
+            )
+            for m in wanted
+        ]
         if not tables:
             types = {c: schema.FLOW_COLUMNS[flow][c] for c in cols}
             return schema.conform(pd.DataFrame(columns=cols), types)
         table = pa.concat_tables(tables)
+        if categorical:
+            table = table.unify_dictionaries()
         return table.to_pandas()
 
     def reference(self, name: str) -> pd.DataFrame:
