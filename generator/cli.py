@@ -59,16 +59,33 @@ def cli(ctx: click.Context, config_path: str | None, debug: bool) -> None:
 @click.option(
     "--source", type=click.Choice(["sample", "census", "files"]), help="Override data.source."
 )
+@click.option("--from", "first", callback=_month, help="Census: re-fetch from this month.")
+@click.option("--to", "last", callback=_month, help="Census: up to this month.")
+@click.option("--dry-run", is_flag=True, help="Print the request plan; call nothing else.")
 @click.pass_obj
-def refresh(obj: Context, source: str | None) -> None:
-    """Fetch trade data into the warehouse (idempotent; atomic per month)."""
+def refresh(
+    obj: Context, source: str | None, first: str | None, last: str | None, dry_run: bool
+) -> None:
+    """Fetch trade data into the warehouse (incremental, idempotent, atomic)."""
     t0 = time.perf_counter()
-    result = pipeline.refresh(obj.settings, source)
+    outcome = pipeline.refresh(obj.settings, source, dry_run=dry_run, first=first, last=last)
+    if dry_run:
+        click.echo(outcome.message)
+        return
+    _say_refresh(outcome, time.perf_counter() - t0, obj.settings)
+
+
+def _say_refresh(outcome: pipeline.RefreshOutcome, seconds: float, s) -> None:
+    if outcome.result is None:
+        _say(outcome.message)
+        return
+    result = outcome.result
     written = sum(len(v) for v in result.written.values())
     how = "rebuilt" if result.rebuilt else "updated"
+    calls = f", {outcome.calls} API calls" if outcome.plan is not None else ""
     _say(
-        f"warehouse {how}: {written} month files written, {result.unchanged} unchanged "
-        f"({time.perf_counter() - t0:.1f}s) → {obj.settings.warehouse_dir}"
+        f"warehouse {how}: {written} month files written, {result.unchanged} unchanged"
+        f"{calls} ({seconds:.1f}s) → {s.warehouse_dir}"
     )
 
 
@@ -114,7 +131,7 @@ def classify(
     if export:
         with open(export, "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
-            w.writerow(["hs10", "relevance", "category", "rule", "reason", "excluded"])
+            w.writerow(["hs10", "relevance", "category", "rule", "reason", "excluded", "source"])
             for c in results:
                 w.writerow(
                     [
@@ -124,6 +141,7 @@ def classify(
                         c.rule.prefix if c.rule else "",
                         c.rule.reason if c.rule else "",
                         "yes" if c.excluded else "no",
+                        c.source,
                     ]
                 )
         _say(f"{len(results)} codes classified → {export}")
@@ -139,10 +157,25 @@ def classify(
                 f"  excluded: chapter {c.hs10[:2]} is left out of every total "
                 "(taxonomy.exclude_chapters)"
             )
-        if c.rule:
-            click.echo(f"  rule: {c.rule.prefix} ({c.rule.where}) — {c.rule.reason}")
+        if c.source == "published":
+            click.echo(
+                f"  decided by: published classification ({tax.published_path}:"
+                f"{c.published_line}), which takes precedence over the rules"
+            )
+            rule = tax.rule_for(c.hs10)
+            if rule:
+                click.echo(
+                    f"  our rule would say: {rule.tier}"
+                    f"{' / ' + tax.label(rule.category) if rule.category else ''}"
+                    f" ({rule.where}) — {rule.reason}"
+                )
+        elif c.rule:
+            click.echo(f"  decided by: rule {c.rule.prefix} ({c.rule.where}) — {c.rule.reason}")
         else:
-            click.echo("  rule: none matches; codes without a rule are low relevance (non-AI)")
+            click.echo(
+                "  decided by: default — no rule matches; codes without a rule are low "
+                "relevance (non-AI)"
+            )
 
 
 def _report(result) -> None:
@@ -163,8 +196,8 @@ def run(obj: Context, month: str | None, source: str | None) -> None:
 
     s = obj.settings
     if source or pipeline.needs_refresh(s):
-        result = pipeline.refresh(s, source)
-        _say(f"warehouse refreshed ({sum(len(v) for v in result.written.values())} month files)")
+        t0 = time.perf_counter()
+        _say_refresh(pipeline.refresh(s, source), time.perf_counter() - t0, s)
     _report(edition.build(s, month))
 
 

@@ -31,29 +31,66 @@ class SampleSettings(_Section):
     end: Month = "2025-12"
 
 
+# Partners asked one by one (the top sources of AI-related imports); the rest of the
+# world is the all-country total minus these (CENSUS-API.md, "A call-efficient plan").
+DEFAULT_COUNTRIES = [
+    "2010", "5830", "5700", "5520", "5490", "5800", "5570", "5880", "1220", "4280",
+    "5590", "5330", "5650", "5081", "4190", "4210", "4279", "4120", "4759", "4419",
+    "5600", "5820", "2230", "4351", "4550", "4370", "4330", "4010", "4099", "4700",
+    "4231", "3510", "4890", "5550", "4050", "6021", "2470", "4850", "4710", "4359",
+]  # fmt: skip
+
+CountryCode = Annotated[str, Field(pattern=r"^\d{4}$")]
+
+
+def _codes_as_strings(v: Any) -> Any:
+    if isinstance(v, list):
+        return [f"{x:04d}" if isinstance(x, int) else x for x in v]
+    return v
+
+
+class CensusSettings(_Section):
+    base_url: str = "https://api.census.gov/data/timeseries/intltrade"
+    api_key_env: str = "CENSUS_API_KEY"
+    countries: list[CountryCode] = Field(default_factory=lambda: list(DEFAULT_COUNTRIES))
+    revision_months: int = Field(default=3, ge=0, le=36)
+    timeout: float = Field(default=120.0, gt=0)
+    retries: int = Field(default=6, ge=0, le=20)
+    backoff: float = Field(default=2.0, ge=0)  # seconds; doubles each retry, with jitter
+    concurrency: int = Field(default=4, ge=1, le=16)
+    months_per_request: int = Field(default=12, ge=1, le=120)
+
+    _strings = field_validator("countries", mode="before")(_codes_as_strings)
+
+
+class FilesSettings(_Section):
+    imports: str | None = None  # a path or glob, CSV or parquet, Census variable names
+    exports: str | None = None
+
+
 class DataSettings(_Section):
     source: Literal["sample", "census", "files"] = "sample"
     start: Month = "2023-01"
     sample: SampleSettings = SampleSettings()
+    census: CensusSettings = CensusSettings()
+    files: FilesSettings = FilesSettings()
 
 
 class TaxonomySettings(_Section):
     rules: Path = Path("taxonomy/ai_products.yaml")
     exclude_chapters: list[Annotated[int, Field(ge=1, le=99)]] = [27, 71, 98, 99]
+    # A published classification (columns hs10_code, relevance, primary_category) that
+    # takes precedence over the rules, code by code.
+    classification_csv: Path | None = None
 
 
 class MetricsSettings(_Section):
     base_year: int = Field(default=2023, ge=2013, le=2100)
     import_value: Literal["consumption", "general"] = "consumption"
     top_sources: int = Field(default=8, ge=1, le=50)
-    partners: list[Annotated[str, Field(pattern=r"^\d{4}$")]] = ["2010", "1220"]
+    partners: list[CountryCode] = ["2010", "1220"]
 
-    @field_validator("partners", mode="before")
-    @classmethod
-    def _codes_as_strings(cls, v: Any) -> Any:
-        if isinstance(v, list):
-            return [f"{x:04d}" if isinstance(x, int) else x for x in v]
-        return v
+    _strings = field_validator("partners", mode="before")(_codes_as_strings)
 
 
 class TemplateSettings(_Section):
@@ -98,6 +135,14 @@ class Settings(_Section):
     def rules_path(self) -> Path:
         return self.path(self.taxonomy.rules)
 
+    @property
+    def state_dir(self) -> Path:
+        return self.output_dir / "state"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.output_dir / "cache"
+
 
 _MESSAGES = {
     "int_parsing": "expected an integer",
@@ -131,6 +176,13 @@ def _message(err: dict[str, Any]) -> str:
     return _MESSAGES.get(kind, err["msg"])
 
 
+def _drop_empty(node: Any) -> Any:
+    """A key left empty (`files:` with every line below commented out) means defaults."""
+    if isinstance(node, dict):
+        return {k: _drop_empty(v) for k, v in node.items() if v is not None}
+    return node
+
+
 def from_mapping(doc: Any, name: str = "config.yaml", path: Path | None = None) -> Settings:
     """Validate a parsed document; raise ConfigError with file:line: key.path: message."""
     if doc is None:
@@ -138,7 +190,7 @@ def from_mapping(doc: Any, name: str = "config.yaml", path: Path | None = None) 
     if not isinstance(doc, dict):
         raise ConfigError("expected a mapping of keys at the top level", where=name)
     try:
-        settings = Settings.model_validate(doc)
+        settings = Settings.model_validate(_drop_empty(doc))
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from generator.schema import REST_OF_WORLD
+
 SCHEMA_VERSION = "aibrief.metrics/1"
 AI, MEDIUM, LOW = "high", "medium", "low"
 
@@ -32,6 +34,7 @@ class DataInfo:
     source: str
     sample: bool
     vintage: str | None = None
+    latest_month: str | None = None  # newest month in the warehouse, if rows were cut
 
 
 @dataclass
@@ -332,7 +335,7 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = MetricsOpti
             "source": inp.info.source,
             "sample": bool(inp.info.sample),
             "vintage": inp.info.vintage,
-            "latest_month": available[-1],
+            "latest_month": max(inp.info.latest_month or available[-1], available[-1]),
             "first_month": first,
         },
         "definitions": {
@@ -431,17 +434,20 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = MetricsOpti
     ai_c_ytd = by_c[rows(ytd)][:, :, i_ai].sum(axis=(0, 2))
     ai_c_prior = by_c[rows(prior_ytd)][:, :, i_ai].sum(axis=(0, 2)) if has_prior else None
     total_ai_ytd = float(ai_c_ytd.sum())
-    order = np.argsort(-ai_c_ytd, kind="stable")
+    # The derived rest of the world is many countries: it counts in totals, never in ranks.
+    rankable = np.array([c != REST_OF_WORLD for c in countries], dtype=bool)
+    order = np.argsort(-np.where(rankable, ai_c_ytd, -1.0), kind="stable")
     prior_rank = {}
     if ai_c_prior is not None:
-        for r, ci in enumerate(np.argsort(-ai_c_prior, kind="stable")):
-            if ai_c_prior[ci] <= 0:
+        prior_order = np.argsort(-np.where(rankable, ai_c_prior, -1.0), kind="stable")
+        for r, ci in enumerate(prior_order):
+            if ai_c_prior[ci] <= 0 or not rankable[ci]:
                 break  # no AI imports last year: no rank
             prior_rank[int(ci)] = r + 1
     sources = []
     for r, ci in enumerate(order[: options.top_sources]):
         ci = int(ci)
-        if ai_c_ytd[ci] <= 0:
+        if ai_c_ytd[ci] <= 0 or not rankable[ci]:
             break
         prior_v = float(ai_c_prior[ci]) if ai_c_prior is not None else None
         prior_total = float(ai_c_prior.sum()) if ai_c_prior is not None else None
@@ -467,7 +473,9 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = MetricsOpti
         tot = float(v.sum())
         if tot <= 0:
             continue
-        ci = int(np.argmax(v))
+        ci = int(np.argmax(np.where(rankable, v, -1.0)))
+        if v[ci] <= 0:
+            continue
         leaders.append(
             {
                 "key": key,

@@ -15,30 +15,87 @@ from generator import metrics as m
 from generator.config import Settings
 from generator.errors import UserError
 from generator.sources import TradeData
-from generator.taxonomy import Taxonomy, load_taxonomy
+from generator.taxonomy import Taxonomy, for_settings
 from generator.warehouse import RefreshResult, Warehouse, write_atomic
 
 
 def taxonomy(settings: Settings) -> Taxonomy:
-    return load_taxonomy(settings.rules_path, settings.taxonomy.exclude_chapters)
+    return for_settings(settings)
 
 
 def fetch(settings: Settings, source: str | None = None) -> TradeData:
-    """Trade data from the configured source, in the warehouse schema."""
+    """Trade data from the sample or from bulk files, in the warehouse schema."""
     name = source or settings.data.source
     if name == "sample":
         from generator.sources import sample
 
         s = settings.data.sample
         return sample.generate(seed=s.seed, scale=s.scale, start=settings.data.start, end=s.end)
-    raise UserError(
-        f"data.source {name!r} is not available in this version; use 'sample'",
-    )
+    if name == "files":
+        from generator.sources import files
+
+        return files.load(settings.data.files, settings.root)
+    raise UserError(f"data.source {name!r} is fetched by census_refresh, not fetch")
 
 
-def refresh(settings: Settings, source: str | None = None) -> RefreshResult:
-    data = fetch(settings, source)
-    return Warehouse(settings.warehouse_dir).commit(data)
+@dataclass
+class RefreshOutcome:
+    result: RefreshResult | None  # None for a dry run or when nothing was due
+    plan: Any = None  # census.Plan for the census source
+    calls: int = 0
+    message: str = ""
+
+
+def refresh(
+    settings: Settings,
+    source: str | None = None,
+    *,
+    dry_run: bool = False,
+    first: str | None = None,
+    last: str | None = None,
+    client: Any = None,
+) -> RefreshOutcome:
+    """Bring the warehouse up to date; nothing is written unless every check passes."""
+    name = source or settings.data.source
+    if name == "census":
+        return census_refresh(settings, dry_run=dry_run, first=first, last=last, client=client)
+    if dry_run:
+        return RefreshOutcome(None, message=f"{name}: would regenerate or re-read every month")
+    result = Warehouse(settings.warehouse_dir).commit(fetch(settings, name))
+    return RefreshOutcome(result)
+
+
+def census_refresh(
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    first: str | None = None,
+    last: str | None = None,
+    client: Any = None,
+) -> RefreshOutcome:
+    from generator.sources import census
+
+    cs = settings.data.census
+    client = client or census.CensusClient(cs, settings.cache_dir)
+    wh = Warehouse(settings.warehouse_dir)
+    held: list[str] = []
+    if wh.exists():
+        manifest = wh.manifest()
+        same = manifest.get("source") == "census" and manifest.get("params", {}).get(
+            "countries"
+        ) == sorted(cs.countries)
+        held = wh.common_months() if same else []
+    end = last or census.last_complete_month()
+    released = client.released_months(settings.data.start, end)
+    plan = census.make_plan(released, held, cs, settings.data.start, (first, last))
+    if dry_run or not plan.requests:
+        msg = plan.describe(cs.base_url) if dry_run else "census: no new or revised month to fetch"
+        return RefreshOutcome(None, plan, client.log.calls, msg)
+    frames = client.fetch(plan)
+    data = census.to_trade_data(frames, plan, cs)
+    result = wh.commit(data, months=plan.months)
+    client.forget()
+    return RefreshOutcome(result, plan, client.log.calls)
 
 
 def needs_refresh(settings: Settings) -> bool:
@@ -49,6 +106,8 @@ def needs_refresh(settings: Settings) -> bool:
     manifest = wh.manifest()
     if manifest.get("source") != settings.data.source:
         return True
+    if settings.data.source in ("census", "files"):
+        return True  # cheap to ask: an incremental refresh fetches only what is due
     if settings.data.source == "sample":
         s = settings.data.sample
         params = manifest.get("params", {})
@@ -99,6 +158,7 @@ def metrics_input(settings: Settings, month: str) -> m.MetricsInput:
             source=str(manifest.get("source")),
             sample=bool(manifest.get("sample")),
             vintage=manifest.get("vintage"),
+            latest_month=available[-1],
         ),
     )
 

@@ -29,6 +29,11 @@ FLOW_COLUMNS = {"imports": IMPORT_COLUMNS, "exports": EXPORT_COLUMNS}
 FLOWS = tuple(FLOW_COLUMNS)
 
 COUNTRY_COLUMNS = {"country_code": "string", "name": "string"}
+
+# Trade with partners not asked one by one: the all-country total minus the tracked
+# countries. Outside Census's ranges (countries 1000–8999, groupings below 1000).
+REST_OF_WORLD = "9999"
+REST_OF_WORLD_NAME = "Rest of world (derived)"
 COMMODITY_COLUMNS = {"hs10": "string", "description": "string"}
 
 

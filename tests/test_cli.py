@@ -112,8 +112,9 @@ def test_classify_explains_the_deciding_rule(refreshed, capsys):
     )
     assert code == 0
     assert "8471500150  relevance: high  category: Compute hardware" in out
-    assert "rule: 847150 (" in out and "ai_products.yaml:" in out and "Processing units" in out
-    assert "0102291000  relevance: low\n  rule: none matches" in out
+    assert "decided by: rule 847150 (" in out and "ai_products.yaml:" in out
+    assert "Processing units" in out
+    assert "0102291000  relevance: low\n  decided by: default — no rule matches" in out
     assert "2709000000" in out and "excluded: chapter 27" in out
 
 
@@ -138,6 +139,23 @@ def test_classify_from_file_to_csv(refreshed, tmp_path, capsys):
     assert rows[0]["rule"] == "850423"
     assert rows[1]["relevance"] == "medium"
     assert list(rows[0])[:4] == ["hs10", "relevance", "category", "rule"]
+    assert rows[0]["source"] == "rules"
+
+
+def test_classify_says_a_published_classification_decided(refreshed, tmp_path, capsys):
+    _, cfg = refreshed
+    pub = tmp_path / "published.csv"
+    pub.write_text("hs10_code,relevance,primary_category\n8471500150,Medium,Compute Hardware\n")
+    cfg2 = tmp_path / "c.yaml"
+    cfg2.write_text(
+        cfg.read_text().replace("taxonomy:\n", f"taxonomy:\n  classification_csv: {pub}\n")
+    )
+    code, out, err = run(["--config", str(cfg2), "classify", "8471500150", "8471800100"], capsys)
+    assert code == 0, err
+    assert "8471500150  relevance: medium" in out
+    assert f"decided by: published classification ({pub}:2)" in out
+    assert "our rule would say: high / Compute hardware" in out
+    assert "8471800100  relevance: high" in out and "decided by: rule 847180" in out
 
 
 def test_classify_export_alone_covers_the_warehouse(refreshed, tmp_path, capsys):

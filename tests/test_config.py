@@ -82,3 +82,16 @@ def test_relative_paths_resolve_against_the_config_folder(tmp_path):
 def test_partners_accept_numbers_and_keep_leading_zeros(tmp_path):
     p = write(tmp_path, "metrics:\n  partners: [2010, '0020']\n")
     assert config.load(p).metrics.partners == ["2010", "0020"]
+
+
+def test_an_empty_section_means_defaults(tmp_path):
+    p = write(tmp_path, "data:\n  files:\n    # imports: a.csv\n  census:\n")
+    s = config.load(p)
+    assert s.data.files.imports is None
+    assert s.data.census.revision_months == 3
+
+
+def test_census_countries_are_validated(tmp_path):
+    p = write(tmp_path, "data:\n  census:\n    countries: ['2010', 'MX']\n")
+    with pytest.raises(ConfigError, match=r"config.yaml:3: data.census.countries.1"):
+        config.load(p)

@@ -96,3 +96,24 @@ def test_shipped_rules_load_and_every_rule_has_a_reason():
     c = t.classify("8471500150")
     assert (c.tier, c.category) == ("high", "compute_hardware")
     assert t.classify("8517130000").tier == "low"  # smartphones carved out
+
+
+def test_classification_source_says_what_decided(tmp_path):
+    from generator.taxonomy import Classification
+
+    p = rules_file(
+        tmp_path, '  - {prefix: "8471", tier: high, category: compute_hardware, reason: x}\n'
+    )
+    t = load_taxonomy(p)
+    assert (t.classify("8471500150").source, t.classify("8471500150").published_line) == (
+        "rules",
+        None,
+    )
+    assert t.classify("0101210000").source == "default"
+    # Built the old way (five fields), the source is derived from what is set.
+    assert Classification("0101210000", "low", None, None, False).source == "default"
+    rule = t.rules["8471"]
+    assert Classification("8471500150", "high", "compute_hardware", rule, False).source == "rules"
+    frame = t.classify_frame(["8471500150"])
+    assert list(frame.columns)[-1] == "source"
+    assert list(frame["source"]) == ["rules"]
