@@ -35,6 +35,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from generator import numbers, yamlio  # noqa: E402
 from generator.errors import UserError, located  # noqa: E402
+from generator.facts import beats_history  # noqa: E402
 
 CHART_KEYS = ("growth_index", "ai_share", "top_sources", "tariffs", "counterfactual")
 STYLE_FILE = "brief.mplstyle"
@@ -354,16 +355,6 @@ def _say(
     return _render(env, variants[chosen], ctx)
 
 
-def _period_phrases(doc: dict[str, Any]) -> dict[str, str]:
-    """'in 2025' for a full year, 'in January–September 2025' for a partial one."""
-    year, n, prior = doc["period"]["year"], doc["period"]["ytd_months"], doc["period"]["prior_year"]
-    if n == 12:
-        return {"period": f"in {year}", "prior_period": f"in {prior}"}
-    last = numbers.month_only(doc["month"])
-    span = "January" if n == 1 else f"January–{last}"
-    return {"period": f"in {span} {year}", "prior_period": "a year earlier"}
-
-
 def _common_context(doc: dict[str, Any]) -> dict[str, Any]:
     return {
         "m": doc,
@@ -373,7 +364,7 @@ def _common_context(doc: dict[str, Any]) -> dict[str, Any]:
         "base_year": doc["definitions"]["base_year"],
         "first_month": doc["data"]["first_month"],
         "sample": bool(doc["data"]["sample"]),
-        **_period_phrases(doc),
+        **numbers.period_phrases(doc),
     }
 
 
@@ -557,8 +548,8 @@ def _ai_share(doc: dict[str, Any], style: _Style) -> _Plan | None:
     if last is not None:
         _end_labels(ax, fig, [(float(last), ys[last], numbers.pct(ys[last]), colour)], size)
 
-    finite = [y for y in ys if math.isfinite(y)]
-    record = len(months) >= 13 and share["month"] is not None and share["month"] >= max(finite)
+    # The same test as the text's: strictly above every earlier month.
+    record = len(months) >= 13 and beats_history(share["monthly"], doc["month"])
     change = share["change"]["ytd"]
     t = style.thresholds["share_change_from"]
     if record:

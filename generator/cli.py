@@ -14,7 +14,7 @@ from generator import config as config_mod
 from generator import pipeline
 from generator.errors import UserError
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH = re.compile(config_mod.MONTH_PATTERN)
 
 
 class Context:
@@ -97,7 +97,15 @@ def metrics(obj: Context, month: str | None, out: str | None) -> None:
     """Compute the metrics of an edition and write metrics.json."""
     s = obj.settings
     result = pipeline.compute_metrics(s, month)
-    path = Path(out) if out else pipeline.edition_dir(s, result.month) / "metrics.json"
+    folder = pipeline.edition_dir(s, result.month)
+    path = Path(out) if out else folder / "metrics.json"
+    rendered = not out and (folder / "brief.html").exists() and path.exists()
+    if rendered and path.read_text(encoding="utf-8") != pipeline.metrics_json(result):
+        raise UserError(
+            f"{folder} holds a brief built from its metrics.json; new metrics there would "
+            "no longer match it: rebuild the edition with `aibrief render`, "
+            "or write elsewhere with --out PATH"
+        )
     pipeline.write_metrics(result, path)
     _say(f"metrics for {result.month} → {path}")
 
@@ -181,7 +189,7 @@ def classify(
 def _report(result) -> None:
     parts = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     _say(f"edition {result.month}: {result.headline!r}")
-    _say(f"  → {result.folder}/brief.html, brief.pdf ({parts})")
+    _say(f"  → {result.folder}/{', '.join(result.files)} ({parts})")
 
 
 @cli.command()
@@ -212,7 +220,8 @@ def run(obj: Context, month: str | None, source: str | None) -> None:
 )
 @click.pass_obj
 def render(obj: Context, month: str | None, formats: str) -> None:
-    """Rebuild an edition from the warehouse as it is (no refresh)."""
+    """Rebuild an edition from the warehouse as it is (no refresh). Formats left out are
+    not kept from an earlier build: they would no longer match the metrics."""
     from generator import edition
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())

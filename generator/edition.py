@@ -25,6 +25,7 @@ class EditionResult:
     folder: Path
     headline: str
     timings: dict[str, float] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)  # the main files written
 
 
 def templates_dir(settings: Settings) -> Path:
@@ -91,7 +92,8 @@ def render_edition(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return EditionResult(metrics.month, final, n.headline, timings)
+    files = ["brief.html", *(["brief.pdf"] if "pdf" in formats else []), "metrics.json"]
+    return EditionResult(metrics.month, final, n.headline, timings, files)
 
 
 class _Parse(HTMLParser):

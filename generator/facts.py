@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.metrics import get_path
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -34,13 +36,6 @@ class Thresholds:
     )
 
 
-def _get(doc: dict[str, Any], path: str) -> Any:
-    node: Any = doc
-    for part in path.split("."):
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    return node
-
-
 def _clip(x: float) -> float:
     return max(0.0, min(1.0, x))
 
@@ -55,15 +50,15 @@ def find_facts(doc: dict[str, Any], th: Thresholds = Thresholds()) -> list[Fact]
     has_history = len(share["monthly"]) >= 13
 
     def fact(kind: str, score: float, **paths: str) -> None:
-        values = {name: _get(doc, p) for name, p in paths.items()}
+        values = {name: get_path(doc, p) for name, p in paths.items()}
         if any(v is None for v in values.values()):
             return
         facts.append(Fact(kind, round(score, 3), values, dict(paths)))
 
     # Records: the month's AI share or AI imports beat every earlier month in the data.
-    if has_history and _beats_history(share["monthly"], doc["month"]):
+    if has_history and beats_history(share["monthly"], doc["month"]):
         fact("share_record", 95, share="imports.ai_share.month", since="data.first_month")
-    if has_history and _beats_history(imp["ai"]["monthly"], doc["month"]):
+    if has_history and beats_history(imp["ai"]["monthly"], doc["month"]):
         fact("value_record", 80, value="imports.ai.month", since="data.first_month")
 
     # Threshold crossed: the year-to-date share passes a fifth, a quarter, a third …
@@ -194,7 +189,7 @@ def find_facts(doc: dict[str, Any], th: Thresholds = Thresholds()) -> list[Fact]
     return facts
 
 
-def _beats_history(monthly: dict[str, float | None], month: str) -> bool:
+def beats_history(monthly: dict[str, float | None], month: str) -> bool:
     """Strictly above every earlier month: a tie is not a record."""
     current = monthly.get(month)
     earlier = [v for m, v in monthly.items() if m < month and v is not None]

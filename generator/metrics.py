@@ -55,10 +55,15 @@ class Metrics:
     doc: dict[str, Any]
 
     def get(self, path: str) -> Any:
-        node: Any = self.doc
-        for part in path.split("."):
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        return node
+        return get_path(self.doc, path)
+
+
+def get_path(doc: Any, path: str) -> Any:
+    """`imports.ai.annual.2025` or `sources.0.share` in a metrics document."""
+    node: Any = doc
+    for part in path.split("."):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
 
 
 class MetricsError(ValueError):
@@ -105,9 +110,6 @@ class _Cube:
     countries: list[str]
     values: dict[str, np.ndarray]  # name → [month, class]
     by_country: dict[str, np.ndarray]  # name → [month, country, class]
-
-    def month_pos(self, month: str) -> int:
-        return self.months.index(month)
 
 
 def _class_table(classification: pd.DataFrame, categories: list[str]) -> pd.Series:

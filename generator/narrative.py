@@ -30,6 +30,7 @@ class Words:
     down: dict[str, str]
     steady: str
     doubled: str
+    gap_steady_below: float
     thresholds: Thresholds
 
 
@@ -74,6 +75,7 @@ def load_words(path: Path) -> Words:
             down=dict(doc["down"]),
             steady=str(doc["steady"]),
             doubled=str(doc["doubled"]),
+            gap_steady_below=float(doc["gap_steady_below"]),
             thresholds=Thresholds(
                 big_growth=float(news["big_growth"]),
                 big_gap_change=float(news["big_gap_change"]),
@@ -98,7 +100,7 @@ def word_filters(w: Words) -> dict[str, Any]:
         """'rose 73%', 'more than doubled', 'held steady', 'fell 4.2%'."""
         if g is None or abs(g) < w.steady_below:
             return w.steady
-        if g >= w.doubled_from:
+        if g > w.doubled_from:
             return w.doubled
         return f"{change_word(g)} {numbers.pct_abs(g)}"
 
@@ -182,30 +184,21 @@ def render_file(env: SandboxedEnvironment, name: str, ctx: dict[str, Any]) -> st
 # ---- the narrative ------------------------------------------------------------------------
 
 
-def period_phrases(doc: dict[str, Any]) -> dict[str, str]:
-    """'in 2025' for a full year, 'in January–September 2025' for a partial one."""
-    year = doc["period"]["year"]
-    n = doc["period"]["ytd_months"]
-    prior = doc["period"]["prior_year"]
-    if n == 12:
-        return {"period": f"in {year}", "prior_period": f"in {prior}"}
-    last = numbers.month_only(doc["month"])
-    span = "January" if n == 1 else f"January–{last}"
-    return {"period": f"in {span} {year}", "prior_period": "a year earlier"}
-
-
-def context(doc: dict[str, Any]) -> dict[str, Any]:
-    phrases = period_phrases(doc)
+def context(doc: dict[str, Any], words: Words) -> dict[str, Any]:
+    phrases = numbers.period_phrases(doc)
     cats = {c["key"]: c for c in doc["categories"]}
     leaders = {c["key"]: None for c in doc["categories"]}
     leaders.update({lead["key"]: lead for lead in doc["category_leaders"]})
     cf = doc["counterfactual"]["ytd"] or {}
+    material = bool(cf) and abs(cf["net_effect"]) >= 0.01 * abs(cf["actual_balance"])
     return {
         "m": doc,
         "month": doc["month"],
         "cat": cats,
         "leaders": leaders,
         "cf": cf,
+        "material": material,
+        "words": {"gap_steady_below": words.gap_steady_below},
         **phrases,
     }
 
@@ -248,7 +241,7 @@ def write(
     words = load_words(words_path)
     env = environment(dirs, words)
     texts = _fact_texts(facts_path)
-    ctx = context(doc)
+    ctx = context(doc, words)
 
     facts = find_facts(doc, words.thresholds)
     facts = [f for f in facts if f.kind in texts]
@@ -260,6 +253,11 @@ def write(
         where = located(facts_path, line) + f" ({fact.kind}.{part})"
         return render_string(env, source, {**ctx, **fact.values}, where)
 
+    # Render every candidate, used or not, so a broken text fails now rather than in
+    # the month its fact first leads.
+    texts_of = {
+        (f.kind, part): say(f, part) for f in facts for part in ("headline", "lede", "bullet")
+    }
     lead = facts[0]
     bullets: list[str] = []
     used_kinds = {lead.kind}
@@ -267,14 +265,14 @@ def write(
         if f.kind in used_kinds:
             continue
         used_kinds.add(f.kind)
-        bullets.append(say(f, "bullet"))
+        bullets.append(texts_of[(f.kind, "bullet")])
         if len(bullets) == 5:
             break
     ctx["lead"] = lead.kind
     sections = {name: render_file(env, f"{name}.j2", ctx) for name in SECTIONS}
     return Narrative(
-        headline=say(lead, "headline"),
-        lede=say(lead, "lede"),
+        headline=texts_of[(lead.kind, "headline")],
+        lede=texts_of[(lead.kind, "lede")],
         why_it_matters=" ".join(_lines(sections["why_it_matters"])),
         by_the_numbers=bullets,
         zoom_in=_lines(sections["zoom_in"]),

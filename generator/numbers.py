@@ -97,6 +97,17 @@ def month_only(month: str) -> str:
     return calendar.month_name[int(month.split("-")[1])]
 
 
+def period_phrases(doc: dict) -> dict[str, str]:
+    """'in 2025' for a full year, 'in January–September 2025' for a partial one."""
+    year = doc["period"]["year"]
+    n = doc["period"]["ytd_months"]
+    prior = doc["period"]["prior_year"]
+    if n == 12:
+        return {"period": f"in {year}", "prior_period": f"in {prior}"}
+    span = "January" if n == 1 else f"January–{month_only(doc['month'])}"
+    return {"period": f"in {span} {year}", "prior_period": "a year earlier"}
+
+
 FILTERS = {
     "money": money,
     "money_short": money_short,

@@ -193,11 +193,5 @@ def write_metrics(result: m.Metrics, path: Path) -> Path:
     return path
 
 
-@dataclass
-class Edition:
-    month: str
-    folder: Path
-
-
 def edition_dir(settings: Settings, month: str) -> Path:
     return settings.editions_dir / month

@@ -186,7 +186,14 @@ def load_taxonomy(
         extra = set(item) - {"prefix", "tier", "category", "reason"}
         if extra:
             raise UserError(f"unknown key {sorted(extra)[0]!r} in rule", where=where)
-        prefix = str(item.get("prefix", "")).replace(".", "")
+        raw_prefix = item.get("prefix")
+        if not isinstance(raw_prefix, str):
+            # Unquoted, 8471.50 would read as 8471.5 and 0101 as the octal number 65.
+            raise UserError(
+                f'prefix {raw_prefix!r} must be quoted text, e.g. prefix: "847150"',
+                where=where,
+            )
+        prefix = raw_prefix.replace(".", "")
         if not _PREFIX.match(prefix):
             raise UserError(
                 f"prefix {item.get('prefix')!r} is not an HS code of 2 to 10 digits", where=where

@@ -138,14 +138,25 @@ class Warehouse:
         wanted = sorted(entries) if months is None else sorted(set(months) & set(entries))
         cols = columns or list(schema.FLOW_COLUMNS[flow])
         codes = [c for c in ("period", "hs10", "country_code") if c in cols]
-        tables = [
-            pq.read_table(
-                self.root / entries[m]["file"],
-                columns=cols,
-                read_dictionary=codes if categorical else None,
-            )
-            for m in wanted
-        ]
+        tables = []
+        for m in wanted:
+            path = self.root / entries[m]["file"]
+            try:
+                tables.append(
+                    pq.read_table(
+                        path, columns=cols, read_dictionary=codes if categorical else None
+                    )
+                )
+            except FileNotFoundError:
+                raise UserError(
+                    f"{flow} {m}: file missing; run `aibrief refresh` to restore it",
+                    where=str(path),
+                ) from None
+            except (pa.ArrowException, OSError) as exc:
+                raise UserError(
+                    f"{flow} {m}: unreadable parquet ({exc}); run `aibrief refresh`",
+                    where=str(path),
+                ) from None
         if not tables:
             types = {c: schema.FLOW_COLUMNS[flow][c] for c in cols}
             return schema.conform(pd.DataFrame(columns=cols), types)
@@ -169,7 +180,10 @@ class Warehouse:
         When the source (or the sample's parameters) differ from what the warehouse holds,
         the whole warehouse is rebuilt beside the old one and swapped in at once.
         """
-        old = json.loads(self.manifest_path.read_text()) if self.exists() else None
+        try:
+            old = self.manifest() if self.exists() else None
+        except UserError:
+            old = None  # an unreadable manifest: rebuild everything beside it, then swap
         same_origin = (
             old is not None
             and old.get("source") == data.source
@@ -225,7 +239,8 @@ class Warehouse:
                 blob = parquet_bytes(part, schema.FLOW_COLUMNS[flow])
                 digest = sha256(blob)
                 entry = entries.get(period)
-                if entry and entry.get("sha256") == digest:
+                present = entry is not None and (self.root / entry["file"]).is_file()
+                if entry and present and entry.get("sha256") == digest:
                     result.unchanged += 1
                     continue
                 rel = f"{flow}/{period}.{digest[:16]}.parquet"
@@ -237,7 +252,7 @@ class Warehouse:
                     "sha256": digest,
                     "fetched_at": stamp,
                 }
-                if entry:
+                if entry and entry.get("sha256") != digest:
                     new_entry["revision"] = {
                         "previous_fetched_at": entry.get("fetched_at"),
                         "rows_change": new_entry["rows"] - int(entry.get("rows", 0)),

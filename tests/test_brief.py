@@ -70,9 +70,9 @@ def allowed_tokens(doc: dict) -> set[str]:
             if float(v).is_integer():
                 ok.add(str(int(v)))
     for s in strings:
-        ok |= set(re.findall(r"\d+", s))
+        # From text values only years (keys, months, the vintage) and the vintage date.
+        ok |= set(re.findall(r"\b(?:19|20)\d\d\b", s))
         ok |= set(re.findall(r"\d{4}-\d\d-\d\d", s))
-        ok.add(s)
     return {t.replace(numbers.MINUS, "-") for t in ok}
 
 
@@ -82,7 +82,7 @@ TOKEN = re.compile(
     rf"|[+\-−]?(?:{NUM})%"
     rf"|[+\-−]?(?:{NUM}) (?:points?|pp)\b"
     r"|\d{4}-\d\d-\d\d"
-    rf"|[+\-−]?(?:{NUM})"
+    rf"|(?<![A-Za-z\d])[+\-−]?(?:{NUM})(?![A-Za-z\d])"  # not part of a name like HS10
 )
 
 
@@ -366,3 +366,83 @@ def test_run_on_a_clean_folder_writes_html_and_pdf(sample_edition):
     assert (folder / "brief.pdf").read_bytes().startswith(b"%PDF")
     assert "<html" in (folder / "brief.html").read_text()
     _ = config, pipeline
+
+
+# ---- wording that must follow signs and history -----------------------------------------------
+
+
+def _between(doc) -> str:
+    return narrative.write(doc, REPO / "templates" / "narrative").between_the_lines
+
+
+def _with_gap(doc, ytd, prior):
+    doc = json.loads(json.dumps(doc))
+    g = doc["tariffs"]["gap"]
+    g["ytd"], g["prior_ytd"] = ytd, prior
+    g["change_ytd"] = None if prior is None else ytd - prior
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("ytd", "prior", "expected"),
+    [
+        (0.046, 0.009, "4.6 points less; the difference widened from 0.9 points in 2024"),
+        (0.01, 0.03, "1 point less; the difference narrowed from 3 points in 2024"),
+        (-0.04, -0.01, "4 points more; the difference widened from 1 point in 2024"),
+        (0.01, -0.02, "1 point less; in 2024 it ran the other way, by 2 points"),
+        (0.007, 0.0069, "0.7 points less; it was about the same in 2024"),
+        (0.0001, None, "about the same rate."),
+    ],
+)
+def test_the_tariff_gap_sentence_follows_its_sign(ytd, prior, expected):
+    text = _between(_with_gap(scenario(1.5), ytd, prior))
+    assert expected in text
+
+
+def test_a_base_year_edition_claims_no_lead_or_exemption_history():
+    doc = scenario(1.0)
+    doc = json.loads(json.dumps(doc))
+    # Make it look like a base-year edition: no since-base growth, edition before 2025-04.
+    doc["imports"]["ai"]["since_base"]["ytd"] = None
+    doc["imports"]["non_ai"]["since_base"]["ytd"] = None
+    doc["month"] = "2023-12"
+    n = narrative.write(doc, REPO / "templates" / "narrative")
+    assert n.bottom_line.startswith("This is the base year")
+    assert not any("April 2025" in w for w in n.what_to_watch)
+
+
+def test_a_surplus_is_not_called_a_deficit():
+    doc = json.loads(json.dumps(scenario(1.5)))
+    cf = doc["counterfactual"]["ytd"]
+    cf["actual_balance"] = abs(cf["actual_balance"])
+    from generator.facts import Fact
+
+    texts = narrative._fact_texts(REPO / "templates" / "narrative" / "facts.yaml")
+    env = narrative.environment(
+        [REPO / "templates" / "narrative"],
+        narrative.load_words(REPO / "templates" / "narrative" / "words.yaml"),
+    )
+    ctx = narrative.context(
+        doc, narrative.load_words(REPO / "templates" / "narrative" / "words.yaml")
+    )
+    fact = Fact(
+        "counterfactual",
+        1,
+        {"net_effect": cf["net_effect"], "actual_balance": cf["actual_balance"], "base_year": 2023},
+    )
+    for part in ("headline", "lede", "bullet"):
+        text = narrative.render_string(
+            env, texts["counterfactual"][part][0], {**ctx, **fact.values}, "t"
+        )
+        assert "deficit" not in text and "surplus" in text, text
+
+
+def test_a_typo_in_an_unused_fact_text_fails_now(tmp_path):
+    narr = tmp_path / "narrative"
+    shutil.copytree(REPO / "templates" / "narrative", narr)
+    facts = (narr / "facts.yaml").read_text()
+    (narr / "facts.yaml").write_text(
+        facts.replace("{{ share|pct }}: compute", "{{ shar|pct }}: compute")
+    )
+    with pytest.raises(UserError, match=r"facts.yaml:\d+ \(compute_share.bullet\)"):
+        narrative.write(scenario(1.5), narr)

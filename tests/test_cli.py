@@ -215,3 +215,25 @@ def test_python_dash_m_works():
     )
     for command in ("run", "refresh", "metrics", "render", "classify"):
         assert command in out.stdout
+
+
+def test_metrics_will_not_desync_a_rendered_edition(tmp_path, capsys):
+    cfg = write_config(tmp_path)
+    assert run(["--config", str(cfg), "run"], capsys)[0] == 0
+    edition = tmp_path / "output" / "editions" / "2025-12"
+    before = (edition / "metrics.json").read_bytes()
+    # Same metrics: fine. Different definitions: refused, edition untouched.
+    assert run(["--config", str(cfg), "metrics"], capsys)[0] == 0
+    cfg.write_text(cfg.read_text() + "metrics:\n  base_year: 2024\n")
+    code, _, err = run(["--config", str(cfg), "metrics"], capsys)
+    assert code == 1 and "aibrief render" in err and "--out" in err
+    assert (edition / "metrics.json").read_bytes() == before
+
+
+def test_render_html_only_says_what_it_wrote(tmp_path, capsys):
+    cfg = write_config(tmp_path)
+    assert run(["--config", str(cfg), "refresh"], capsys)[0] == 0
+    code, _, err = run(["--config", str(cfg), "render", "--format", "html"], capsys)
+    assert code == 0, err
+    assert "brief.html, metrics.json" in err and "brief.pdf" not in err
+    assert not (tmp_path / "output" / "editions" / "2025-12" / "brief.pdf").exists()

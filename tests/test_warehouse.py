@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from generator import schema, warehouse
+from generator.errors import UserError
 from generator.sources import TradeData
 from generator.warehouse import Warehouse
 
@@ -157,3 +158,35 @@ def test_parquet_bytes_are_deterministic():
     a = warehouse.parquet_bytes(frame, schema.IMPORT_COLUMNS)
     b = warehouse.parquet_bytes(frame.copy(), schema.IMPORT_COLUMNS)
     assert a == b
+
+
+def test_a_deleted_month_file_is_restored_by_the_next_refresh(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    wh.commit(trade())
+    jan = tmp_path / "wh" / wh.manifest()["flows"]["imports"]["2024-01"]["file"]
+    jan.unlink()
+    with pytest.raises(UserError, match="file missing; run `aibrief refresh`"):
+        wh.read("imports")
+    result = wh.commit(trade())
+    assert result.written["imports"] == ["2024-01"]
+    assert jan.exists()
+    assert "revision" not in wh.manifest()["flows"]["imports"]["2024-01"]
+
+
+def test_a_corrupt_month_file_is_one_clear_error(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    wh.commit(trade())
+    feb = tmp_path / "wh" / wh.manifest()["flows"]["exports"]["2024-02"]["file"]
+    feb.write_bytes(b"not parquet")
+    with pytest.raises(UserError, match="unreadable parquet"):
+        wh.read("exports")
+
+
+def test_a_corrupt_manifest_is_rebuilt_by_refresh(tmp_path):
+    wh = Warehouse(tmp_path / "wh")
+    wh.commit(trade())
+    (tmp_path / "wh" / "manifest.json").write_text("{ not json")
+    with pytest.raises(UserError, match="manifest is not valid JSON"):
+        wh.months()
+    result = wh.commit(trade())
+    assert result.rebuilt and wh.months() == ["2024-01", "2024-02"]
