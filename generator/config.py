@@ -96,6 +96,43 @@ class MetricsSettings(_Section):
 class TemplateSettings(_Section):
     # Everything an editor may touch: layout, CSS, chart style, wording.
     dir: Path = Path("templates")
+    # A folder searched before `dir`, file by file (editors' overrides).
+    overrides: Path | None = None
+
+
+class SmtpSettings(_Section):
+    host: str = "localhost"
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    # Names of environment variables holding the credentials (never the values).
+    username_env: str = "AIBRIEF_SMTP_USERNAME"
+    password_env: str = "AIBRIEF_SMTP_PASSWORD"
+    timeout: float = Field(default=30.0, gt=0)
+    retries: int = Field(default=3, ge=0, le=10)
+
+
+class EmailSettings(_Section):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+    smtp: SmtpSettings = SmtpSettings()
+    from_: str = Field(default="AI Trade Brief <brief@localhost>", alias="from")
+    to: list[str] = Field(default_factory=list)
+    recipients_csv: Path | None = None  # columns: address, name (optional)
+    list_unsubscribe: str | None = None  # default: mailto:<from>?subject=unsubscribe
+
+
+class SiteSettings(_Section):
+    dir: Path | None = None  # default: <output.dir>/site
+    base_url: str = "https://example.org/ai-trade-brief/"
+    deploy_command: str | None = None  # run after a successful build, e.g. an rsync
+
+
+class ScheduleSettings(_Section):
+    cron: str = "0 10 * * mon-fri"
+    timezone: str = "America/New_York"
+    rerun_on_revision: bool = False
+    revision_threshold: float = Field(default=0.005, ge=0)  # headline share moved ≥ 0.5 pt
+    alert_to: list[str] = Field(default_factory=list)
 
 
 class Settings(_Section):
@@ -104,6 +141,9 @@ class Settings(_Section):
     data: DataSettings = DataSettings()
     taxonomy: TaxonomySettings = TaxonomySettings()
     metrics: MetricsSettings = MetricsSettings()
+    email: EmailSettings = EmailSettings()
+    site: SiteSettings = SiteSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
 
     # Where the settings came from; relative paths resolve against its folder.
     _source_path: Path | None = PrivateAttr(default=None)
@@ -142,6 +182,20 @@ class Settings(_Section):
     @property
     def cache_dir(self) -> Path:
         return self.output_dir / "cache"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.path(self.site.dir) if self.site.dir else self.output_dir / "site"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.path(self.templates.dir)
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        """Where templates are looked up, first match wins: overrides, then the default."""
+        first = [self.path(self.templates.overrides)] if self.templates.overrides else []
+        return [*first, self.templates_dir]
 
 
 _MESSAGES = {
