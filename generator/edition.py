@@ -3,6 +3,7 @@ checked, then swapped into output/editions/YYYY-MM/. A failure leaves the old ed
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -77,6 +78,27 @@ def render_edition(
             )
             for c in made
         ]
+        # What each chart says, for the site, the e-mail and anyone reusing the files.
+        (staging / "charts" / "charts.json").write_text(
+            json.dumps(
+                [
+                    {
+                        "key": c.key,
+                        "title": c.title,
+                        "alt": c.alt,
+                        "source": c.source,
+                        "svg": c.svg.name,
+                        "png": c.png.name,
+                        "csv": c.csv.name,
+                    }
+                    for c in made
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         timings["charts"] = time.perf_counter() - t
 
         t = time.perf_counter()
