@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 from generator import config as config_mod
-from generator import pipeline
+from generator import numbers, pipeline
 from generator.errors import UserError
+from generator.exemptions import load_lists
 
 MONTH = re.compile(config_mod.MONTH_PATTERN)
 
@@ -114,13 +115,28 @@ def metrics(obj: Context, month: str | None, out: str | None) -> None:
 @click.argument("codes", nargs=-1)
 @click.option("--from-file", type=click.Path(exists=True, dir_okay=False), help="One code a line.")
 @click.option("--export", "export", type=click.Path(dir_okay=False), help="Write a CSV here.")
+@click.option(
+    "--report",
+    is_flag=True,
+    help="List the largest codes in chapters 84, 85 and 90 classed low, for review.",
+)
+@click.option("--top", default=25, show_default=True, help="Rows in --report.")
 @click.pass_obj
 def classify(
-    obj: Context, codes: tuple[str, ...], from_file: str | None, export: str | None
+    obj: Context,
+    codes: tuple[str, ...],
+    from_file: str | None,
+    export: str | None,
+    report: bool,
+    top: int,
 ) -> None:
-    """Why a code is (not) AI-related: tier, category and the deciding rule."""
+    """Why a code is (not) AI-related: tier, category, deciding rule, exemption lists."""
     s = obj.settings
     tax = pipeline.taxonomy(s)
+    if report:
+        _review_report(s, tax, top)
+        return
+    lists = load_lists(s.path(s.taxonomy.exemptions))
     todo = list(codes)
     if from_file:
         lines = Path(from_file).read_text(encoding="utf-8").splitlines()
@@ -184,6 +200,51 @@ def classify(
                 "  decided by: default — no rule matches; codes without a rule are low "
                 "relevance (non-AI)"
             )
+        for lst in lists:
+            prefix = lst.prefix_for(c.hs10)
+            if prefix is None:
+                continue
+            until = f" until {lst.end.isoformat()}" if lst.end else ""
+            click.echo(
+                f"  exemption: {lst.name} — listed as {prefix} ({lst.file}:"
+                f"{lst.code_line(prefix)}); in force from {lst.effective.isoformat()}{until}"
+            )
+            click.echo(f"    source: {lst.source}")
+
+
+def _review_report(s: config_mod.Settings, tax, top: int) -> None:
+    """Codes an editor should look at: big in the machinery and electronics chapters, yet
+    classed low (not AI-related), by imports over the last 12 months in the warehouse."""
+    from generator.warehouse import Warehouse
+
+    wh = Warehouse(s.warehouse_dir)
+    months = wh.common_months()[-12:]
+    if not months:
+        raise UserError("the warehouse is empty: run `aibrief refresh` first")
+    imports = wh.read("imports", months, ["hs10", "value_con"])
+    by_code = imports.groupby("hs10", observed=True)["value_con"].sum()
+    by_code = by_code[by_code.index.str[:2].isin(["84", "85", "90"])]
+    names = dict(
+        zip(
+            wh.reference("commodities")["hs10"],
+            wh.reference("commodities")["description"],
+            strict=False,
+        )
+    )
+    rows = []
+    for code, value in by_code.sort_values(ascending=False).items():
+        c = tax.classify(str(code))
+        if c.tier == "low" and not c.excluded:
+            rows.append((str(code), value, c))
+        if len(rows) == top:
+            break
+    click.echo(
+        f"Largest codes in chapters 84, 85 and 90 classed low, imports {months[0]} … {months[-1]}:"
+    )
+    for code, value, c in rows:
+        why = f"rule {c.rule.prefix}" if c.rule else c.source
+        desc = str(names.get(code, ""))[:60]
+        click.echo(f"  {code}  {numbers.money_short(value):>8}  {why:<12} {desc}")
 
 
 def _report(result) -> None:

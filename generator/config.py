@@ -82,6 +82,8 @@ class TaxonomySettings(_Section):
     # A published classification (columns hs10_code, relevance, primary_category) that
     # takes precedence over the rules, code by code.
     classification_csv: Path | None = None
+    # Tariff exemption lists, one YAML file each.
+    exemptions: Path = Path("taxonomy/exemptions")
 
 
 class MetricsSettings(_Section):

@@ -45,6 +45,9 @@ class MetricsInput:
     categories: dict[str, str]  # key → label, in display order
     countries: pd.DataFrame = field(default_factory=pd.DataFrame)  # country_code, name
     info: DataInfo = field(default_factory=lambda: DataInfo("sample", True))
+    # Exemption lists (generator.exemptions.ExemptionList or alike: key, name, source,
+    # effective, end, covers(code), in_force(month)).
+    exemptions: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,8 @@ class _Cube:
     countries: list[str]
     values: dict[str, np.ndarray]  # name → [month, class]
     by_country: dict[str, np.ndarray]  # name → [month, country, class]
+    # name → [month, mask, class]; bit k of mask: the code is on exemption list k.
+    by_mask: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _class_table(classification: pd.DataFrame, categories: list[str]) -> pd.Series:
@@ -144,6 +149,7 @@ def _cube(
     n_classes: int,
     months: list[str],
     countries: list[str],
+    lists: tuple[Any, ...] = (),
 ) -> _Cube:
     hs_codes, hs_uniques = _codes(frame["hs10"])
     lookup = class_of.reindex(hs_uniques.astype(str))
@@ -178,7 +184,24 @@ def _cube(
             done[col] = flat3.reshape(nm, nc, n_classes)
         by_country[name] = done[col]
         values[name] = done[col].sum(axis=1)
-    return _Cube(months, countries, values, by_country)
+    by_mask: dict[str, np.ndarray] = {}
+    if lists:
+        code_mask = np.array(
+            [sum(1 << k for k, lst in enumerate(lists) if lst.covers(str(c))) for c in hs_uniques],
+            dtype=np.int64,
+        )
+        nk = 1 << len(lists)
+        row_mask = code_mask[hs_codes] if len(code_mask) else np.zeros(0, dtype=np.int64)
+        mkey = (row_month * nk + row_mask) * n_classes + row_class
+        if not keep.all():
+            mkey = mkey[keep]
+        for name, col in columns.items():
+            w = frame[col].to_numpy(dtype=np.float64)
+            if not keep.all():
+                w = w[keep]
+            flat = np.bincount(mkey, weights=w, minlength=nm * nk * n_classes)
+            by_mask[name] = flat.reshape(nm, nk, n_classes)
+    return _Cube(months, countries, values, by_country, by_mask)
 
 
 # ---- the document -------------------------------------------------------------------------
@@ -237,6 +260,7 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = MetricsOpti
         n_classes,
         months,
         countries,
+        tuple(inp.exemptions),
     )
     exp = _cube(inp.exports, {"value": "value"}, class_of, n_classes, months, countries)
 
@@ -506,6 +530,21 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = MetricsOpti
         partners.append(entry)
     doc["partners"] = partners
 
+    # Exemption lists: how much AI-related trade sits on a list in force, and what it pays.
+    doc["exemptions"] = {"any": None, "lists": [], "by_category": [], "tariffs": None}
+    if inp.exemptions and imp.by_mask:
+        doc["exemptions"] = _exemptions(
+            imp.by_mask,
+            inp.exemptions,
+            months,
+            month,
+            ytd,
+            complete_years,
+            i_ai,
+            cats,
+            inp.categories,
+        )
+
     # Counterfactual: AI trade growing like non-AI trade since the base year.
     doc["counterfactual"] = _counterfactual(
         series(imp.values["value"], i_ai),
@@ -519,6 +558,104 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = MetricsOpti
         ytd if year >= base else [],
     )
     return Metrics(month=month, doc=doc)
+
+
+def _exemptions(
+    by_mask: dict[str, np.ndarray],
+    lists: list[Any],
+    months: list[str],
+    month: str,
+    ytd: list[str],
+    complete_years: list[int],
+    i_ai: list[int],
+    cats: list[str],
+    labels: dict[str, str],
+) -> dict[str, Any]:
+    """Coverage of AI-related imports by exemption lists, and what exempt goods pay.
+
+    A month counts the lists in force that month; a year, or the year to date, counts the
+    codes on lists in force in its last month (December, or the edition month), so a
+    year's share reads "how much of this year's AI trade the lists now in force cover".
+    """
+    mpos = {m: i for i, m in enumerate(months)}
+    nk = 1 << len(lists)
+    bits = np.array([[(mask >> k) & 1 for k in range(len(lists))] for mask in range(nk)], bool)
+    force = {m: np.array([lst.in_force(m) for lst in lists], dtype=bool) for m in months}
+    total = {name: arr.sum(axis=1) for name, arr in by_mask.items()}  # [month, class]
+
+    def covered(name: str, in_force: np.ndarray, which: np.ndarray) -> np.ndarray:
+        """[month, class]: sums over codes on a chosen list (`which`) that is in force."""
+        active = (bits & (in_force & which)[None, :]).any(axis=1)  # [mask]
+        return (by_mask[name] * active[None, :, None]).sum(axis=1)
+
+    def ratio(
+        num: str,
+        den: str,
+        classes: list[int],
+        which: np.ndarray,
+        rest: bool = False,
+        share: bool = False,
+    ) -> dict[str, Any]:
+        """month / annual / ytd / monthly of covered (with rest: uncovered) num ÷ den; with
+        share, ÷ all of den (a share of trade), else ÷ the same part (a rate)."""
+
+        def part(name: str, at: str) -> np.ndarray:
+            c = covered(name, force[at], which)[:, classes].sum(axis=1)
+            return total[name][:, classes].sum(axis=1) - c if rest else c
+
+        def over(at: str, ms: list[str]) -> float | None:
+            idx = [mpos[m] for m in ms]
+            whole = total[den][:, classes].sum(axis=1)
+            d = (whole if share else part(den, at))[idx].sum()
+            return _ratio(part(num, at)[idx].sum(), d)
+
+        annual = {
+            str(y): over(f"{y}-12", [f"{y}-{k:02d}" for k in range(1, 13)]) for y in complete_years
+        }
+        return {
+            "month": over(month, [month]),
+            "annual": annual,
+            "ytd": over(month, ytd),
+            "monthly": {m: over(m, [m]) for m in months},
+        }
+
+    every = np.ones(len(lists), dtype=bool)
+    out: dict[str, Any] = {"any": {"share": ratio("value", "value", i_ai, every, share=True)}}
+    out["lists"] = []
+    for k, lst in enumerate(lists):
+        only = np.zeros(len(lists), dtype=bool)
+        only[k] = True
+        share = ratio("value", "value", i_ai, only, share=True)
+        share.pop("monthly")
+        out["lists"].append(
+            {
+                "key": lst.key,
+                "name": lst.name,
+                "source": lst.source,
+                "effective": lst.effective.isoformat(),
+                "end": lst.end.isoformat() if lst.end else None,
+                "share": share,
+            }
+        )
+    out["by_category"] = []
+    for i, key in enumerate(cats):
+        share = ratio("value", "value", [i], every, share=True)
+        share.pop("monthly")
+        out["by_category"].append({"key": key, "label": labels[key], "share": share})
+    exempt = ratio("duty", "value_con", i_ai, every)
+    non_exempt = ratio("duty", "value_con", i_ai, every, rest=True)
+    out["tariffs"] = {
+        "exempt": exempt,
+        "non_exempt": non_exempt,
+        "gap": {
+            "month": _diff(non_exempt["month"], exempt["month"]),
+            "annual": {
+                y: _diff(non_exempt["annual"][y], exempt["annual"][y]) for y in exempt["annual"]
+            },
+            "ytd": _diff(non_exempt["ytd"], exempt["ytd"]),
+        },
+    }
+    return out
 
 
 def _diff(a: float | None, b: float | None) -> float | None:

@@ -14,6 +14,7 @@ import jsonschema
 from generator import metrics as m
 from generator.config import Settings
 from generator.errors import UserError
+from generator.exemptions import load_lists
 from generator.sources import TradeData
 from generator.taxonomy import Taxonomy, for_settings
 from generator.warehouse import RefreshResult, Warehouse, write_atomic
@@ -154,6 +155,7 @@ def metrics_input(settings: Settings, month: str) -> m.MetricsInput:
         classification=tax.classify_frame(codes),
         categories=tax.categories,
         countries=wh.reference("countries"),
+        exemptions=load_lists(settings.path(settings.taxonomy.exemptions)),
         info=m.DataInfo(
             source=str(manifest.get("source")),
             sample=bool(manifest.get("sample")),

@@ -19,6 +19,7 @@ def write_config(folder: Path, extra: str = "") -> Path:
     path.write_text(
         f"output:\n  dir: {folder / 'output'}\n"
         f"taxonomy:\n  rules: {REPO / 'taxonomy' / 'ai_products.yaml'}\n"
+        f"  exemptions: {REPO / 'taxonomy' / 'exemptions'}\n"
         f"templates:\n  dir: {REPO / 'templates'}\n" + extra,
         encoding="utf-8",
     )
