@@ -1,0 +1,590 @@
+"""Deliver an edition by e-mail, exactly once per (edition, recipient).
+
+Recipients come from config (`email.to`) and/or a CSV (`email.recipients_csv`), each
+address validated with where it came from. A ledger per edition in output/state/ says
+who has the edition; it is rewritten atomically after every delivery, so a rerun sends
+only to those still missing it (`--resend` is the explicit override). One SMTP
+connection serves every recipient; 4xx replies, disconnects and timeouts are retried
+with backoff, a 5xx fails that recipient alone. `--dry-run` writes .eml files instead.
+The password comes from the environment and is redacted from every message we keep.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import csv
+import fcntl
+import ipaddress
+import json
+import logging
+import os
+import random
+import re
+import shutil
+import smtplib
+import socket
+import ssl
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from generator import mail, yamlio
+from generator.config import Settings, SmtpSettings
+from generator.errors import UserError, located
+from generator.warehouse import DIR_MODE, now_utc, sha256, write_atomic
+
+log = logging.getLogger(__name__)
+
+BACKOFF = 2.0  # seconds before the first retry; doubles each time, with jitter
+
+# ---- addresses ------------------------------------------------------------------------------
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LOCAL = re.compile(rf"^{_ATOM}(\.{_ATOM})*$")
+_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+
+def _ascii_domain(domain: str) -> str | None:
+    """The domain as SMTP carries it (IDNA for non-ASCII names), or None if malformed."""
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    labels = ascii_domain.split(".")
+    if len(ascii_domain) > 253 or not all(_LABEL.match(x) for x in labels):
+        return None
+    if len(labels) == 1 and ascii_domain.lower() != "localhost":
+        return None  # "bob@gmail": a typo, not a mailbox
+    return ascii_domain
+
+
+def parse_address(text: str, where: str, name: str = "") -> Address:
+    """`addr` or `Name <addr>` → Address; one clear line naming `where` when it is bad."""
+    raw = str(text).strip()
+    match = re.fullmatch(r"(.*?)\s*<([^<>]*)>", raw)
+    display, spec = (
+        (match.group(1).strip().strip('"'), match.group(2).strip()) if match else ("", raw)
+    )
+    local, at, domain = spec.rpartition("@")
+    ascii_domain = _ascii_domain(domain) if at else None
+    bad = (
+        ascii_domain is None
+        or any(c in raw for c in "\r\n")
+        or len(local) > 64
+        or not _LOCAL.match(local)
+        or len(local) + 1 + len(ascii_domain) > 254
+    )
+    if bad:
+        raise UserError(f"{raw!r} is not a valid e-mail address", where=where)
+    return Address(display_name=name or display, username=local, domain=ascii_domain)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    address: Address
+    where: str  # config key or CSV file:line, for messages
+
+    @property
+    def key(self) -> str:
+        """The ledger key: the address in lower case (a local part may be case-sensitive
+        in theory, but nobody subscribes twice by case alone)."""
+        return self.address.addr_spec.lower()
+
+
+def _config_lines(settings: Settings) -> Any:
+    """The config document with line numbers, to point at a bad `email.to` entry."""
+    if settings.source_path is None or not settings.source_path.is_file():
+        return None
+    try:
+        return yamlio.load(settings.source_path)
+    except Exception:  # noqa: BLE001 - the settings were read already; lines are a bonus
+        return None
+
+
+def sender(settings: Settings) -> Address:
+    doc = _config_lines(settings)
+    line = yamlio.line_at(doc, ("email", "from")) if doc is not None else None
+    return parse_address(settings.email.from_, _where(settings, line, "email.from"))
+
+
+def _where(settings: Settings, line: int | None, key: str) -> str:
+    name = settings.source_path.name if settings.source_path else "config"
+    return f"{located(name, line)}: {key}"
+
+
+def _csv_recipients(path: Path) -> list[Recipient]:
+    """Rows `address[,name]`; a header row, blank lines and #-comments are skipped."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(
+            "recipients file not found (email.recipients_csv)", where=str(path)
+        ) from None
+    except UnicodeDecodeError:
+        raise UserError("recipients file is not UTF-8 text", where=str(path)) from None
+    out = []
+    for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
+        cells = [c.strip() for c in row]
+        if not cells or not cells[0] or cells[0].startswith("#"):
+            continue
+        if lineno == 1 and cells[0].lower() in ("address", "email", "e-mail", "mail"):
+            continue
+        name = cells[1] if len(cells) > 1 else ""
+        where = f"{path}:{lineno}"
+        out.append(Recipient(parse_address(cells[0], where, name), where))
+    return out
+
+
+def recipients(settings: Settings) -> list[Recipient]:
+    """Everyone the edition goes to, each address once (first mention wins)."""
+    doc = _config_lines(settings)
+    found = []
+    for i, entry in enumerate(settings.email.to):
+        line = yamlio.line_at(doc, ("email", "to", i)) if doc is not None else None
+        where = _where(settings, line, f"email.to[{i}]")
+        found.append(Recipient(parse_address(entry, where), where))
+    if settings.email.recipients_csv:
+        found += _csv_recipients(settings.path(settings.email.recipients_csv))
+    unique: dict[str, Recipient] = {}
+    for r in found:
+        unique.setdefault(r.key, r)
+    if not unique:
+        raise UserError("no recipients: set email.to or email.recipients_csv in the config")
+    return list(unique.values())
+
+
+# ---- the ledger -----------------------------------------------------------------------------
+
+
+class Ledger:
+    """Who has which edition: output/state/deliveries/YYYY-MM.json, one entry per
+    recipient (status delivered | failed | queued, Message-ID, times, attempts)."""
+
+    def __init__(self, state_dir: Path, month: str) -> None:
+        self.month = month
+        self.path = state_dir / "deliveries" / f"{month}.json"
+        self.entries: dict[str, dict[str, Any]] = {}
+        if self.path.exists():
+            try:
+                doc = json.loads(self.path.read_text(encoding="utf-8"))
+                self.entries = dict(doc["recipients"])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise UserError(
+                    f"delivery ledger is unreadable ({exc}); fix or move it aside — without "
+                    "it every recipient would get the edition again",
+                    where=str(self.path),
+                ) from None
+
+    def delivered(self, key: str) -> bool:
+        return self.entries.get(key, {}).get("status") == "delivered"
+
+    def generation(self, key: str) -> int:
+        return int(self.entries.get(key, {}).get("generation", 0))
+
+    def queue_again(self, keys: list[str]) -> None:
+        """--resend: mark delivered recipients as due again, with a new Message-ID, in one
+        write, so a resend interrupted halfway is finished by a plain rerun."""
+        for key in keys:
+            entry = self.entries.get(key)
+            if entry and entry.get("status") == "delivered":
+                entry.update(status="queued", generation=self.generation(key) + 1)
+        self.save()
+
+    def record(self, key: str, address: str, status: str, **fields: Any) -> None:
+        entry = self.entries.setdefault(key, {"address": address, "generation": 0, "attempts": 0})
+        entry.update(status=status, **fields)
+        entry["attempts"] = int(entry.get("attempts", 0)) + 1
+        self.save()
+
+    def save(self) -> None:
+        doc = {"edition": self.month, "recipients": self.entries}
+        data = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        write_atomic(self.path, data.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def run_lock(state_dir: Path, month: str) -> Iterator[None]:
+    """One sender per edition at a time: two at once could both send to the same reader."""
+    path = state_dir / "deliveries" / f"{month}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(
+                f"another `aibrief send` of {month} is running", where=str(path)
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+# ---- secrets --------------------------------------------------------------------------------
+
+
+class Secrets:
+    """Forms of the password an error text could carry (as is, or base64 as in AUTH)."""
+
+    def __init__(self, username: str | None, password: str | None) -> None:
+        forms: set[str] = set()
+        if password:
+            forms.add(password)
+            for raw in (password, f"\0{username or ''}\0{password}"):
+                forms.add(base64.b64encode(raw.encode("utf-8")).decode("ascii"))
+        self.forms = sorted(forms, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for form in self.forms:
+            text = text.replace(form, "[redacted]")
+        return text
+
+
+def credentials(smtp: SmtpSettings) -> tuple[str | None, str | None]:
+    """Username and password from the environment variables the config names."""
+    user = os.environ.get(smtp.username_env) or None
+    password = os.environ.get(smtp.password_env) or None
+    if password and not user:
+        raise UserError(
+            f"{smtp.password_env} is set but {smtp.username_env} is not "
+            "(email.smtp.username_env names the variable holding the SMTP user)"
+        )
+    if user and not password:
+        raise UserError(
+            f"{smtp.username_env} is set but {smtp.password_env} is not "
+            "(email.smtp.password_env names the variable holding the SMTP password)"
+        )
+    return user, password
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# ---- SMTP -----------------------------------------------------------------------------------
+
+
+class Transient(Exception):
+    """Worth another try: a 4xx reply, a dropped connection, a timeout."""
+
+
+class Permanent(Exception):
+    """This recipient or message will not go through as it is (a 5xx reply)."""
+
+
+class Fatal(Exception):
+    """Nothing more can go out this run (login refused, TLS broken, server unreachable)."""
+
+
+def classify(exc: BaseException, secrets: Secrets) -> Exception:
+    """Map an smtplib/socket error to Transient, Permanent or Fatal, text redacted."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, reply = next(iter(exc.recipients.values()), (550, b"refused"))
+        text = secrets.redact(f"{code} {_text(reply)}")
+        return Transient(text) if 400 <= code < 500 else Permanent(text)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = secrets.redact(f"{exc.smtp_code} {_text(exc.smtp_error)}")
+        if isinstance(exc, smtplib.SMTPAuthenticationError) and exc.smtp_code >= 500:
+            return Fatal(f"SMTP login refused: {text}")
+        if isinstance(exc, smtplib.SMTPSenderRefused) and exc.smtp_code >= 500:
+            return Fatal(f"the server refused the sender address: {text}")
+        return Transient(text) if 400 <= exc.smtp_code < 500 else Permanent(text)
+    if isinstance(exc, smtplib.SMTPNotSupportedError | ssl.SSLCertVerificationError):
+        return Fatal(secrets.redact(str(exc)))
+    if isinstance(exc, TimeoutError | socket.timeout) or "timed out" in str(exc):
+        return Transient("timed out")  # smtplib reports a read timeout as a disconnect
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return Transient(f"disconnected: {secrets.redact(str(exc))}")
+    if isinstance(exc, OSError | smtplib.SMTPException):
+        return Transient(secrets.redact(str(exc) or type(exc).__name__))
+    raise exc
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+class Session:
+    """One SMTP connection, opened on first use and reopened after a drop."""
+
+    def __init__(self, smtp: SmtpSettings, user: str | None, password: str | None) -> None:
+        self.smtp = smtp
+        self._user = user
+        self._password = password
+        self.secrets = Secrets(user, password)
+        self.conn: smtplib.SMTP | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.smtp.host}:{self.smtp.port}"
+
+    def open(self) -> smtplib.SMTP:
+        if self.conn is not None:
+            return self.conn
+        s = self.smtp
+        context = ssl.create_default_context()
+        if s.security == "ssl":
+            conn: smtplib.SMTP = smtplib.SMTP_SSL(
+                s.host, s.port, timeout=s.timeout, context=context
+            )
+        else:
+            conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        try:
+            conn.ehlo()
+            if s.security == "starttls":
+                conn.starttls(context=context)
+                conn.ehlo()
+            if self._user and self._password:
+                conn.login(self._user, self._password)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                conn.close()
+            raise
+        self.conn = conn
+        return conn
+
+    def send(self, msg: EmailMessage, from_addr: str, to_addr: str) -> None:
+        self.open().send_message(msg, from_addr=from_addr, to_addrs=[to_addr])
+
+    def drop_if_broken(self, exc: Exception) -> None:
+        """After a reply (say a 451 to RCPT) the connection is still good; after a drop,
+        a timeout or a 421 (smtplib hangs up then) the next try needs a new one."""
+        replied = isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
+        if not replied or self.conn is None or self.conn.sock is None:
+            self.drop()
+
+    def drop(self) -> None:
+        """Forget a connection that failed; the next send opens a fresh one."""
+        if self.conn is not None:
+            with contextlib.suppress(Exception):
+                self.conn.close()
+            self.conn = None
+
+    def close(self) -> None:
+        if self.conn is not None:
+            with contextlib.suppress(Exception):
+                self.conn.quit()
+            self.drop()
+
+
+def send_with_retries(
+    session: Session,
+    msg: EmailMessage,
+    from_addr: str,
+    to_addr: str,
+    *,
+    backoff: float,
+    sleep: Callable[[float], None],
+) -> None:
+    """Send one message; retry transient failures with exponential backoff and jitter.
+    Raises Permanent (this recipient) or Fatal (the run), or Transient when tries ran out."""
+    tries = session.smtp.retries + 1
+    for attempt in range(tries):
+        connected = False
+        try:
+            session.open()
+            connected = True
+            session.send(msg, from_addr, to_addr)
+            return
+        except Exception as exc:  # noqa: BLE001 - classified just below
+            err = classify(exc, session.secrets)
+            session.drop_if_broken(exc)
+        if isinstance(err, Fatal):
+            raise err
+        if isinstance(err, Transient) and attempt + 1 < tries:
+            delay = backoff * 2**attempt * (1 + random.random() / 4)
+            log.info("%s: %s; retrying in %.1fs", to_addr, err, delay)
+            sleep(delay)
+            continue
+        if not connected:
+            raise Fatal(f"cannot connect to the SMTP server {session.where}: {err}")
+        raise err
+    raise AssertionError("unreachable")
+
+
+# ---- the run --------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """What a send did, for the one-line summary and the exit status."""
+
+    month: str
+    dry_run: bool = False
+    total: int = 0
+    delivered: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (address, reason)
+    not_attempted: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    outbox: Path | None = None
+    aborted: str | None = None
+    server: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.aborted
+
+    def summary(self) -> str:
+        if self.dry_run:
+            skipped = f"; {len(self.already)} already delivered, left out" if self.already else ""
+            return (
+                f"dry run: {len(self.written)} message(s) for {self.month} written to "
+                f"{self.outbox}{skipped}; nothing sent"
+            )
+        if not self.delivered and not self.failed and not self.aborted:
+            return (
+                f"{self.month}: all {len(self.already)} recipient(s) already have this edition; "
+                "nothing sent (--resend sends it again)"
+            )
+        parts = [f"{self.month}: sent to {len(self.delivered)} of {self.total} recipient(s)"]
+        if self.already:
+            parts.append(f"{len(self.already)} already had it")
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed (retried on the next run)")
+        if self.not_attempted:
+            parts.append(f"{len(self.not_attempted)} not attempted")
+        return ", ".join(parts) + (f" via {self.server}" if self.server else "")
+
+    def problems(self) -> list[str]:
+        lines = [f"  failed: {addr}: {why}" for addr, why in self.failed]
+        if self.aborted:
+            lines.append(f"  stopped: {self.aborted}")
+        return lines
+
+
+def _filename(address: str, taken: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9@._+-]", "_", address)
+    name, n = f"{base}.eml", 1
+    while name in taken:
+        n += 1
+        name = f"{base}-{n}.eml"
+    taken.add(name)
+    return name
+
+
+def write_outbox(
+    settings: Settings, content: mail.Content, messages: list[tuple[Recipient, EmailMessage]]
+) -> tuple[Path, list[Path]]:
+    """output/outbox/YYYY-MM/: one .eml per recipient and preview.html, swapped in whole."""
+    final = settings.output_dir / "outbox" / content.edition.month
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    os.chmod(staging, DIR_MODE)
+    try:
+        taken: set[str] = set()
+        for r, msg in messages:
+            (staging / _filename(r.address.addr_spec, taken)).write_bytes(bytes(msg))
+        preview = mail.preview_html(content, final)
+        (staging / "preview.html").write_text(preview, encoding="utf-8")
+        old = final.with_name(f".{final.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            os.replace(final, old)
+        os.replace(staging, final)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return final, sorted(final / name for name in taken)
+
+
+def send(
+    settings: Settings,
+    month: str | None = None,
+    *,
+    dry_run: bool = False,
+    resend: bool = False,
+    backoff: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Report:
+    """Mail the edition to every recipient who does not have it yet (all with resend)."""
+    edition = mail.load_edition(settings, month)
+    frm = sender(settings)
+    people = recipients(settings)
+    content = mail.render_content(settings, edition, frm)
+    unsubscribe = mail.list_unsubscribe(settings, frm)
+    report = Report(edition.month, dry_run=dry_run, total=len(people))
+    backoff = BACKOFF if backoff is None else backoff
+
+    def message(r: Recipient, ledger: Ledger) -> EmailMessage:
+        mid = mail.message_id(edition.month, r.key, ledger.generation(r.key), frm.domain)
+        return mail.build_message(content, frm, r.address, unsubscribe=unsubscribe, msg_id=mid)
+
+    if dry_run:
+        ledger = Ledger(settings.state_dir, edition.month)
+        due = [r for r in people if resend or not ledger.delivered(r.key)]
+        report.already = [r.key for r in people if r not in due]
+        report.outbox, report.written = write_outbox(
+            settings, content, [(r, message(r, ledger)) for r in due]
+        )
+        return report
+
+    user, password = credentials(settings.email.smtp)
+    if (
+        password
+        and settings.email.smtp.security == "none"
+        and not _loopback(settings.email.smtp.host)
+    ):
+        raise UserError(
+            f"refusing to send the SMTP password unencrypted to {settings.email.smtp.host}: "
+            "set email.smtp.security to starttls or ssl"
+        )
+    with run_lock(settings.state_dir, edition.month):
+        ledger = Ledger(settings.state_dir, edition.month)
+        if resend:
+            ledger.queue_again([r.key for r in people])
+        due = [r for r in people if not ledger.delivered(r.key)]
+        report.already = [r.key for r in people if r not in due]
+        session = Session(settings.email.smtp, user, password)
+        report.server = session.where
+        pdf_sum = sha256(content.pdf)
+        try:
+            for i, r in enumerate(due):
+                msg = message(r, ledger)
+                try:
+                    send_with_retries(
+                        session,
+                        msg,
+                        frm.addr_spec,
+                        r.address.addr_spec,
+                        backoff=backoff,
+                        sleep=sleep,
+                    )
+                except (Transient, Permanent) as exc:
+                    reason = str(exc)
+                    ledger.record(
+                        r.key, r.address.addr_spec, "failed", error=reason, last_try=now_utc()
+                    )
+                    report.failed.append((r.address.addr_spec, reason))
+                    log.warning("%s: not delivered: %s", r.address.addr_spec, reason)
+                    continue
+                except Fatal as exc:
+                    report.aborted = str(exc)
+                    report.not_attempted = [x.address.addr_spec for x in due[i:]]
+                    break
+                ledger.record(
+                    r.key,
+                    r.address.addr_spec,
+                    "delivered",
+                    message_id=msg["Message-ID"],
+                    sent_at=now_utc(),
+                    pdf_sha256=pdf_sum,
+                    error=None,
+                )
+                report.delivered.append(r.address.addr_spec)
+                log.info("%s: delivered (%s)", r.address.addr_spec, msg["Message-ID"])
+        finally:
+            session.close()
+    return report

@@ -1,0 +1,349 @@
+"""One e-mail per recipient from a built edition: HTML for mail clients (CSS inlined,
+charts as cid: images), a plain-text alternative, the edition's PDF attached.
+
+No SMTP here (generator.deliver sends): edition folder + settings in, EmailMessage out.
+The words come from the same narrative as the brief, the layout from templates/email/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import struct
+import tempfile
+import textwrap
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+import css_inline
+import jinja2
+import jsonschema
+from jinja2.sandbox import SandboxedEnvironment
+
+from generator import edition as edition_mod
+from generator import narrative as narrative_mod
+from generator import numbers, render
+from generator.config import MONTH_PATTERN, Settings
+from generator.errors import UserError
+from generator.narrative import Narrative
+
+REQUIRED = ("brief.pdf", "brief.html", "metrics.json")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_MONTH = re.compile(MONTH_PATTERN)
+
+
+@dataclass(frozen=True)
+class ChartPart:
+    """A chart as the e-mail shows it: the PNG, its message as text, its pixel size."""
+
+    key: str
+    title: str
+    alt: str
+    png: Path
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A built edition that passed its checks, ready to be mailed."""
+
+    month: str
+    folder: Path
+    doc: dict[str, Any]
+    charts: list[ChartPart]
+
+    @property
+    def pdf(self) -> Path:
+        return self.folder / "brief.pdf"
+
+
+@dataclass(frozen=True)
+class Content:
+    """What every recipient gets (rendered once): the per-recipient part is the headers."""
+
+    edition: Edition
+    narrative: Narrative
+    subject: str
+    html: str  # CSS inlined; images as cid:<key>.<month>@<domain>
+    text: str
+    cids: dict[str, str]  # chart key → content id (without angle brackets)
+    pdf: bytes
+    pdf_name: str
+
+
+# ---- the edition ----------------------------------------------------------------------------
+
+
+def edition_months(settings: Settings) -> list[str]:
+    """Edition folders present, oldest first (staging folders start with a dot)."""
+    root = settings.editions_dir
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and _MONTH.match(p.name))
+
+
+def pick_month(settings: Settings, month: str | None) -> str:
+    """The month asked for, or the latest edition; one clear line when there is none."""
+    months = edition_months(settings)
+    if month is None:
+        if not months:
+            raise UserError(
+                f"no edition to send in {settings.editions_dir}: build one with `aibrief run`"
+            )
+        return months[-1]
+    if month not in months:
+        have = ", ".join(months[-6:]) if months else "none (build one with `aibrief run`)"
+        raise UserError(f"no edition for {month} in {settings.editions_dir}; editions: {have}")
+    return month
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    if not head.startswith(PNG_MAGIC) or head[12:16] != b"IHDR":
+        raise UserError(f"edition check failed: {path.name} is not a PNG image", where=str(path))
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
+
+
+def _chart_texts(folder: Path, doc: dict[str, Any], settings: Settings) -> list[dict[str, str]]:
+    """Key, title and alt text of each chart: from charts/charts.json when the build wrote
+    it, else recomputed (same inputs, same words) into a scratch folder."""
+    manifest = folder / "charts" / "charts.json"
+    if manifest.is_file():
+        try:
+            entries = json.loads(manifest.read_text(encoding="utf-8"))
+            return [{k: str(e[k]) for k in ("key", "title", "alt")} for e in entries]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise UserError(f"edition check failed: unreadable charts.json ({exc})") from None
+    from generator import charts as charts_mod
+
+    with tempfile.TemporaryDirectory(prefix="aibrief-charts-") as tmp:
+        made = charts_mod.make_charts(
+            doc, Path(tmp), edition_mod.templates_dir(settings) / "styles"
+        )
+        return [{"key": c.key, "title": c.title, "alt": c.alt} for c in made]
+
+
+def _read_metrics(path: Path, month: str) -> dict[str, Any]:
+    from generator import pipeline
+
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        pipeline.validate_metrics(doc)
+    except (ValueError, jsonschema.ValidationError) as exc:
+        first = str(exc).splitlines()[0]
+        raise UserError(f"edition check failed: metrics.json is not valid: {first}") from None
+    if doc.get("month") != month:
+        raise UserError(
+            f"edition check failed: metrics.json is for {doc.get('month')}, not {month}"
+        )
+    return doc
+
+
+def load_edition(settings: Settings, month: str | None = None) -> Edition:
+    """The edition folder, checked as the build checks it: never mail half an edition."""
+    month = pick_month(settings, month)
+    folder = settings.editions_dir / month
+    missing = [name for name in REQUIRED if not (folder / name).is_file()]
+    if missing:
+        raise UserError(
+            f"edition {month} is incomplete (missing {', '.join(missing)}): rebuild it with "
+            f"`aibrief render --month {month}`",
+            where=str(folder),
+        )
+    doc = _read_metrics(folder / "metrics.json", month)
+    charts = []
+    for entry in _chart_texts(folder, doc, settings):
+        png = folder / "charts" / f"{entry['key']}.png"
+        if not png.is_file():
+            raise UserError(
+                f"edition check failed: chart image charts/{png.name} is missing",
+                where=str(folder),
+            )
+        charts.append(ChartPart(entry["key"], entry["title"], entry["alt"], png, *_png_size(png)))
+    edition_mod.check(folder, [f"{c.key}.svg" for c in charts], pdf=True)
+    return Edition(month, folder, doc, charts)
+
+
+# ---- the words ------------------------------------------------------------------------------
+
+
+def wrap(text: str, width: int = 72, first: str = "", rest: str = "") -> str:
+    """A paragraph of the text part, wrapped for mail readers, with a hanging indent."""
+    lines = textwrap.wrap(
+        " ".join(str(text).split()),
+        width=width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "\n".join(lines) or first.rstrip()
+
+
+def environment(template_dirs: list[Path]) -> SandboxedEnvironment:
+    """Sandboxed like the brief's; HTML templates escape, text templates do not."""
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(d / "email") for d in template_dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html.j2", "html"), default_for_string=False, default=False
+        ),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(numbers.FILTERS)
+    env.filters["wrap"] = wrap
+    return env
+
+
+def narrative_for(edition: Edition, settings: Settings) -> Narrative:
+    """The brief's narrative again, refused if the edition's page says something else (the
+    wording templates changed since the build): the e-mail must match its PDF."""
+    n = narrative_mod.write(edition.doc, edition_mod.templates_dir(settings) / "narrative")
+    page = render.plain_text((edition.folder / "brief.html").read_text(encoding="utf-8"))
+    for label, text in (("headline", n.headline), ("lede", n.lede)):
+        if " ".join(text.split()) not in page:
+            raise UserError(
+                f"edition {edition.month} was built with other wording than the templates now "
+                f"give (its {label} differs): rebuild it with "
+                f"`aibrief render --month {edition.month}` before sending"
+            )
+    return n
+
+
+def inline_css(page: str) -> str:
+    """Mail clients drop <style>: copy the rules into style attributes (media queries
+    stay in a <style> block for clients that honour them). Nothing is fetched."""
+    inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+    try:
+        return inliner.inline(page)
+    except css_inline.InlineError as exc:
+        raise UserError(f"templates/email: the e-mail's CSS cannot be inlined: {exc}") from None
+
+
+def pdf_name(brand: str, month: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", brand.lower()).strip("-") or "brief"
+    return f"{slug}-{month}.pdf"
+
+
+def render_content(settings: Settings, edition: Edition, sender: Address) -> Content:
+    """Subject, HTML and text of the e-mail, rendered once for every recipient."""
+    n = narrative_for(edition, settings)
+    brand = render.brand(edition_mod.templates_dir(settings) / "brief")
+    domain = sender.domain or "localhost"
+    cids = {c.key: f"{c.key}.{edition.month}@{domain}" for c in edition.charts}
+    name = pdf_name(brand, edition.month)
+    ctx: dict[str, Any] = {
+        "m": edition.doc,
+        "n": n,
+        "brand": brand,
+        "pdf_name": name,
+        "unsubscribe": unsubscribe_link(settings, sender),
+        "charts": {
+            c.key: {
+                "key": c.key,
+                "title": c.title,
+                "alt": c.alt,
+                "cid": cids[c.key],
+                "width": c.width,
+                "height": c.height,
+            }
+            for c in edition.charts
+        },
+    }
+    env = environment(settings.template_dirs)
+    subject = " ".join(render.render_page(env, "subject.txt.j2", ctx).split())
+    if not subject:
+        raise UserError("templates/email/subject.txt.j2 gives an empty subject")
+    ctx["subject"] = subject
+    html = inline_css(render.render_page(env, "email.html.j2", ctx))
+    text = render.render_page(env, "email.txt.j2", ctx).strip() + "\n"
+    return Content(edition, n, subject, html, text, cids, edition.pdf.read_bytes(), name)
+
+
+# ---- headers and the message ----------------------------------------------------------------
+
+
+def _unsubscribe_items(settings: Settings, sender: Address) -> list[str]:
+    value = settings.email.list_unsubscribe
+    if not value:
+        return [f"mailto:{sender.addr_spec}?subject=unsubscribe"]
+    items = [i.strip().strip("<>").strip() for i in value.split(",") if i.strip()]
+    for item in items:
+        if not re.match(r"^(mailto:\S+@\S+|https?://\S+)$", item):
+            raise UserError(
+                f"expected <https://…> or <mailto:…> addresses, got {item!r}",
+                where="email.list_unsubscribe",
+            )
+    return items
+
+
+def list_unsubscribe(settings: Settings, sender: Address) -> str:
+    """The List-Unsubscribe header (RFC 2369): each URI in angle brackets."""
+    return ", ".join(f"<{i}>" for i in _unsubscribe_items(settings, sender))
+
+
+def unsubscribe_link(settings: Settings, sender: Address) -> str:
+    """The link in the footer: the web page when there is one, else the mailto:."""
+    items = _unsubscribe_items(settings, sender)
+    return next((i for i in items if i.startswith("http")), items[0])
+
+
+def message_id(month: str, address: str, generation: int, domain: str) -> str:
+    """Stable per (edition, recipient, resend): a retry after a crash carries the same
+    Message-ID, so a duplicate is recognisable; --resend makes a new one."""
+    digest = hashlib.sha256(address.lower().encode("utf-8")).hexdigest()[:16]
+    return f"<aibrief.{month}.{digest}.{generation}@{domain or 'localhost'}>"
+
+
+def build_message(
+    content: Content,
+    sender: Address,
+    recipient: Address,
+    *,
+    unsubscribe: str,
+    msg_id: str,
+    date: datetime | None = None,
+) -> EmailMessage:
+    """multipart/mixed[alternative[text, related[html, charts…]], pdf] for one reader."""
+    msg = EmailMessage()
+    msg["Subject"] = content.subject
+    msg["From"] = sender
+    msg["To"] = recipient
+    msg["Date"] = format_datetime(date or datetime.now(UTC))
+    msg["Message-ID"] = msg_id
+    msg["List-Unsubscribe"] = unsubscribe
+    msg.set_content(content.text, subtype="plain", charset="utf-8")
+    msg.add_alternative(content.html, subtype="html", charset="utf-8")
+    html_part = msg.get_payload()[1]
+    for chart in content.edition.charts:
+        html_part.add_related(
+            chart.png.read_bytes(),
+            maintype="image",
+            subtype="png",
+            cid=f"<{content.cids[chart.key]}>",
+            filename=chart.png.name,
+            disposition="inline",
+        )
+    msg.add_attachment(
+        content.pdf, maintype="application", subtype="pdf", filename=content.pdf_name
+    )
+    return msg
+
+
+def preview_html(content: Content, relative_to: Path) -> str:
+    """The e-mail HTML with cid: links turned into file links, for a browser preview."""
+    page = content.html
+    for chart in content.edition.charts:
+        href = Path(os.path.relpath(chart.png, relative_to)).as_posix()
+        page = page.replace(f"cid:{content.cids[chart.key]}", href)
+    return page

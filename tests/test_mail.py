@@ -1,0 +1,258 @@
+"""The e-mail as built from an edition folder: MIME structure, HTML for mail clients
+(inlined CSS, 640 px, cid: images), a text part in the brief's order, headers, and
+refusals of editions that are missing, incomplete or stale."""
+
+from __future__ import annotations
+
+import email
+import json
+import re
+import shutil
+from email import policy
+from email.headerregistry import Address
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator import config, deliver, mail
+from generator.errors import UserError
+from tests.conftest import write_config
+
+SENDER = Address("AI Trade Brief", addr_spec="brief@example.org")
+READER = Address("Ada Reader", addr_spec="ada@example.org")
+
+
+def copy_edition(tmp_path: Path, sample_edition, extra: str = "") -> config.Settings:
+    """Settings with their own output folder holding a copy of the sample edition."""
+    _, folder = sample_edition
+    shutil.copytree(folder, tmp_path / "output" / "editions" / folder.name)
+    return config.load(write_config(tmp_path, extra))
+
+
+@pytest.fixture(scope="module")
+def built(sample_edition):
+    """Content and one message for the sample edition (read-only use of its folder)."""
+    settings, _ = sample_edition
+    edition = mail.load_edition(settings, "2025-12")
+    content = mail.render_content(settings, edition, SENDER)
+    mid = mail.message_id("2025-12", READER.addr_spec, 0, SENDER.domain)
+    msg = mail.build_message(
+        content,
+        SENDER,
+        READER,
+        unsubscribe=mail.list_unsubscribe(settings, SENDER),
+        msg_id=mid,
+    )
+    # As a receiver sees it: serialised and parsed again.
+    return settings, edition, content, email.message_from_bytes(bytes(msg), policy=policy.default)
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.styles.append(data)
+
+
+def test_mime_structure(built):
+    _, edition, content, msg = built
+    assert msg.get_content_type() == "multipart/mixed"
+    alternative, attachment = msg.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    text, related = alternative.iter_parts()
+    assert text.get_content_type() == "text/plain"
+    assert related.get_content_type() == "multipart/related"
+    html, *images = related.iter_parts()
+    assert html.get_content_type() == "text/html"
+    assert [i.get_content_type() for i in images] == ["image/png"] * len(edition.charts)
+    assert len(edition.charts) == 5
+    for image, chart in zip(images, edition.charts, strict=True):
+        assert image.get_content() == chart.png.read_bytes()
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content_disposition() == "attachment"
+    assert attachment.get_content() == edition.pdf.read_bytes()
+
+
+def test_headers(built):
+    _, _, content, msg = built
+    assert msg["Subject"] == "[Sample] " + content.narrative.headline
+    assert str(msg["From"]) == "AI Trade Brief <brief@example.org>"
+    assert str(msg["To"]) == "Ada Reader <ada@example.org>"
+    assert re.fullmatch(r"<aibrief\.2025-12\.[0-9a-f]{16}\.0@example\.org>", msg["Message-ID"])
+    assert msg["Date"].datetime is not None
+    assert msg["List-Unsubscribe"] == "<mailto:brief@example.org?subject=unsubscribe>"
+
+
+def test_html_is_made_for_mail_clients(built):
+    _, edition, content, msg = built
+    html = msg.get_body(("html",)).get_content()
+    parser = Tags()
+    parser.feed(html)
+    # Every cid: in the HTML has its image part.
+    cids = {p["Content-ID"].strip("<>") for p in msg.walk() if p.get_content_maintype() == "image"}
+    srcs = [a["src"] for t, a in parser.tags if t == "img"]
+    assert len(srcs) == len(edition.charts)
+    assert all(s.startswith("cid:") and s[4:] in cids for s in srcs)
+    # Alt text and titles from the edition's charts.
+    alts = {a["alt"] for t, a in parser.tags if t == "img"}
+    assert alts == {c.alt for c in edition.charts}
+    # At most 640 px wide: attributes and inline styles.
+    widths = [int(a["width"]) for _, a in parser.tags if (a.get("width") or "").isdigit()]
+    assert max(widths) == 640
+    styled = [
+        int(w)
+        for _, a in parser.tags
+        for w in re.findall(r"width:\s*(\d+)px", a.get("style") or "")
+    ]
+    assert styled and max(styled) <= 640
+    # CSS inlined: classed elements carry their style; only @media stays in <style>.
+    classed = [a for _, a in parser.tags if a.get("class")]
+    assert classed and all(a.get("style") for a in classed)
+    leftover = "".join(parser.styles)
+    assert re.sub(r"@media[^{]*\{([^{}]*\{[^}]*\})*\s*\}", "", leftover).strip() == ""
+    # The sample banner shows, and the words are the brief's.
+    assert "Illustrative sample data." in html
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    for words in (content.narrative.lede, content.narrative.bottom_line):
+        assert " ".join(words.split()).replace("&", "&amp;") in text
+
+
+def test_text_part_follows_the_brief(built):
+    _, _, content, msg = built
+    text = msg.get_body(("plain",)).get_content()
+    n = content.narrative
+    labels = [
+        n.headline,
+        "Why it matters:",
+        "By the numbers:",
+        "Zoom in:",
+        "Between the lines:",
+        "What to watch:",
+        "The bottom line:",
+        "Sources:",
+    ]
+    positions = [text.index(label) for label in labels]
+    assert positions == sorted(positions)
+    assert text.startswith("ILLUSTRATIVE SAMPLE DATA.")
+    flat = " ".join(text.split())
+    for bullet in n.by_the_numbers + n.what_to_watch:
+        assert "- " + " ".join(bullet.split()) in flat
+    assert all(len(line) <= 78 for line in text.splitlines())
+    assert "synthetic sample data" in flat
+    assert "<" not in text.replace("<mailto", "")  # no HTML in the text part
+
+
+def test_not_sample_has_no_prefix_or_banner(tmp_path, sample_edition):
+    settings = copy_edition(tmp_path, sample_edition)
+    path = settings.editions_dir / "2025-12" / "metrics.json"
+    doc = json.loads(path.read_text())
+    doc["data"]["sample"] = False
+    path.write_text(json.dumps(doc))
+    content = mail.render_content(settings, mail.load_edition(settings), SENDER)
+    assert content.subject == content.narrative.headline
+    assert "Illustrative sample data" not in content.html
+    assert "ILLUSTRATIVE" not in content.text and "synthetic" not in content.text
+
+
+def test_list_unsubscribe_from_config(tmp_path, sample_edition):
+    settings = copy_edition(
+        tmp_path,
+        sample_edition,
+        "email:\n  list_unsubscribe: https://example.org/u, mailto:leave@example.org\n",
+    )
+    assert (
+        mail.list_unsubscribe(settings, SENDER)
+        == "<https://example.org/u>, <mailto:leave@example.org>"
+    )
+    assert mail.unsubscribe_link(settings, SENDER) == "https://example.org/u"
+    content = mail.render_content(settings, mail.load_edition(settings), SENDER)
+    assert 'href="https://example.org/u"' in content.html
+    bad = copy_edition(tmp_path / "bad", sample_edition, "email:\n  list_unsubscribe: call us\n")
+    with pytest.raises(UserError, match="email.list_unsubscribe: expected"):
+        mail.list_unsubscribe(bad, SENDER)
+
+
+def test_chart_texts_recomputed_without_charts_json(tmp_path, sample_edition, built):
+    _, edition, _, _ = built
+    settings = copy_edition(tmp_path, sample_edition)
+    (settings.editions_dir / "2025-12" / "charts" / "charts.json").unlink()
+    again = mail.load_edition(settings)
+    assert [(c.key, c.title, c.alt) for c in again.charts] == [
+        (c.key, c.title, c.alt) for c in edition.charts
+    ]
+
+
+def test_message_id_is_stable_per_recipient_and_resend():
+    a = mail.message_id("2025-12", "Ada@Example.org", 0, "example.org")
+    assert a == mail.message_id("2025-12", "ada@example.org", 0, "example.org")
+    assert a != mail.message_id("2025-12", "ada@example.org", 1, "example.org")
+    assert a != mail.message_id("2025-12", "bob@example.org", 0, "example.org")
+
+
+def test_editors_override_the_subject(tmp_path, sample_edition):
+    (tmp_path / "mine" / "email").mkdir(parents=True)
+    (tmp_path / "mine" / "email" / "subject.txt.j2").write_text(
+        "{{ brand }}, {{ m.month|month_name }}: {{ n.headline }}\n"
+    )
+    settings = copy_edition(tmp_path, sample_edition, f"  overrides: {tmp_path / 'mine'}\n")
+    content = mail.render_content(settings, mail.load_edition(settings), SENDER)
+    assert content.subject == f"AI Trade Brief, December 2025: {content.narrative.headline}"
+
+
+def test_default_month_is_the_latest_edition(tmp_path, sample_edition):
+    settings = copy_edition(tmp_path, sample_edition)
+    (settings.editions_dir / ".2026-01.tmp").mkdir()  # a staging folder is no edition
+    assert mail.pick_month(settings, None) == "2025-12"
+    with pytest.raises(UserError, match="no edition for 2025-11 .*editions: 2025-12"):
+        mail.pick_month(settings, "2025-11")
+    empty = config.load(write_config(tmp_path / "empty"))
+    with pytest.raises(UserError, match="no edition to send in .*build one with `aibrief run`"):
+        mail.pick_month(empty, None)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda f: (f / "brief.pdf").unlink(), r"incomplete \(missing brief.pdf\)"),
+        (lambda f: (f / "charts" / "tariffs.png").unlink(), "charts/tariffs.png is missing"),
+        (lambda f: (f / "charts" / "ai_share.png").write_bytes(b"GIF89a"), "not a PNG"),
+        (lambda f: (f / "brief.pdf").write_bytes(b"<html>"), "brief.pdf is not a PDF"),
+        (lambda f: (f / "metrics.json").write_text("{}"), "metrics.json is not valid"),
+        (
+            lambda f: (f / "brief.html").write_text(
+                re.sub(
+                    r"<h1>[^<]*</h1>", "<h1>Last week's words</h1>", (f / "brief.html").read_text()
+                )
+            ),
+            "built with other wording",
+        ),
+    ],
+)
+def test_refuses_a_broken_edition(tmp_path, sample_edition, damage, message):
+    settings = copy_edition(tmp_path, sample_edition)
+    damage(settings.editions_dir / "2025-12")
+    with pytest.raises(UserError, match=message):
+        mail.render_content(settings, mail.load_edition(settings), SENDER)
+    with pytest.raises(UserError):  # and nothing is sent, not even in a dry run
+        deliver.send(settings, dry_run=True)
+    assert not (settings.output_dir / "outbox").exists()
+
+
+def test_wrap_keeps_a_hanging_indent():
+    text = mail.wrap("word " * 30, 30, "- ", "  ")
+    lines = text.splitlines()
+    assert lines[0].startswith("- word") and all(ln.startswith("  word") for ln in lines[1:])
+    assert all(len(ln) <= 30 for ln in lines)
