@@ -1,0 +1,162 @@
+"""Publishing: the static site with an archive, a feed and the data, built atomically.
+
+Library API (the CLI commands `publish`, `backfill` and `serve` are thin layers over it):
+
+  publish(settings, month=…, months=…)  bring editions up to date (backfill), build the
+                                        site, run site.deploy_command; under one lock
+  build(settings)                       the site alone, from the editions folder
+  deploy(settings)                      run site.deploy_command in the site folder
+  make_server(folder, host, port)       a local HTTP server over the built site
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import backfill, pipeline
+from generator.config import Settings
+from generator.errors import UserError
+from generator.site.build import SiteResult
+from generator.site.build import build as _build
+
+__all__ = [
+    "DEPLOY_ENV",
+    "DeployResult",
+    "PublishResult",
+    "SiteResult",
+    "build",
+    "deploy",
+    "lock",
+    "make_server",
+    "publish",
+]
+
+LOCK_FILE = "publish.lock"
+# The deploy command runs with the site folder as its working directory, and these:
+DEPLOY_ENV = ("AIBRIEF_SITE_DIR", "AIBRIEF_SITE_URL")
+Say = Callable[[str], None]
+
+
+@dataclass
+class DeployResult:
+    command: str
+    seconds: float
+
+
+@dataclass
+class PublishResult:
+    editions: backfill.BackfillResult
+    site: SiteResult
+    deployed: DeployResult | None = None
+
+
+@contextlib.contextmanager
+def lock(settings: Settings) -> Iterator[None]:
+    """One publish at a time per output folder (an advisory lock in output/state/)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.state_dir / LOCK_FILE
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(f"another publish is running (lock {path})") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def build(settings: Settings, now: str | None = None) -> SiteResult:
+    """Build the site from the editions as they are; write nothing if it is unchanged."""
+    with lock(settings):
+        return _build(settings, now)
+
+
+def deploy(settings: Settings) -> DeployResult | None:
+    """Run site.deploy_command (a shell command) in the site folder, with the folder and
+    the base URL in AIBRIEF_SITE_DIR and AIBRIEF_SITE_URL. Its failure is one line."""
+    command = settings.site.deploy_command
+    if not command:
+        return None
+    folder = settings.site_dir
+    if not folder.is_dir():
+        raise UserError(f"no site at {folder} to deploy: run `aibrief publish` first")
+    env = {
+        **os.environ,
+        "AIBRIEF_SITE_DIR": str(folder),
+        "AIBRIEF_SITE_URL": settings.site.base_url,
+    }
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            command, shell=True, cwd=folder, env=env, capture_output=True, text=True, check=False
+        )
+    except OSError as exc:
+        raise UserError(f"deploy command could not start: {exc}") from None
+    if proc.returncode != 0:
+        lines = [ln.strip() for ln in (proc.stderr or proc.stdout or "").splitlines() if ln.strip()]
+        why = f": {lines[-1]}" if lines else ""
+        raise UserError(
+            f"site built, but the deploy command failed (exit status {proc.returncode}){why}"
+        )
+    return DeployResult(command, time.perf_counter() - t0)
+
+
+def publish(
+    settings: Settings,
+    *,
+    month: str | None = None,
+    months: list[str] | None = None,
+    workers: int = 2,
+    deploy_site: bool = True,
+    say: Say | None = None,
+    now: str | None = None,
+) -> PublishResult:
+    """Editions up to date (`months`, or just `month`, default the latest), then the
+    site, then the deploy command. Nothing is swapped in unless every edition built."""
+    say = say or (lambda _m: None)
+    with lock(settings):
+        wanted = months if months is not None else [month or pipeline.latest_month(settings)]
+        editions = backfill.run(settings, wanted, workers=workers, say=say)
+        say(editions.summary())
+        site = _build(settings, now)
+        for m, why in site.skipped:
+            say(f"site: edition {m} left out ({why}); rebuild it with --month {m}")
+        say(f"{site.summary()} → {site.folder}")
+        deployed = deploy(settings) if deploy_site else None
+        if deployed:
+            say(f"deployed with `{deployed.command}` ({deployed.seconds:.1f}s)")
+    return PublishResult(editions, site, deployed)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        import sys
+
+        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+def make_server(
+    folder: Path, host: str = "127.0.0.1", port: int = 8000
+) -> http.server.ThreadingHTTPServer:
+    """An HTTP server over the built site (static files only). Port 0 picks a free one."""
+    if not (folder / "index.html").is_file():
+        raise UserError(f"no site at {folder} yet: run `aibrief publish` first")
+    handler = functools.partial(_Handler, directory=str(folder))
+    try:
+        return http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        raise UserError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
