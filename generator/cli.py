@@ -258,16 +258,37 @@ def _report(result) -> None:
 @click.option(
     "--source", type=click.Choice(["sample", "census", "files"]), help="Override data.source."
 )
+@click.option("--no-publish", is_flag=True, help="Do not update the static site.")
+@click.option("--no-send", is_flag=True, help="Do not e-mail the edition.")
 @click.pass_obj
-def run(obj: Context, month: str | None, source: str | None) -> None:
-    """The monthly job: refresh when needed, then build the edition (HTML + PDF)."""
-    from generator import edition
+def run(
+    obj: Context, month: str | None, source: str | None, no_publish: bool, no_send: bool
+) -> None:
+    """The monthly job: refresh when needed, build the edition (HTML + PDF), publish the
+    site, and e-mail it when recipients are set up."""
+    from generator import backfill, edition
+    from generator import schedule as sched
 
     s = obj.settings
     if source or pipeline.needs_refresh(s):
         t0 = time.perf_counter()
         _say_refresh(pipeline.refresh(s, source), time.perf_counter() - t0, s)
-    _report(edition.build(s, month))
+    result = edition.build(s, month)
+    _report(result)
+    if not no_publish:
+        from generator import site
+
+        backfill.stamp(s, result.month)
+        site.publish(s, month=result.month, say=_say)
+    if not no_send and sched.email_configured(s):
+        from generator import deliver
+
+        report = deliver.send(s, result.month)
+        _say(report.summary())
+        for line in report.problems():
+            _say(line)
+        if not report.ok:
+            sys.exit(1)
 
 
 @cli.command()
@@ -290,6 +311,145 @@ def render(obj: Context, month: str | None, formats: str) -> None:
     if unknown:
         raise UserError(f"--format: unknown format {sorted(unknown)[0]!r} (use html, pdf)")
     _report(edition.build(obj.settings, month, wanted))
+
+
+@cli.command()
+@click.option("--month", callback=_month, help="Edition month YYYY-MM (default: latest edition).")
+@click.option("--dry-run", is_flag=True, help="Write one .eml per recipient to output/outbox/.")
+@click.option("--resend", is_flag=True, help="Send again to recipients who already have it.")
+@click.pass_obj
+def send(obj: Context, month: str | None, dry_run: bool, resend: bool) -> None:
+    """E-mail the edition's PDF brief to each recipient once (ledger in output/state/)."""
+    from generator import deliver
+
+    report = deliver.send(obj.settings, month, dry_run=dry_run, resend=resend)
+    _say(report.summary())
+    for line in report.problems():
+        _say(line)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="One check (and at most one run), then exit.")
+@click.pass_obj
+def schedule(obj: Context, once: bool) -> None:
+    """The monthly run: a service on schedule.cron, or one tick with --once."""
+    from generator import schedule as sched
+
+    s = obj.settings
+    if not once:
+        sched.serve(s, obj.config_path, _say)
+        return
+    result = sched.tick(s)
+    if result.status == "busy":
+        _say(f"aibrief schedule: {result.error}; nothing to do")
+    elif result.status == "nothing-new":
+        _say(
+            f"aibrief schedule: no month newer than the latest edition (newest out: "
+            f"{result.month or 'none'})"
+        )
+    elif result.status == "built":
+        _say(f"aibrief schedule: edition {result.month} built, published and sent")
+    elif result.status == "revised":
+        _say(f"aibrief schedule: edition {result.month} rebuilt after a data revision")
+    else:
+        raise UserError(f"scheduled run failed: {result.error}")
+
+
+@cli.command()
+@click.pass_obj
+def status(obj: Context) -> None:
+    """Last run, next run, latest edition and data vintage."""
+    from generator import schedule as sched
+    from generator.warehouse import Warehouse
+
+    s = obj.settings
+    runs = [
+        r for r in sched.read_runs(s.state_dir / "runs.jsonl") if r.get("event") in ("end", "check")
+    ]
+    last = runs[-1] if runs else None
+    if last is None:
+        click.echo("last run:        none")
+    else:
+        what = last.get("result")
+        extra = f" at {last.get('stage')}: {last.get('error')}" if what == "failed" else ""
+        click.echo(f"last run:        {last['at']} {what}{extra}")
+    nxt = sched.next_run(s)
+    click.echo(
+        f"next run:        {nxt:%Y-%m-%d %H:%M %Z}"
+        if nxt
+        else "next run:        not scheduled (aibrief schedule not started)"
+    )
+    click.echo(f"latest edition:  {sched.latest_edition(s) or 'none'}")
+    wh = Warehouse(s.warehouse_dir)
+    if wh.exists():
+        man = wh.manifest()
+        months = wh.common_months()
+        click.echo(
+            f"data:            {man.get('source')}"
+            f"{' (illustrative sample)' if man.get('sample') else ''}, "
+            f"{months[0] if months else '-'} … {months[-1] if months else '-'}, "
+            f"vintage {man.get('vintage')}"
+        )
+    else:
+        click.echo("data:            no warehouse yet")
+
+
+@cli.command()
+@click.option("--month", callback=_month, help="Edition to bring up to date (default: latest).")
+@click.option("--all", "all_months", is_flag=True, help="Backfill every edition, then publish.")
+@click.option("--no-deploy", is_flag=True, help="Build the site; skip site.deploy_command.")
+@click.pass_obj
+def publish(obj: Context, month: str | None, all_months: bool, no_deploy: bool) -> None:
+    """Build the static site (editions, archive, feed, data) and swap it in atomically."""
+    from generator import backfill, site
+
+    if month and all_months:
+        raise UserError("--month and --all exclude each other")
+    s = obj.settings
+    months = backfill.default_months(s) if all_months else None
+    site.publish(s, month=month, months=months, deploy_site=not no_deploy, say=_say)
+
+
+@cli.command()
+@click.option("--from", "first", callback=_month, help="First month (default: January after "
+              "metrics.base_year).")  # fmt: skip
+@click.option("--to", "last", callback=_month, help="Last month (default: the latest).")
+@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True,
+              help="Editions built in parallel processes.")  # fmt: skip
+@click.option("--no-deploy", is_flag=True, help="Build the site; skip site.deploy_command.")
+@click.pass_obj
+def backfill(
+    obj: Context, first: str | None, last: str | None, workers: int, no_deploy: bool
+) -> None:
+    """Re-render every edition from the current data (unchanged ones are skipped), then
+    publish the site."""
+    from generator import backfill as backfill_mod
+    from generator import site
+
+    s = obj.settings
+    months = backfill_mod.default_months(s, first, last)
+    site.publish(s, months=months, workers=workers, deploy_site=not no_deploy, say=_say)
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.pass_obj
+def serve(obj: Context, port: int, host: str) -> None:
+    """Browse the built site locally (static files; Ctrl-C stops)."""
+    from generator import site
+
+    server = site.make_server(obj.settings.site_dir, host, port)
+    bound_host, bound_port = server.server_address[:2]
+    _say(f"serving {obj.settings.site_dir} at http://{bound_host}:{bound_port}/ (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        _say("aibrief serve: stopped")
+    finally:
+        server.server_close()
 
 
 def main(argv: list[str] | None = None) -> None:

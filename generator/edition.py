@@ -3,6 +3,7 @@ checked, then swapped into output/editions/YYYY-MM/. A failure leaves the old ed
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -102,7 +103,15 @@ def render_edition(
         timings["charts"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        page, print_page = render.render_html(metrics.doc, n, views, tdir)
+        # In the PDF, data links point at the published site (relative links would
+        # resolve to the build folder on this machine).
+        online = f"{settings.site.base_url.rstrip('/')}/{metrics.month}/data/"
+        print_views = [
+            dataclasses.replace(v, csv_href=online + Path(v.csv_href).name) for v in views
+        ]
+        page, print_page = render.render_html(
+            metrics.doc, n, views, tdir, (print_views, online + "metrics.json")
+        )
         (staging / "brief.html").write_text(page, encoding="utf-8")
         timings["html"] = time.perf_counter() - t
         if "pdf" in formats:

@@ -104,12 +104,18 @@ def render_html(
     n: Narrative,
     charts: list[ChartView],
     templates_dir: Path,
+    print_links: tuple[list[ChartView], str] | None = None,
 ) -> tuple[str, str]:
-    """The web page and the print HTML (input of the PDF)."""
+    """The web page and the print HTML (input of the PDF). `print_links`: the charts and
+    the metrics link to use in the PDF, where relative links would point nowhere."""
     brief_dir = templates_dir / "brief"
     env = environment(brief_dir)
     ctx = _context(doc, n, charts, templates_dir / "styles", brief_dir)
-    return render_page(env, "web.html.j2", ctx), render_page(env, "print.html.j2", ctx)
+    page = render_page(env, "web.html.j2", ctx)
+    if print_links is not None:
+        views, metrics_href = print_links
+        ctx = {**ctx, "charts": {c.key: c for c in views}, "metrics_href": metrics_href}
+    return page, render_page(env, "print.html.j2", ctx)
 
 
 def render_pdf(print_html: str, base_dir: Path, out: Path) -> None:

@@ -446,3 +446,17 @@ def test_a_typo_in_an_unused_fact_text_fails_now(tmp_path):
     )
     with pytest.raises(UserError, match=r"facts.yaml:\d+ \(compute_share.bullet\)"):
         narrative.write(scenario(1.5), narr)
+
+
+def test_pdf_links_point_at_the_published_data_not_this_machine(built):
+    settings, folder, _, _ = built
+    reader = PdfReader(str(folder / "brief.pdf"))
+    uris = [
+        a.get_object()["/A"]["/URI"]
+        for p in reader.pages
+        for a in (p.get("/Annots") or [])
+        if "/A" in a.get_object() and "/URI" in a.get_object()["/A"]
+    ]
+    assert len(uris) >= 6
+    base = settings.site.base_url.rstrip("/")
+    assert all(u.startswith(f"{base}/2025-12/data/") for u in uris), uris
