@@ -184,15 +184,17 @@ def _read_mplstyle(path: Path) -> dict[str, Any]:
     return dict(checked)
 
 
-def load_style(style_dir: Path) -> _Style:
-    """Read brief.mplstyle and charts.yaml; problems become UserErrors with file:line."""
-    style_path = Path(style_dir) / STYLE_FILE
-    if not style_path.is_file():
-        raise UserError("file not found", where=str(style_path))
+def load_style(style_dir: Path | list[Path]) -> _Style:
+    """Read brief.mplstyle and charts.yaml (each the first found along a lookup chain of
+    folders, overrides first); problems become UserErrors with file:line."""
+    dirs = [Path(style_dir)] if isinstance(style_dir, (str, Path)) else [Path(d) for d in style_dir]
+    style_path = next((d / STYLE_FILE for d in dirs if (d / STYLE_FILE).is_file()), None)
+    if style_path is None:
+        raise UserError("file not found", where=str(dirs[-1] / STYLE_FILE))
     rc = _read_mplstyle(style_path)
     rc["text.parse_math"] = False  # "$194B and $1,042B" is money, not TeX
 
-    path = Path(style_dir) / TEXTS_FILE
+    path = next((d / TEXTS_FILE for d in dirs if (d / TEXTS_FILE).is_file()), dirs[-1] / TEXTS_FILE)
     doc = yamlio.load(path)
     if not isinstance(doc, yamlio.LineDict):
         raise UserError("expected a mapping of settings", where=str(path))
@@ -870,12 +872,12 @@ def _cell(v: Any) -> Any:
     return v
 
 
-def make_charts(doc: dict, out_dir: Path, style_dir: Path) -> list[Chart]:
+def make_charts(doc: dict, out_dir: Path, style_dir: Path | list[Path]) -> list[Chart]:
     """Draw every chart the metrics document supports into out_dir (SVG, PNG, CSV).
 
     A chart without data (no sources yet, no counterfactual year) is left out.
     """
-    style = load_style(Path(style_dir))
+    style = load_style(style_dir)
     env = _environment(style)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -100,6 +100,8 @@ class TemplateSettings(_Section):
     dir: Path = Path("templates")
     # A folder searched before `dir`, file by file (editors' overrides).
     overrides: Path | None = None
+    # Per-edition notes: <notes>/YYYY-MM.md (YAML front matter + a Markdown body).
+    notes: Path = Path("editions")
 
 
 class SmtpSettings(_Section):

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from generator import narrative as narrative_mod
-from generator import pipeline, render
+from generator import pipeline, render, templating
 from generator.config import Settings
 from generator.errors import UserError
 from generator.metrics import Metrics
@@ -34,6 +34,11 @@ def templates_dir(settings: Settings) -> Path:
     return settings.path(settings.templates.dir)
 
 
+def template_dirs(settings: Settings) -> list[Path]:
+    """The lookup chain: templates.overrides first (when set), then templates.dir."""
+    return settings.template_dirs
+
+
 def build(
     settings: Settings, month: str | None = None, formats: tuple[str, ...] = ("html", "pdf")
 ) -> EditionResult:
@@ -50,23 +55,27 @@ def render_edition(
     metrics: Metrics,
     formats: tuple[str, ...] = ("html", "pdf"),
     timings: dict[str, float] | None = None,
+    dest: Path | None = None,
 ) -> EditionResult:
+    """Render into `dest` (default output/editions/YYYY-MM/), swapped in only when whole."""
     from generator import charts as charts_mod
 
     timings = timings if timings is not None else {}
-    tdir = templates_dir(settings)
-    final = pipeline.edition_dir(settings, metrics.month)
+    dirs = template_dirs(settings)
+    final = dest or pipeline.edition_dir(settings, metrics.month)
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{metrics.month}.", dir=final.parent))
     os.chmod(staging, DIR_MODE)
     try:
         t = time.perf_counter()
         pipeline.write_metrics(metrics, staging / "metrics.json")
-        n = narrative_mod.write(metrics.doc, tdir / "narrative")
+        n = narrative_mod.for_edition(settings, metrics.doc)
         timings["narrative"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        made = charts_mod.make_charts(metrics.doc, staging / "charts", tdir / "styles")
+        made = charts_mod.make_charts(
+            metrics.doc, staging / "charts", templating.subdirs(dirs, "styles")
+        )
         views = [
             render.ChartView(
                 key=c.key,
@@ -110,7 +119,7 @@ def render_edition(
             dataclasses.replace(v, csv_href=online + Path(v.csv_href).name) for v in views
         ]
         page, print_page = render.render_html(
-            metrics.doc, n, views, tdir, (print_views, online + "metrics.json")
+            metrics.doc, n, views, dirs, (print_views, online + "metrics.json")
         )
         (staging / "brief.html").write_text(page, encoding="utf-8")
         timings["html"] = time.perf_counter() - t

@@ -208,7 +208,7 @@ def environment(template_dirs: list[Path]) -> SandboxedEnvironment:
 def narrative_for(edition: Edition, settings: Settings) -> Narrative:
     """The brief's narrative again, refused if the edition's page says something else (the
     wording templates changed since the build): the e-mail must match its PDF."""
-    n = narrative_mod.write(edition.doc, edition_mod.templates_dir(settings) / "narrative")
+    n = narrative_mod.for_edition(settings, edition.doc)
     page = render.plain_text((edition.folder / "brief.html").read_text(encoding="utf-8"))
     for label, text in (("headline", n.headline), ("lede", n.lede)):
         if " ".join(text.split()) not in page:

@@ -13,9 +13,11 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator import numbers, yamlio
+from generator import notes as notes_mod
+from generator import numbers, templating, yamlio
 from generator.errors import UserError, located
 from generator.facts import Fact, Thresholds, find_facts
+from generator.notes import Note, Quote
 
 SECTIONS = ("why_it_matters", "zoom_in", "between_the_lines", "what_to_watch", "bottom_line")
 
@@ -34,14 +36,6 @@ class Words:
     thresholds: Thresholds
 
 
-@dataclass(frozen=True)
-class Quote:
-    """Only ever from an editor's note: a quote is never generated."""
-
-    text: str
-    by: str
-
-
 @dataclass
 class Narrative:
     headline: str
@@ -54,7 +48,10 @@ class Narrative:
     bottom_line: str
     facts: list[Fact] = field(default_factory=list)  # ranked; [0] led the brief
     period: str = ""
-    saying: Quote | None = None
+    saying: Quote | None = None  # only ever from an editor's note: never generated
+    editor_note_html: str = ""  # sanitised HTML from the note's Markdown body
+    editor_note_text: str = ""
+    note_path: str | None = None
 
 
 # ---- words and filters ------------------------------------------------------------------
@@ -126,7 +123,7 @@ def word_filters(w: Words) -> dict[str, Any]:
 
 def environment(template_dirs: list[Path], words: Words) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        loader=templating.loader(template_dirs),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -229,8 +226,19 @@ def _bullets(text: str) -> list[str]:
     return [ln[1:].strip() if ln.startswith("-") else ln for ln in _lines(text)]
 
 
+def for_edition(settings: Any, doc: dict[str, Any]) -> Narrative:
+    """The narrative of an edition as every output shows it: templates along the override
+    chain, and the editor's note for the month when there is one."""
+    dirs = templating.subdirs(settings.template_dirs, "narrative")
+    note = notes_mod.for_month(settings.path(settings.templates.notes), doc["month"])
+    return write(doc, dirs[-1], dirs[:-1], note=note)
+
+
 def write(
-    doc: dict[str, Any], narrative_dir: Path, extra_dirs: list[Path] | None = None
+    doc: dict[str, Any],
+    narrative_dir: Path,
+    extra_dirs: list[Path] | None = None,
+    note: Note | None = None,
 ) -> Narrative:
     """Compose the brief's text for one metrics document."""
     dirs = [*(extra_dirs or []), narrative_dir]
@@ -271,16 +279,20 @@ def write(
     ctx["lead"] = lead.kind
     sections = {name: render_file(env, f"{name}.j2", ctx) for name in SECTIONS}
     return Narrative(
-        headline=texts_of[(lead.kind, "headline")],
+        headline=(note.headline if note and note.headline else texts_of[(lead.kind, "headline")]),
         lede=texts_of[(lead.kind, "lede")],
         why_it_matters=" ".join(_lines(sections["why_it_matters"])),
         by_the_numbers=bullets,
         zoom_in=_lines(sections["zoom_in"]),
         between_the_lines=" ".join(_lines(sections["between_the_lines"])),
-        what_to_watch=_bullets(sections["what_to_watch"]),
+        what_to_watch=_bullets(sections["what_to_watch"]) + list(note.watch if note else ()),
         bottom_line=" ".join(_lines(sections["bottom_line"])),
         facts=facts,
         period=ctx["period"],
+        saying=note.quote if note else None,
+        editor_note_html=note.body_html if note else "",
+        editor_note_text=note.body_text if note else "",
+        note_path=note.path if note else None,
     )
 
 

@@ -11,7 +11,7 @@ import jinja2
 import matplotlib
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator import numbers, yamlio
+from generator import numbers, templating, yamlio
 from generator.errors import UserError
 from generator.narrative import Narrative, template_error
 
@@ -31,7 +31,7 @@ class ChartView:
 
 def environment(brief_dir: Path, extra_dirs: list[Path] | None = None) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(d) for d in [*(extra_dirs or []), brief_dir]]),
+        loader=templating.loader([*(extra_dirs or []), brief_dir]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
@@ -72,20 +72,19 @@ def brand(brief_dir: Path) -> str:
 
 
 def _context(
-    doc: dict[str, Any], n: Narrative, charts: list[ChartView], styles_dir: Path, brief_dir: Path
+    doc: dict[str, Any], n: Narrative, charts: list[ChartView], dirs: list[Path]
 ) -> dict[str, Any]:
     def css(name: str) -> str:
-        path = styles_dir / name
-        try:
-            return path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise UserError("stylesheet not found", where=str(path)) from None
+        return templating.find(dirs, f"styles/{name}").read_text(encoding="utf-8")
 
+    brand_file = next(
+        (d / "brief" / "brand.yaml" for d in dirs if (d / "brief" / "brand.yaml").is_file()), None
+    )
     return {
         "m": doc,
         "n": n,
         "charts": {c.key: c for c in charts},
-        "brand": brand(brief_dir),
+        "brand": brand(brand_file.parent) if brand_file else "AI Trade Brief",
         "css": {"screen": css("brief.css"), "print": css("print.css"), "fonts": font_css()},
     }
 
@@ -103,14 +102,16 @@ def render_html(
     doc: dict[str, Any],
     n: Narrative,
     charts: list[ChartView],
-    templates_dir: Path,
+    templates_dir: Path | list[Path],
     print_links: tuple[list[ChartView], str] | None = None,
 ) -> tuple[str, str]:
-    """The web page and the print HTML (input of the PDF). `print_links`: the charts and
-    the metrics link to use in the PDF, where relative links would point nowhere."""
-    brief_dir = templates_dir / "brief"
-    env = environment(brief_dir)
-    ctx = _context(doc, n, charts, templates_dir / "styles", brief_dir)
+    """The web page and the print HTML (input of the PDF). `templates_dir`: a folder or
+    the lookup chain (overrides first). `print_links`: the charts and the metrics link to
+    use in the PDF, where relative links would point nowhere."""
+    dirs = [templates_dir] if isinstance(templates_dir, Path) else list(templates_dir)
+    brief = templating.subdirs(dirs, "brief")
+    env = environment(brief[-1], brief[:-1])
+    ctx = _context(doc, n, charts, dirs)
     page = render_page(env, "web.html.j2", ctx)
     if print_links is not None:
         views, metrics_href = print_links

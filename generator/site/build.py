@@ -143,11 +143,6 @@ class Templates:
         return (self._find_dir(sub, name) / name).read_text(encoding="utf-8")
 
     @property
-    def narrative_dirs(self) -> tuple[Path, list[Path]]:
-        dirs = [d / "narrative" for d in self.dirs]
-        return dirs[-1], dirs[:-1]
-
-    @property
     def styles_dir(self) -> Path:
         return self._find_dir("styles", "brief.css")
 
@@ -236,7 +231,6 @@ def collect(settings: Settings, tpl: Templates) -> tuple[list[SiteEdition], list
     skipped: list[tuple[str, str]] = []
     root = settings.editions_dir
     folders = sorted(p for p in root.glob("*") if p.is_dir() and MONTH.match(p.name))
-    narrative_dir, extra = tpl.narrative_dirs
     for folder in folders:
         missing = [name for name in EDITION_FILES if not (folder / name).is_file()]
         if missing:
@@ -254,7 +248,7 @@ def collect(settings: Settings, tpl: Templates) -> tuple[list[SiteEdition], list
         if absent:
             skipped.append((folder.name, f"no {absent[0]}"))
             continue
-        n = narrative_mod.write(doc, narrative_dir, extra)
+        n = narrative_mod.for_edition(settings, doc)
         e = SiteEdition(folder.name, folder, doc, n, charts, tpl.key_numbers(doc))
         h = hashlib.sha256(metrics_bytes)
         h.update((folder / "brief.html").read_bytes())

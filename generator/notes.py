@@ -1,0 +1,138 @@
+"""Per-edition notes from editors: editions/YYYY-MM.md, YAML front matter and a Markdown
+body. Front matter keys: headline (overrides the computed one), watch (extra "What to
+watch" bullets), quote (text and by: shown under "What they're saying"). The body is the
+editor's note, rendered from Markdown and sanitised: no scripts, no event handlers, only
+http(s) and mailto links."""
+
+from __future__ import annotations
+
+import html as html_mod
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+import nh3
+
+from generator import yamlio
+from generator.errors import UserError, located
+
+KEYS = {"headline", "watch", "quote"}
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "blockquote", "code",
+    "pre", "h3", "h4",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Note:
+    path: str
+    headline: str | None = None
+    watch: tuple[str, ...] = ()
+    quote: Quote | None = None
+    body_html: str = ""  # sanitised HTML, safe to insert as is
+    body_text: str = ""  # the same, as plain text (e-mail)
+
+
+def note_path(folder: Path, month: str) -> Path:
+    return folder / f"{month}.md"
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _split(text: str, name: str) -> tuple[str, str, int]:
+    """Front matter text, body text, and the line the body starts at."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return "", text, 1
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "".join(lines[1:i]), "".join(lines[i + 1 :]), i + 2
+    raise UserError("front matter opened with --- is never closed", where=located(name, 1))
+
+
+def load(path: Path) -> Note:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserError("not UTF-8 text", where=name) from None
+    front, body, _ = _split(text, name)
+    meta = yamlio.LineDict()
+    if front.strip():
+        # Parse with the real line numbers of the file (the front matter starts at line 2).
+        meta = yamlio.loads("\n" + front, name)
+        if not isinstance(meta, dict):
+            raise UserError("front matter must be keys: values", where=located(name, 2))
+    unknown = sorted(set(meta) - KEYS)
+    if unknown:
+        key = unknown[0]
+        raise UserError(
+            f"unknown key {key!r} (known: headline, watch, quote)",
+            where=located(name, meta.line_of(key)),
+        )
+    headline = meta.get("headline")
+    if headline is not None and (not isinstance(headline, str) or not headline.strip()):
+        raise UserError("headline: expected text", where=located(name, meta.line_of("headline")))
+    watch = meta.get("watch", [])
+    if isinstance(watch, str):
+        watch = [watch]
+    if not isinstance(watch, list) or not all(isinstance(w, str) and w.strip() for w in watch):
+        raise UserError(
+            "watch: expected a list of bullets", where=located(name, meta.line_of("watch"))
+        )
+    quote = None
+    if "quote" in meta:
+        q = meta["quote"]
+        where = located(name, meta.line_of("quote"))
+        if (
+            not isinstance(q, dict)
+            or not isinstance(q.get("text"), str)
+            or not isinstance(q.get("by"), str)
+        ):
+            raise UserError("quote: expected `text:` and `by:`", where=where)
+        extra = sorted(set(q) - {"text", "by"})
+        if extra:
+            raise UserError(
+                f"quote: unknown key {extra[0]!r}", where=located(name, q.line_of(extra[0]))
+            )
+        quote = Quote(" ".join(q["text"].split()), " ".join(q["by"].split()))
+    html = (
+        sanitize(markdown.markdown(body, extensions=[], output_format="html"))
+        if body.strip()
+        else ""
+    )
+    plain = " ".join(html_mod.unescape(nh3.clean(html, tags=set())).split()) if html else ""
+    return Note(
+        path=name,
+        headline=" ".join(headline.split()) if headline else None,
+        watch=tuple(" ".join(w.split()) for w in watch),
+        quote=quote,
+        body_html=html,
+        body_text=plain,
+    )
+
+
+def for_month(folder: Path, month: str) -> Note | None:
+    path = note_path(folder, month)
+    return load(path) if path.is_file() else None
+
+
+def all_notes(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.md")) if folder.is_dir() else []
