@@ -273,6 +273,7 @@ def run(
     if source or pipeline.needs_refresh(s):
         t0 = time.perf_counter()
         _say_refresh(pipeline.refresh(s, source), time.perf_counter() - t0, s)
+    _require_checks(s)
     result = edition.build(s, month)
     _report(result)
     if not no_publish:
@@ -450,6 +451,55 @@ def serve(obj: Context, port: int, host: str) -> None:
         _say("aibrief serve: stopped")
     finally:
         server.server_close()
+
+
+@cli.command()
+@click.pass_obj
+def check(obj: Context) -> None:
+    """Lint config, taxonomy, exemption lists, notes and every template (test-rendered
+    against the latest metrics); one `file:line: message` per problem."""
+    from generator import checks
+
+    report = checks.run_checks(obj.config_path)
+    for line in report.problems:
+        click.echo(line, err=True)
+    for line in report.notes:
+        _say(f"note: {line}")
+    if not report.ok:
+        raise UserError(f"{len(report.problems)} problem(s) found")
+    _say(f"check: all good ({len(report.checked)} checks)")
+
+
+def _require_checks(s: config_mod.Settings) -> None:
+    """Nothing is built while a template, note or data file is broken."""
+    from generator import checks
+
+    report = checks.run_checks(settings=s)
+    if not report.ok:
+        for line in report.problems[1:]:
+            _say(line)
+        raise UserError(f"checks failed: {report.problems[0]}")
+
+
+@cli.command()
+@click.option("--month", callback=_month, help="Edition month YYYY-MM (default: latest).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.pass_obj
+def preview(obj: Context, month: str | None, port: int) -> None:
+    """Preview an edition while editing: a page on 127.0.0.1 that renders again and
+    reloads when a template, the month's note or the config changes (Ctrl-C stops)."""
+    from generator import preview as preview_mod
+
+    server = preview_mod.PreviewServer(obj.settings, month, port=port, say=_say)
+    _say(f"rendering {server.month} into {server.folder} …")
+    server.start()
+    _say(f"previewing {server.month} at {server.url} (Ctrl-C stops)")
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        _say("aibrief preview: stopped")
+    finally:
+        server.stop()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -168,10 +168,20 @@ class Stages:
 
     release: Callable[[config_mod.Settings], str | None] = newest_release
     refresh: Callable[[config_mod.Settings], Any] = lambda s: pipeline.refresh(s)
+    check: Callable[[config_mod.Settings], Any] = lambda s: _check(s)
     build: Callable[[config_mod.Settings, str], Any] = lambda s, m: _build(s, m)
     publish: Callable[[config_mod.Settings, str], Any] = lambda s, m: _publish(s, m)
     send: Callable[[config_mod.Settings, str], Any] = lambda s, m: _send(s, m)
     alert: Callable[[config_mod.Settings, str, str], None] = lambda s, a, b: send_alert(s, a, b)
+
+
+def _check(settings: config_mod.Settings) -> Any:
+    from generator import checks
+
+    report = checks.run_checks(settings=settings)
+    if not report.ok:
+        raise UserError("; ".join(report.problems[:5]))
+    return report
 
 
 def _build(settings: config_mod.Settings, month: str) -> Any:
@@ -235,11 +245,11 @@ def _tick(settings: config_mod.Settings, stages: Stages, log: RunLog) -> TickRes
         log.write(event="check", result="nothing-new", released=released, published=published)
         return TickResult("nothing-new", released)
     log.write(event="start", month=released, published=published)
-    for name in ("refresh", "build", "publish", "send"):
+    for name in ("refresh", "check", "build", "publish", "send"):
         t = time.perf_counter()
         try:
             fn = getattr(stages, name)
-            fn(settings) if name == "refresh" else fn(settings, released)
+            fn(settings) if name in ("refresh", "check") else fn(settings, released)
         except Exception as exc:  # noqa: BLE001 - reported, alerted, retried next tick
             return _failed(settings, stages, log, released, name, exc, t0)
         log.write(

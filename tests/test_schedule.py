@@ -85,7 +85,7 @@ def test_a_new_month_on_the_third_tick_builds_one_edition_and_sends_once(setting
     assert (settings.editions_dir / "2025-12" / "brief.pdf").exists()
     runs = schedule.read_runs(settings.state_dir / "runs.jsonl")
     stages = [r["stage"] for r in runs if r["event"] == "stage"]
-    assert stages == ["refresh", "build", "publish", "send"]
+    assert stages == ["refresh", "check", "build", "publish", "send"]
     assert all(r["seconds"] >= 0 for r in runs if r["event"] == "stage")
     assert [r["result"] for r in runs if r["event"] == "end"] == ["ok"]
 

@@ -1,0 +1,184 @@
+"""`aibrief check`: everything an editor or operator can break, checked before anything
+ships — config, taxonomy, exemption lists, notes, and every template parsed and
+test-rendered against the latest metrics with undefined variables as errors.
+
+Each problem is one line `file:line: message`; the whole list is reported, not just the
+first. `aibrief run` and the scheduler run these checks before building."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import config as config_mod
+from generator.errors import UserError, located
+
+TEMPLATE_SUFFIXES = (".j2", ".html", ".txt")
+
+
+@dataclass
+class Report:
+    problems: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what could not be checked, and why
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def attempt(self, what: str, fn: Callable[[], Any]) -> Any:
+        """Run one check; a UserError (already `file:line: message`) becomes a problem."""
+        try:
+            result = fn()
+        except UserError as exc:
+            self.problems.append(str(exc))
+            return None
+        except Exception as exc:  # noqa: BLE001 - a crash in a check is a finding too
+            self.problems.append(f"{what}: {type(exc).__name__}: {exc}")
+            return None
+        self.checked.append(what)
+        return result
+
+
+def run_checks(
+    config_path: str | None = None, settings: config_mod.Settings | None = None
+) -> Report:
+    report = Report()
+    if settings is None:
+        settings = report.attempt("config", lambda: config_mod.load(config_path))
+        if settings is None:
+            return report  # nothing else can be found without a valid config
+    else:
+        report.checked.append("config")
+    _check_data_files(settings, report)
+    _check_notes(settings, report)
+    _parse_templates(settings, report)
+    _render_templates(settings, report)
+    return report
+
+
+def _check_data_files(settings: config_mod.Settings, report: Report) -> None:
+    from generator import pipeline
+    from generator.exemptions import load_lists
+
+    report.attempt("taxonomy", lambda: pipeline.taxonomy(settings))
+    report.attempt(
+        "exemption lists", lambda: load_lists(settings.path(settings.taxonomy.exemptions))
+    )
+
+
+def _check_notes(settings: config_mod.Settings, report: Report) -> None:
+    from generator import notes
+
+    for path in notes.all_notes(settings.path(settings.templates.notes)):
+        if not _month_name(path.stem):
+            report.problems.append(
+                f"{located(path, None)}: note files are named YYYY-MM.md (e.g. 2025-12.md)"
+            )
+            continue
+        report.attempt(f"note {path.name}", lambda p=path: notes.load(p))
+
+
+def _month_name(stem: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(config_mod.MONTH_PATTERN, stem))
+
+
+def _parse_templates(settings: config_mod.Settings, report: Report) -> None:
+    """Every template file along the chain parses (syntax errors with file and line)."""
+    env = jinja2.Environment()
+    for d in settings.template_dirs:
+        if not d.is_dir():
+            if d != settings.template_dirs[-1]:
+                report.problems.append(f"{d}: templates.overrides folder does not exist")
+            continue
+        for path in sorted(d.rglob("*")):
+            if not path.is_file() or path.suffix not in TEMPLATE_SUFFIXES:
+                continue
+            try:
+                env.parse(path.read_text(encoding="utf-8"), name=path.name, filename=str(path))
+            except jinja2.TemplateSyntaxError as exc:
+                report.problems.append(
+                    f"{located(path, exc.lineno)}: template syntax error: {exc.message}"
+                )
+            except UnicodeDecodeError:
+                report.problems.append(f"{path}: not UTF-8 text")
+
+
+def latest_metrics(settings: config_mod.Settings) -> dict[str, Any] | None:
+    """The newest edition's metrics, or fresh ones from the warehouse."""
+    from generator import pipeline
+    from generator.warehouse import Warehouse
+
+    folders = (
+        sorted(p for p in settings.editions_dir.glob("*/metrics.json"))
+        if settings.editions_dir.is_dir()
+        else []
+    )
+    if folders:
+        return json.loads(folders[-1].read_text(encoding="utf-8"))
+    if Warehouse(settings.warehouse_dir).exists():
+        return pipeline.compute_metrics(settings).doc
+    return None
+
+
+def _render_templates(settings: config_mod.Settings, report: Report) -> None:
+    """Render narrative, charts, the page and the print version against real metrics;
+    every fact's texts are rendered, used or not (narrative.write does that)."""
+    from generator import charts, narrative, render, templating
+
+    doc = report.attempt("latest metrics", lambda: latest_metrics(settings))
+    if doc is None:
+        report.notes.append(
+            "no metrics yet (run `aibrief refresh`): templates were parsed, not rendered"
+        )
+        return
+    n = report.attempt("narrative templates", lambda: narrative.for_edition(settings, doc))
+    with tempfile.TemporaryDirectory() as tmp:
+        made = report.attempt(
+            "chart style",
+            lambda: charts.make_charts(
+                doc, Path(tmp), templating.subdirs(settings.template_dirs, "styles")
+            ),
+        )
+        if n is None or made is None:
+            return
+        views = [
+            render.ChartView(c.key, c.key, c.title, c.alt, c.source, f"charts/{c.svg.name}",
+                             f"charts/{c.csv.name}")
+            for c in made
+        ]  # fmt: skip
+        report.attempt(
+            "brief templates",
+            lambda: render.render_html(doc, n, views, settings.template_dirs, (views, "m.json")),
+        )
+    _render_email(settings, report)
+
+
+def _render_email(settings: config_mod.Settings, report: Report) -> None:
+    from generator import deliver, mail
+
+    if not mail.edition_months(settings):
+        report.notes.append("no edition yet: e-mail templates were parsed, not rendered")
+        return
+
+    def render_mail() -> None:
+        edition = mail.load_edition(settings, None)
+        try:
+            mail.render_content(settings, edition, deliver.sender(settings))
+        except UserError as exc:
+            if "was built with other wording" not in str(exc):
+                raise
+            report.notes.append(
+                "the latest edition predates the current wording; e-mail templates will "
+                "render with the next build"
+            )
+
+    report.attempt("e-mail templates", render_mail)
