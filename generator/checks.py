@@ -151,10 +151,8 @@ def _render_templates(settings: config_mod.Settings, report: Report) -> None:
         if n is None or made is None:
             return
         views = [
-            render.ChartView(c.key, c.key, c.title, c.alt, c.source, f"charts/{c.svg.name}",
-                             f"charts/{c.csv.name}")
-            for c in made
-        ]  # fmt: skip
+            render.ChartView.of(c, f"charts/{c.svg.name}", f"charts/{c.csv.name}") for c in made
+        ]
         report.attempt(
             "brief templates",
             lambda: render.render_html(doc, n, views, settings.template_dirs, (views, "m.json")),

@@ -282,14 +282,19 @@ def run(
         backfill.stamp(s, result.month)
         site.publish(s, month=result.month, say=_say)
     if not no_send and sched.email_configured(s):
-        from generator import deliver
+        _deliver(s, result.month)
 
-        report = deliver.send(s, result.month)
-        _say(report.summary())
-        for line in report.problems():
-            _say(line)
-        if not report.ok:
-            sys.exit(1)
+
+def _deliver(s: config_mod.Settings, month: str | None, **options: bool) -> None:
+    """Send (or write the outbox), report one line per problem, exit 1 if any failed."""
+    from generator import deliver
+
+    report = deliver.send(s, month, **options)
+    _say(report.summary())
+    for line in report.problems():
+        _say(line)
+    if not report.ok:
+        sys.exit(1)
 
 
 @cli.command()
@@ -321,14 +326,7 @@ def render(obj: Context, month: str | None, formats: str) -> None:
 @click.pass_obj
 def send(obj: Context, month: str | None, dry_run: bool, resend: bool) -> None:
     """E-mail the edition's PDF brief to each recipient once (ledger in output/state/)."""
-    from generator import deliver
-
-    report = deliver.send(obj.settings, month, dry_run=dry_run, resend=resend)
-    _say(report.summary())
-    for line in report.problems():
-        _say(line)
-    if not report.ok:
-        sys.exit(1)
+    _deliver(obj.settings, month, dry_run=dry_run, resend=resend)
 
 
 @cli.command()

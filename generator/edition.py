@@ -77,16 +77,7 @@ def render_edition(
             metrics.doc, staging / "charts", templating.subdirs(dirs, "styles")
         )
         views = [
-            render.ChartView(
-                key=c.key,
-                label=f"{c.key.replace('_', ' ')} data",
-                title=c.title,
-                alt=c.alt,
-                source=c.source,
-                svg_href=f"charts/{c.svg.name}",
-                csv_href=f"charts/{c.csv.name}",
-            )
-            for c in made
+            render.ChartView.of(c, f"charts/{c.svg.name}", f"charts/{c.csv.name}") for c in made
         ]
         # What each chart says, for the site, the e-mail and anyone reusing the files.
         (staging / "charts" / "charts.json").write_text(

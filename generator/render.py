@@ -28,6 +28,19 @@ class ChartView:
     svg_href: str
     csv_href: str
 
+    @classmethod
+    def of(cls, chart: Any, svg_href: str, csv_href: str) -> ChartView:
+        """From a chart (or its charts.json entry): key, title, alt and source."""
+        return cls(
+            key=chart.key,
+            label=f"{chart.key.replace('_', ' ')} data",
+            title=chart.title,
+            alt=chart.alt,
+            source=chart.source,
+            svg_href=svg_href,
+            csv_href=csv_href,
+        )
+
 
 def environment(brief_dir: Path, extra_dirs: list[Path] | None = None) -> SandboxedEnvironment:
     env = SandboxedEnvironment(

@@ -295,15 +295,7 @@ def _base_url(settings: Settings) -> str:
 
 def _views(e: SiteEdition, prefix: str) -> dict[str, render.ChartView]:
     return {
-        c.key: render.ChartView(
-            key=c.key,
-            label=f"{c.key.replace('_', ' ')} data",
-            title=c.title,
-            alt=c.alt,
-            source=c.source,
-            svg_href=f"{prefix}charts/{c.svg}",
-            csv_href=f"{prefix}data/{c.csv}",
-        )
+        c.key: render.ChartView.of(c, f"{prefix}charts/{c.svg}", f"{prefix}data/{c.csv}")
         for c in e.charts
     }
 
