@@ -30,4 +30,4 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 clean:
-	rm -rf $(VENV) output/warehouse output/editions output/site output/state output/cache output/outbox
+	rm -rf $(VENV) output/warehouse output/editions output/site output/state output/cache output/outbox output/preview

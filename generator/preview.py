@@ -164,9 +164,14 @@ class PreviewServer:
         except OSError as exc:
             raise UserError(f"cannot serve on {HOST}:{self.port}: {exc.strerror or exc}") from None
         self._httpd.daemon_threads = True
-        self._clean_leftovers()
-        seen = self._snapshot()  # before the render: a save during it is seen next poll
-        self.render()
+        try:
+            self._clean_leftovers()
+            seen = self._snapshot()  # before the render: a save during it is seen next poll
+            self.render()
+        except BaseException:  # Ctrl-C during the first render: free the port
+            self._httpd.server_close()
+            self._httpd = None
+            raise
         self._threads = [
             threading.Thread(target=self._httpd.serve_forever, name="preview-http", daemon=True),
             threading.Thread(target=self._watch, args=(seen,), name="preview-watch", daemon=True),
