@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from generator import config, edition, narrative, numbers, pipeline
+from generator import config, edition, narrative, numbers, pipeline, schema
 from generator.errors import UserError
 from generator.metrics import DataInfo, MetricsInput, MetricsOptions, compute
 from generator.render import plain_text
@@ -250,21 +250,9 @@ def scenario(ai_2025_factor: float):
                 erows.append((period, CODES["compute_hardware"], country, 1e9, 1.0, "NO"))
     imports = pd.DataFrame(
         rows,
-        columns=[
-            "period",
-            "hs10",
-            "country_code",
-            "value_con",
-            "value_gen",
-            "value_dutiable",
-            "duty",
-            "qty1",
-            "unit1",
-        ],
+        columns=list(schema.IMPORT_COLUMNS),
     )
-    exports = pd.DataFrame(
-        erows, columns=["period", "hs10", "country_code", "value", "qty1", "unit1"]
-    )
+    exports = pd.DataFrame(erows, columns=list(schema.EXPORT_COLUMNS))
     codes = set(imports["hs10"]) | set(exports["hs10"])
     inp = MetricsInput(
         imports=imports,

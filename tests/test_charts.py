@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import numbers
+from generator import numbers, schema
 from generator.charts import CHART_KEYS, Chart, _short_name, load_style, make_charts
 from generator.errors import UserError
 from generator.metrics import DataInfo, MetricsInput, MetricsOptions, compute
@@ -64,21 +64,9 @@ def make_doc(
     inp = MetricsInput(
         imports=pd.DataFrame(
             imports,
-            columns=[
-                "period",
-                "hs10",
-                "country_code",
-                "value_con",
-                "value_gen",
-                "value_dutiable",
-                "duty",
-                "qty1",
-                "unit1",
-            ],
+            columns=list(schema.IMPORT_COLUMNS),
         ),
-        exports=pd.DataFrame(
-            exports, columns=["period", "hs10", "country_code", "value", "qty1", "unit1"]
-        ),
+        exports=pd.DataFrame(exports, columns=list(schema.EXPORT_COLUMNS)),
         classification=pd.DataFrame(
             [
                 (AI_CH, "high", "compute_hardware", False),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from generator import schema
 from generator.errors import UserError
 from generator.exemptions import load_list, load_lists
 from generator.metrics import MetricsInput, MetricsOptions, compute
@@ -116,11 +117,10 @@ def frames():
                 (p, LOW, "1220", 60.0, 60.0, 60.0, 3.0, 1.0, "NO"),
             ]
             erows.append((p, LOW, "1220", 50.0, 1.0, "NO"))
-    cols = ["period", "hs10", "country_code", "value_con", "value_gen", "value_dutiable",
-            "duty", "qty1", "unit1"]  # fmt: skip
+    cols = list(schema.IMPORT_COLUMNS)
     return (
         pd.DataFrame(rows, columns=cols),
-        pd.DataFrame(erows, columns=["period", "hs10", "country_code", "value", "qty1", "unit1"]),
+        pd.DataFrame(erows, columns=list(schema.EXPORT_COLUMNS)),
     )
 
 
