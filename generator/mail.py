@@ -210,11 +210,18 @@ def narrative_for(edition: Edition, settings: Settings) -> Narrative:
     wording templates changed since the build): the e-mail must match its PDF."""
     n = narrative_mod.for_edition(settings, edition.doc)
     page = render.plain_text((edition.folder / "brief.html").read_text(encoding="utf-8"))
-    for label, text in (("headline", n.headline), ("lede", n.lede)):
+    parts = [("headline", n.headline), ("lede", n.lede)]
+    # The editor's note may have changed since the build: its parts must be on the page.
+    parts += [("note's watch bullets", w) for w in n.what_to_watch]
+    if n.saying:
+        parts += [("note's quote", n.saying.text)]
+    if n.editor_note_text:
+        parts += [("editor's note", n.editor_note_text)]
+    for label, text in parts:
         if " ".join(text.split()) not in page:
             raise UserError(
-                f"edition {edition.month} was built with other wording than the templates now "
-                f"give (its {label} differs): rebuild it with "
+                f"edition {edition.month} was built with other wording than the templates "
+                f"and notes now give (its {label} differs): rebuild it with "
                 f"`aibrief render --month {edition.month}` before sending"
             )
     return n

@@ -143,6 +143,18 @@ def latest_edition(settings: config_mod.Settings) -> str | None:
     return months[-1] if months else None
 
 
+def latest_done(settings: config_mod.Settings) -> str | None:
+    """The newest month whose whole run (build, publish, send) ended well. A month whose
+    edition was built but not published or sent is not done: the next tick finishes it
+    (publishing is idempotent and the delivery ledger never mails anyone twice)."""
+    done = [
+        r["month"]
+        for r in read_runs(settings.state_dir / "runs.jsonl")
+        if r.get("event") == "end" and r.get("result") == "ok" and r.get("month")
+    ]
+    return max(done) if done else None
+
+
 def newest_release(settings: config_mod.Settings) -> str | None:
     """The newest month the source has (a small request for the census source)."""
     source = settings.data.source
@@ -152,7 +164,7 @@ def newest_release(settings: config_mod.Settings) -> str | None:
         from generator.sources import census
 
         client = census.CensusClient(settings.data.census, settings.cache_dir, progress=False)
-        start = latest_edition(settings) or settings.data.start
+        start = latest_done(settings) or settings.data.start
         months = client.released_months(start, census.last_complete_month())
         return months[-1] if months else None
     data = pipeline.fetch(settings, "files")
@@ -209,7 +221,7 @@ def _send(settings: config_mod.Settings, month: str) -> Any:
         return None  # e-mail not set up: publishing alone is a complete run
     report = deliver.send(settings, month)
     if not report.ok:
-        raise UserError(f"send: {report.summary()}")
+        raise UserError("; ".join([f"send: {report.summary()}", *report.problems()]))
     return report
 
 
@@ -234,7 +246,7 @@ def tick(settings: config_mod.Settings, stages: Stages | None = None) -> TickRes
 
 def _tick(settings: config_mod.Settings, stages: Stages, log: RunLog) -> TickResult:
     t0 = time.perf_counter()
-    published = latest_edition(settings)
+    published = latest_done(settings)
     try:
         released = stages.release(settings)
     except Exception as exc:  # noqa: BLE001 - a failed probe is a failed run
@@ -307,10 +319,18 @@ def _failed(
         seconds=round(time.perf_counter() - t0, 3),
     )
     subject = f"AI Trade Brief: the {month or 'monthly'} run failed at {stage}"
+    after = {
+        "release": "Nothing was built, published or sent.",
+        "refresh": "Nothing was built, published or sent.",
+        "check": "Nothing was built, published or sent.",
+        "build": "Nothing was published or sent; the last good edition stays live.",
+        "publish": "The edition was built but not published or sent.",
+        "send": "The edition was built and published; some or all e-mails were not sent.",
+    }.get(stage, "The run stopped there.")
     body = (
         f"The scheduled run failed at the {stage} stage.\n\n{message}\n\n"
-        "Nothing was published or sent; the last good edition stays live. "
-        "The next tick tries again.\n\n" + "".join(traceback.format_exception_only(type(exc), exc))
+        f"{after} The next tick tries again; recipients already served are not mailed "
+        "twice.\n\n" + "".join(traceback.format_exception_only(type(exc), exc))
     )
     with contextlib.suppress(Exception):
         stages.alert(settings, subject, body)

@@ -191,3 +191,19 @@ def test_check_command_exit_status(base, tmp_path, capsys):
     assert exc.value.code == 1
     err = capsys.readouterr().err
     assert f"{templates / 'brief' / 'web.html.j2'}:1: template syntax error" in err
+
+
+def test_mail_refuses_a_note_added_after_the_build(base, tmp_path):
+    from generator import mail
+
+    _, settings, _ = base
+    s = settings.model_copy(deep=True)
+    s._source_path = settings.source_path
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    s.templates.notes = notes
+    edition_now = mail.load_edition(s, "2025-12")
+    mail.narrative_for(edition_now, s)  # no note: the e-mail matches the PDF
+    (notes / "2025-12.md").write_text("---\nwatch:\n  - A bullet the PDF does not have\n---\n")
+    with pytest.raises(UserError, match="note's watch bullets differs"):
+        mail.narrative_for(edition_now, s)

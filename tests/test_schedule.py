@@ -107,16 +107,16 @@ def test_a_failure_leaves_the_last_good_edition_live(settings):
     assert schedule.tick(settings, rec.stages()).status == "built"
     folder = settings.editions_dir / "2025-12"
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    (folder / "brief.pdf").unlink()  # pretend the edition was never finished
-    before.pop(folder / "brief.pdf")
 
     def broken(s, m):
         raise RuntimeError("disk full")
 
     stages = rec.stages()
+    stages.release = lambda s: "2026-01"  # a newer month is out; building it fails
     stages.build = broken
     result = schedule.tick(settings, stages)
-    assert result.status == "failed"
+    assert result.status == "failed" and result.month == "2026-01"
+    assert rec.publishes == ["2025-12"] and rec.sends == ["2025-12"]
     after = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     assert after == before
 
@@ -241,3 +241,22 @@ def test_a_revision_beyond_the_threshold_rebuilds_the_latest_edition(settings):
     assert json.loads(path.read_text())["imports"]["ai_share"]["ytd"] == pytest.approx(
         doc["imports"]["ai_share"]["ytd"] + 0.02
     )
+
+
+def test_a_failed_send_is_retried_by_the_next_tick(settings):
+    rec = Recorder(out_from_tick=1)
+    stages = rec.stages()
+    calls = []
+
+    def flaky_send(s, month):
+        calls.append(month)
+        if len(calls) == 1:
+            raise RuntimeError("SMTP server down")
+
+    stages.send = flaky_send
+    first = schedule.tick(settings, stages)
+    assert first.status == "failed" and "SMTP server down" in first.error
+    assert "built and published" in rec.alerts[0][1]
+    second = schedule.tick(settings, stages)
+    assert second.status == "built" and calls == ["2025-12", "2025-12"]
+    assert schedule.tick(settings, stages).status == "nothing-new"

@@ -94,8 +94,11 @@ def deploy(settings: Settings) -> DeployResult | None:
     folder = settings.site_dir
     if not folder.is_dir():
         raise UserError(f"no site at {folder} to deploy: run `aibrief publish` first")
+    # The deploy command gets no e-mail credentials: it has no use for them, and its
+    # error output lands in the run log and alerts.
+    hidden = {settings.email.smtp.username_env, settings.email.smtp.password_env}
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in hidden},
         "AIBRIEF_SITE_DIR": str(folder),
         "AIBRIEF_SITE_URL": settings.site.base_url,
     }
