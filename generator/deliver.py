@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import csv
-import fcntl
 import ipaddress
 import json
 import logging
@@ -27,14 +26,14 @@ import socket
 import ssl
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from generator import mail, yamlio
+from generator import locks, mail, yamlio
 from generator.config import Settings, SmtpSettings
 from generator.errors import UserError, located
 from generator.warehouse import DIR_MODE, now_utc, sha256, write_atomic
@@ -208,22 +207,10 @@ class Ledger:
         write_atomic(self.path, data.encode("utf-8"))
 
 
-@contextlib.contextmanager
-def run_lock(state_dir: Path, month: str) -> Iterator[None]:
+def run_lock(state_dir: Path, month: str) -> contextlib.AbstractContextManager[None]:
     """One sender per edition at a time: two at once could both send to the same reader."""
     path = state_dir / "deliveries" / f"{month}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UserError(
-                f"another `aibrief send` of {month} is running", where=str(path)
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return locks.exclusive(path, f"{path}: another `aibrief send` of {month} is running")
 
 
 # ---- secrets --------------------------------------------------------------------------------

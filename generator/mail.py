@@ -29,7 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from generator import edition as edition_mod
 from generator import narrative as narrative_mod
-from generator import numbers, render
+from generator import numbers, render, templating
 from generator.config import MONTH_PATTERN, Settings
 from generator.errors import UserError
 from generator.narrative import Narrative
@@ -192,7 +192,7 @@ def wrap(text: str, width: int = 72, first: str = "", rest: str = "") -> str:
 def environment(template_dirs: list[Path]) -> SandboxedEnvironment:
     """Sandboxed like the brief's; HTML templates escape, text templates do not."""
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(d / "email") for d in template_dirs]),
+        loader=templating.loader(templating.subdirs(template_dirs, "email")),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html.j2", "html"), default_for_string=False, default=False

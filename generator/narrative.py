@@ -135,25 +135,6 @@ def environment(template_dirs: list[Path], words: Words) -> SandboxedEnvironment
     return env
 
 
-def template_error(exc: Exception, fallback: str) -> UserError:
-    """Turn a Jinja error into one line with the template file and line."""
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        where = located(exc.filename or exc.name or fallback, exc.lineno)
-        return UserError(f"template syntax error: {exc.message}", where=where)
-    tb = exc.__traceback__
-    line, name = None, fallback
-    while tb is not None:
-        frame = tb.tb_frame
-        filename = frame.f_code.co_filename
-        if filename.endswith((".j2", ".html", ".yaml", ".css", ".txt")) or "<template>" in filename:
-            if "<template>" not in filename:
-                name = filename
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    msg = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
-    return UserError(f"template error: {msg}", where=located(name, line))
-
-
 def render_string(env: SandboxedEnvironment, source: str, ctx: dict[str, Any], where: str) -> str:
     """Render a template given as text (from facts.yaml); errors name `where`."""
     try:
@@ -166,16 +147,6 @@ def render_string(env: SandboxedEnvironment, source: str, ctx: dict[str, Any], w
             exc.message if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
         )
         raise UserError(f"template error: {msg}", where=where) from None
-
-
-def render_file(env: SandboxedEnvironment, name: str, ctx: dict[str, Any]) -> str:
-    try:
-        return env.get_template(name).render(ctx)
-    except jinja2.TemplateNotFound:
-        raise UserError(f"template {name} not found") from None
-    except Exception as exc:  # noqa: BLE001
-        err = template_error(exc, name)
-        raise err from None
 
 
 # ---- the narrative ------------------------------------------------------------------------
@@ -277,7 +248,7 @@ def write(
         if len(bullets) == 5:
             break
     ctx["lead"] = lead.kind
-    sections = {name: render_file(env, f"{name}.j2", ctx) for name in SECTIONS}
+    sections = {name: templating.render(env, f"{name}.j2", ctx) for name in SECTIONS}
     return Narrative(
         headline=(note.headline if note and note.headline else texts_of[(lead.kind, "headline")]),
         lede=texts_of[(lead.kind, "lede")],

@@ -13,7 +13,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from generator import numbers, templating, yamlio
 from generator.errors import UserError
-from generator.narrative import Narrative, template_error
+from generator.narrative import Narrative
 
 
 @dataclass(frozen=True)
@@ -102,13 +102,8 @@ def _context(
     }
 
 
-def render_page(env: SandboxedEnvironment, name: str, ctx: dict[str, Any]) -> str:
-    try:
-        return env.get_template(name).render(ctx)
-    except jinja2.TemplateNotFound as exc:
-        raise UserError(f"template {exc.name} not found") from None
-    except Exception as exc:  # noqa: BLE001 - a failing template is the editor's to fix
-        raise template_error(exc, name) from None
+# Pages render like every other template (one line with file:line on failure).
+render_page = templating.render
 
 
 def render_html(

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
-from generator.errors import UserError
+from generator.errors import UserError, located
 
 DEFAULT_PREFIX = "!default"
 
@@ -37,3 +38,32 @@ def loader(dirs: Sequence[Path]) -> jinja2.BaseLoader:
             jinja2.FileSystemLoader([str(d) for d in dirs]),
         ]
     )
+
+
+def template_error(exc: Exception, fallback: str) -> UserError:
+    """Turn a Jinja error into one line with the template file and line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = located(exc.filename or exc.name or fallback, exc.lineno)
+        return UserError(f"template syntax error: {exc.message}", where=where)
+    tb = exc.__traceback__
+    line, name = None, fallback
+    while tb is not None:
+        frame = tb.tb_frame
+        filename = frame.f_code.co_filename
+        if filename.endswith((".j2", ".html", ".yaml", ".css", ".txt")) or "<template>" in filename:
+            if "<template>" not in filename:
+                name = filename
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    msg = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    return UserError(f"template error: {msg}", where=located(name, line))
+
+
+def render(env: jinja2.Environment, name: str, ctx: dict[str, Any]) -> str:
+    """Render a template file; any failure becomes one line with its file and line."""
+    try:
+        return env.get_template(name).render(ctx)
+    except jinja2.TemplateNotFound as exc:
+        raise UserError(f"template {exc.name} not found") from None
+    except Exception as exc:  # noqa: BLE001 - a failing template is the editor's to fix
+        raise template_error(exc, name) from None

@@ -212,6 +212,17 @@ def test_editors_override_the_subject(tmp_path, sample_edition):
     assert content.subject == f"AI Trade Brief, December 2025: {content.narrative.headline}"
 
 
+def test_an_email_override_can_wrap_the_default(tmp_path, sample_edition):
+    (tmp_path / "mine" / "email").mkdir(parents=True)
+    (tmp_path / "mine" / "email" / "subject.txt.j2").write_text(
+        '[Desk] {% include "!default/subject.txt.j2" %}'
+    )
+    settings = copy_edition(tmp_path, sample_edition, f"  overrides: {tmp_path / 'mine'}\n")
+    content = mail.render_content(settings, mail.load_edition(settings), SENDER)
+    assert content.subject.startswith("[Desk] ")
+    assert content.narrative.headline in content.subject
+
+
 def test_default_month_is_the_latest_edition(tmp_path, sample_edition):
     settings = copy_edition(tmp_path, sample_edition)
     (settings.editions_dir / ".2026-01.tmp").mkdir()  # a staging folder is no edition

@@ -17,11 +17,11 @@ import http.server
 import os
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import backfill, pipeline
+from generator import backfill, locks, pipeline
 from generator.config import Settings
 from generator.errors import UserError
 from generator.site.build import SiteResult
@@ -58,25 +58,10 @@ class PublishResult:
     deployed: DeployResult | None = None
 
 
-@contextlib.contextmanager
-def lock(settings: Settings) -> Iterator[None]:
+def lock(settings: Settings) -> contextlib.AbstractContextManager[None]:
     """One publish at a time per output folder (an advisory lock in output/state/)."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no lock
-        yield
-        return
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
     path = settings.state_dir / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UserError(f"another publish is running (lock {path})") from None
-        yield
-    finally:
-        os.close(fd)
+    return locks.exclusive(path, f"another publish is running (lock {path})")
 
 
 def build(settings: Settings, now: str | None = None) -> SiteResult:
