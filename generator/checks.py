@@ -117,13 +117,10 @@ def latest_metrics(settings: config_mod.Settings) -> dict[str, Any] | None:
     from generator import pipeline
     from generator.warehouse import Warehouse
 
-    folders = (
-        sorted(p for p in settings.editions_dir.glob("*/metrics.json"))
-        if settings.editions_dir.is_dir()
-        else []
-    )
-    if folders:
-        return json.loads(folders[-1].read_text(encoding="utf-8"))
+    months = pipeline.edition_months(settings, having="metrics.json")
+    if months:
+        path = pipeline.edition_dir(settings, months[-1]) / "metrics.json"
+        return json.loads(path.read_text(encoding="utf-8"))
     if Warehouse(settings.warehouse_dir).exists():
         return pipeline.compute_metrics(settings).doc
     return None

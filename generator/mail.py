@@ -29,14 +29,13 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from generator import edition as edition_mod
 from generator import narrative as narrative_mod
-from generator import numbers, render, templating
-from generator.config import MONTH_PATTERN, Settings
+from generator import numbers, pipeline, render, templating
+from generator.config import Settings
 from generator.errors import UserError
 from generator.narrative import Narrative
 
 REQUIRED = ("brief.pdf", "brief.html", "metrics.json")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_MONTH = re.compile(MONTH_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -84,10 +83,7 @@ class Content:
 
 def edition_months(settings: Settings) -> list[str]:
     """Edition folders present, oldest first (staging folders start with a dot)."""
-    root = settings.editions_dir
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and _MONTH.match(p.name))
+    return pipeline.edition_months(settings)
 
 
 def pick_month(settings: Settings, month: str | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -12,7 +13,7 @@ from typing import Any
 import jsonschema
 
 from generator import metrics as m
-from generator.config import Settings
+from generator.config import MONTH_PATTERN, Settings
 from generator.errors import UserError
 from generator.exemptions import load_lists
 from generator.sources import TradeData
@@ -197,3 +198,17 @@ def write_metrics(result: m.Metrics, path: Path) -> Path:
 
 def edition_dir(settings: Settings, month: str) -> Path:
     return settings.editions_dir / month
+
+
+def edition_months(settings: Settings, having: str | None = None) -> list[str]:
+    """Months with an edition folder (oldest first), optionally holding the file `having`.
+    Staging folders (.YYYY-MM.*) and anything not named YYYY-MM are not editions."""
+    root = settings.editions_dir
+    if not root.is_dir():
+        return []
+    month = re.compile(MONTH_PATTERN)
+    return sorted(
+        p.name
+        for p in root.iterdir()
+        if p.is_dir() and month.match(p.name) and (having is None or (p / having).is_file())
+    )

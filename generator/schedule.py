@@ -136,10 +136,7 @@ def read_runs(path: Path) -> list[dict[str, Any]]:
 
 
 def latest_edition(settings: config_mod.Settings) -> str | None:
-    folder = settings.editions_dir
-    if not folder.is_dir():
-        return None
-    months = sorted(p.name for p in folder.iterdir() if p.is_dir() and (p / "brief.pdf").exists())
+    months = pipeline.edition_months(settings, having="brief.pdf")
     return months[-1] if months else None
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -33,8 +32,8 @@ import jinja2
 from markupsafe import Markup
 
 from generator import narrative as narrative_mod
-from generator import numbers, render, yamlio
-from generator.config import MONTH_PATTERN, Settings
+from generator import numbers, pipeline, render, yamlio
+from generator.config import Settings
 from generator.errors import UserError, located
 from generator.narrative import Narrative
 from generator.site import feed, share, tree
@@ -42,7 +41,6 @@ from generator.warehouse import write_atomic
 
 STATE_FILE = "site.json"
 SHARE_CACHE = "share"
-MONTH = re.compile(MONTH_PATTERN)
 EDITION_FILES = ("metrics.json", "brief.html", "brief.pdf")
 DEFAULT_SAMPLE_NOTE = "Illustrative sample data — synthetic figures, not official statistics"
 
@@ -229,8 +227,7 @@ def collect(settings: Settings, tpl: Templates) -> tuple[list[SiteEdition], list
     """Every complete edition in the editions folder, oldest first, and those left out."""
     editions: list[SiteEdition] = []
     skipped: list[tuple[str, str]] = []
-    root = settings.editions_dir
-    folders = sorted(p for p in root.glob("*") if p.is_dir() and MONTH.match(p.name))
+    folders = [pipeline.edition_dir(settings, m) for m in pipeline.edition_months(settings)]
     for folder in folders:
         missing = [name for name in EDITION_FILES if not (folder / name).is_file()]
         if missing:
