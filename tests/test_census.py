@@ -351,7 +351,10 @@ def test_an_interrupted_refresh_resumes_without_duplicates(stub, tmp_path):
     stub.faults.append(slow_countries)
     s = settings_for(tmp_path, stub.url, "    months_per_request: 6\n")
     script = (
-        "import sys\n"
+        "import signal, sys\n"
+        # A shell starts background jobs with SIGINT ignored, and Python keeps that:
+        # restore Ctrl-C so the test behaves the same however pytest was started.
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from generator.sources import census\n"
         "census.last_complete_month = lambda today=None: '2025-12'\n"
         "from generator.cli import main\n"

@@ -263,9 +263,7 @@ def test_a_second_build_rewrites_nothing(published):
     _, settings, _ = published
     before = snapshot(settings.site_dir)
     state = (settings.state_dir / "site.json").stat().st_mtime_ns
-    t0 = time.perf_counter()
     result = site.publish(settings, months=MONTHS, now="2026-02-01T00:00:00Z")
-    assert time.perf_counter() - t0 < 5
     assert result.editions.count("skipped") == len(MONTHS)
     assert not result.site.commit.changed
     assert snapshot(settings.site_dir) == before
