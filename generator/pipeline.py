@@ -111,9 +111,17 @@ def needs_refresh(settings: Settings) -> bool:
     if settings.data.source in ("census", "files"):
         return True  # cheap to ask: an incremental refresh fetches only what is due
     if settings.data.source == "sample":
+        from generator.sources import sample
+
         s = settings.data.sample
         params = manifest.get("params", {})
-        wanted = {"seed": s.seed, "scale": s.scale, "start": settings.data.start, "end": s.end}
+        wanted = {
+            "seed": s.seed,
+            "scale": s.scale,
+            "start": settings.data.start,
+            "end": s.end,
+            "version": sample.VERSION,  # a new release of the sample replaces the old one
+        }
         return any(params.get(k) != v for k, v in wanted.items())
     return False
 

@@ -190,3 +190,18 @@ def test_a_corrupt_manifest_is_rebuilt_by_refresh(tmp_path):
         wh.months()
     result = wh.commit(trade())
     assert result.rebuilt and wh.months() == ["2024-01", "2024-02"]
+
+
+def test_a_new_release_of_the_sample_replaces_the_old_warehouse(tmp_path, monkeypatch):
+    """An upgrade that changes the sample must not keep serving the old sample."""
+    from generator import config, pipeline
+    from generator.sources import sample
+    from tests.conftest import write_config
+
+    cfg = write_config(tmp_path, "data:\n  start: 2025-10\n  sample:\n    end: 2025-12\n")
+    settings = config.load(cfg)
+    assert pipeline.needs_refresh(settings)  # nothing there yet
+    pipeline.refresh(settings)
+    assert not pipeline.needs_refresh(settings)
+    monkeypatch.setattr(sample, "VERSION", sample.VERSION + 1)
+    assert pipeline.needs_refresh(settings)

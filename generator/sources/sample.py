@@ -48,7 +48,8 @@ from generator.schema import (
 from generator.sources import TradeData
 from generator.sources import sample_catalog as cat
 
-VERSION = 1
+# Bump when the catalogue or the generator changes: warehouses of an older sample are rebuilt.
+VERSION = 2
 FIRST_MONTH = "2013-01"
 LAST_MONTH = "2099-12"
 
@@ -118,6 +119,8 @@ def _expand(scale: float) -> list[_Line]:
     for rank, i in enumerate(order):
         code = cat.PRODUCTS[i].hs10
         lines.append(_Line(code, i, 0))
+        if not cat.PRODUCTS[i].subdivide:
+            continue
         taken = used[code[:8]]
         own = int(code[8:])
         k = 0

@@ -75,9 +75,13 @@ EXCLUDED_EXPORT_TARGETS: dict[int, tuple[float, float, float]] = {
 
 # --- Tariff exemptions ----------------------------------------------------------
 
-# HTS prefixes of the April 2025 electronics exclusion from the reciprocal tariffs
-# (computers and parts, semiconductors, smartphones, network gear, SSDs, monitors).
+# HTS prefixes excepted from the reciprocal tariffs from April 2025: the electronics
+# exclusion (computers and parts, semiconductors, smartphones, network gear, SSDs,
+# monitors) and the copper and chip minerals of Annex II to EO 14257. The sample's
+# duties follow this; the metrics read the lists in taxonomy/exemptions/.
 RECIPROCAL_EXEMPT_PREFIXES: tuple[str, ...] = (
+    *(f"74{h:02d}" for h in range(1, 14)),  # copper, headings 7401-7413
+    "811292",
     "8471",
     "847330",
     "8486",
@@ -92,7 +96,7 @@ RECIPROCAL_EXEMPT_PREFIXES: tuple[str, ...] = (
 
 
 def is_exempt(hs10: str) -> bool:
-    """Whether a code falls under the April 2025 electronics exclusion."""
+    """Whether a code is excepted from the reciprocal tariffs from April 2025."""
     return hs10.startswith(RECIPROCAL_EXEMPT_PREFIXES)
 
 
@@ -300,6 +304,9 @@ class Product:
     exports: tuple[float, float]
     profile: str = "general"
     section301: float | None = None  # China Section 301 rate; None = group default
+    # False for a line a 10-digit rule names: scaled samples add no made-up suffixes
+    # beside it, since they could fall on the other side of that rule.
+    subdivide: bool = True
 
     @property
     def chapter(self) -> int:
@@ -325,11 +332,14 @@ def P(
     exports: float | tuple[float, float] | None = None,
     profile: str = "general",
     section301: float | None = None,
+    subdivide: bool = True,
 ) -> Product:
     """Shorthand: exports default to the import weights."""
     imp = _pair(imports)
     exp = imp if exports is None else _pair(exports)
-    return Product(hs10, description, group, unit1, unit_price, duty, imp, exp, profile, section301)
+    return Product(
+        hs10, description, group, unit1, unit_price, duty, imp, exp, profile, section301, subdivide
+    )
 
 
 # AI-related products (tier "high" in taxonomy/ai_products.yaml): real HTS lines.
@@ -363,8 +373,6 @@ AI_PRODUCTS: tuple[Product, ...] = (
       "compute_hardware", "NO", 6, 0.0, (4, 8), profile="memory"),
     P("8542390090", "Electronic integrated circuits, other",
       "compute_hardware", "NO", 2, 0.0, (10, 15), (15, 18), profile="chips"),
-    P("8523510000", "Solid-state non-volatile storage devices",
-      "compute_hardware", "NO", 90, 0.0, (7, 10), profile="storage"),
     P("8486100000", "Machines for the manufacture of boules or wafers",
       "compute_hardware", "NO", 900_000, 0.0, (0.5, 0.6), (1, 1.5), profile="chip_tools"),
     P("8486200000", "Machines for the manufacture of semiconductor devices or ICs",
@@ -386,10 +394,11 @@ AI_PRODUCTS: tuple[Product, ...] = (
       "electrical_power", "NO", 6_000, 0.016, (0.8, 1.1), profile="transformers"),
     P("8504340000", "Other transformers, power handling capacity > 500 kVA",
       "electrical_power", "NO", 60_000, 0.016, (0.6, 1), profile="transformers"),
+    P("8504404000", "Power supplies for automatic data processing machines of heading 8471",
+      "electrical_power", "NO", 150, 0.0, (6, 10), profile="power_electronics"),
     P("8504409510", "Static converters: uninterruptible power supplies",
-      "electrical_power", "NO", 900, 0.015, (6, 9), profile="power_electronics"),
-    P("8504409580", "Static converters, other",
-      "electrical_power", "NO", 40, 0.015, (22, 28), profile="power_electronics"),
+      "electrical_power", "NO", 900, 0.015, (6, 9), profile="power_electronics",
+      subdivide=False),
     P("8504909690", "Parts of transformers and static converters, other",
       "electrical_power", "X", 0, 0.024, (5, 6), profile="power_electronics"),
     P("8535210000", "Automatic circuit breakers for a voltage of < 72.5 kV, over 1,000 V",
@@ -412,10 +421,6 @@ AI_PRODUCTS: tuple[Product, ...] = (
       "electrical_power", "X", 0, 0.027, (4, 5.5), profile="switchgear"),
     P("8537200000", "Boards, panels and consoles for a voltage exceeding 1,000 V",
       "electrical_power", "X", 0, 0.027, (1.5, 2.5), profile="switchgear"),
-    P("8538100000", "Boards, panels and consoles of 8537, not equipped with apparatus",
-      "electrical_power", "X", 0, 0.035, (1, 1.2), profile="switchgear"),
-    P("8538908180", "Parts of switchgear and switchboards, other",
-      "electrical_power", "X", 0, 0.035, (6, 7), profile="switchgear"),
     P("8502110000", "Generating sets with compression-ignition engines, <= 75 kVA",
       "electrical_power", "NO", 9_000, 0.024, (0.6, 0.8), profile="gensets"),
     P("8502120000", "Generating sets with compression-ignition engines, 75 to 375 kVA",
@@ -438,8 +443,6 @@ AI_PRODUCTS: tuple[Product, ...] = (
       "networking_telecom", "NO", 250, 0.0, (14, 19), profile="network"),
     P("8517690000", "Other apparatus for transmission or reception of voice, images or data",
       "networking_telecom", "NO", 200, 0.0, (3.5, 5), profile="network"),
-    P("8517790000", "Parts of apparatus of heading 8517, other than aerials",
-      "networking_telecom", "X", 0, 0.0, (2.5, 4), profile="network"),
     P("8544700000", "Optical fiber cables made up of individually sheathed fibers",
       "networking_telecom", "KG", 25, 0.0, (1, 1.8), profile="optics"),
     P("9001100075", "Optical fibers, optical fiber bundles and cables, other",
@@ -451,10 +454,6 @@ AI_PRODUCTS: tuple[Product, ...] = (
       "cooling_hvac", "NO", 2_500, 0.022, (6, 7), profile="hvac"),
     P("8418690180", "Refrigerating or freezing equipment, other: chillers",
       "cooling_hvac", "NO", 9_000, 0.0, (4, 5), profile="hvac"),
-    P("8414308030", "Compressors used in refrigerating equipment, hermetic",
-      "cooling_hvac", "NO", 120, 0.0, (2, 2), profile="hvac"),
-    P("8414308060", "Compressors used in refrigerating equipment, other",
-      "cooling_hvac", "NO", 700, 0.0, (5, 5.5), profile="hvac"),
     P("8414596560", "Fans, other: centrifugal and axial fans for industrial use",
       "cooling_hvac", "NO", 150, 0.023, (3.5, 4), profile="hvac"),
     P("8414596590", "Fans, other",
@@ -540,16 +539,26 @@ MEDIUM_PRODUCTS: tuple[Product, ...] = (
       "medium", "NO", 1_200, 0.022, 2, profile="hvac"),
     P("8415830000", "Air conditioning machines not incorporating a refrigerating unit",
       "medium", "NO", 800, 0.022, 0.5, profile="hvac"),
-    P("8418102000", "Combined refrigerator-freezers, fitted with separate external doors",
-      "medium", "NO", 700, 0.0, 4, profile="hvac"),
-    P("8418210090", "Refrigerators, household type, compression-type, other",
-      "medium", "NO", 500, 0.0, 2.5, profile="hvac"),
     P("7408116000", "Wire of refined copper, maximum cross-sectional dimension over 6 mm",
       "medium", "KG", 10, 0.01, 0.8, profile="copper"),
     P("7408190030", "Wire of refined copper, other",
       "medium", "KG", 12, 0.03, 0.5, profile="copper"),
     P("7413005000", "Stranded wire, cables and plaited bands of copper, not insulated",
       "medium", "KG", 11, 0.026, 0.5, profile="copper"),
+    P("8517790000", "Parts of apparatus of heading 8517, other than aerials",
+      "medium", "X", 0, 0.0, (2.5, 4), profile="network"),
+    P("8538100000", "Boards, panels and consoles of 8537, not equipped with apparatus",
+      "medium", "X", 0, 0.035, (1, 1.2), profile="switchgear"),
+    P("8538908180", "Parts of switchgear and switchboards, other",
+      "medium", "X", 0, 0.035, (6, 7), profile="switchgear"),
+    P("8504409580", "Static converters, other",
+      "medium", "NO", 40, 0.015, (22, 28), profile="power_electronics"),
+    P("8414308030", "Compressors used in refrigerating equipment, hermetic",
+      "medium", "NO", 120, 0.0, (2, 2), profile="hvac"),
+    P("8414308060", "Compressors used in refrigerating equipment, other",
+      "medium", "NO", 700, 0.0, (5, 5.5), profile="hvac"),
+    P("8523510000", "Solid-state non-volatile storage devices",
+      "medium", "NO", 90, 0.0, (7, 10), profile="storage"),
     P("9403200050", "Metal furniture, other than for offices: racks and cabinets",
       "medium", "NO", 120, 0.0, 4, profile="furniture"),
     P("9403200090", "Metal furniture, other",
@@ -844,6 +853,8 @@ _LOW: tuple[tuple[str, str, str, float, float, float, float, str], ...] = (
     ("8409919990", "Parts for spark-ignition internal combustion engines, other", "X", 0, 0.025, 10, 4, "auto_parts"),
     ("8411914000", "Parts of turbojets and turbopropellers", "X", 0, 0.0, 20, 30, "aircraft"),
     ("8413709990", "Centrifugal pumps for liquids, other", "NO", 600, 0.0, 8, 4, "machinery"),
+    ("8418102000", "Combined refrigerator-freezers, fitted with separate external doors", "NO", 700, 0.0, 4, 4, "hvac"),
+    ("8418210090", "Refrigerators, household type, compression-type, other", "NO", 500, 0.0, 2.5, 2.5, "hvac"),
     ("8414510090", "Table, floor, wall or ceiling fans, motor output <= 125 W", "NO", 25, 0.047, 1.5, 0.1, "consumer_electronics"),
     ("8415103000", "Window or wall type air conditioning machines, self-contained", "NO", 350, 0.022, 1.2, 0.1, "hvac"),
     ("8419110000", "Instantaneous gas water heaters", "NO", 400, 0.0, 1, 0.2, "machinery"),
