@@ -210,6 +210,8 @@ def classify(
                 f"{lst.code_line(prefix)}); in force from {lst.effective.isoformat()}{until}"
             )
             click.echo(f"    source: {lst.source}")
+            if lst.note:
+                click.echo(f"    note: {lst.note}")
 
 
 def _review_report(s: config_mod.Settings, tax, top: int) -> None:

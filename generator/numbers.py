@@ -93,6 +93,12 @@ def month_short(month: str) -> str:
     return f"{calendar.month_abbr[int(m)]} {y}"
 
 
+def day_name(day: str) -> str:
+    """2025-04-05 → April 5, 2025 (dates of laws and lists, in U.S. style)."""
+    y, m, d = day.split("-")
+    return f"{calendar.month_name[int(m)]} {int(d)}, {y}"
+
+
 def month_only(month: str) -> str:
     return calendar.month_name[int(month.split("-")[1])]
 
@@ -118,6 +124,7 @@ FILTERS = {
     "month_name": month_name,
     "month_short": month_short,
     "month_only": month_only,
+    "day_name": day_name,
 }
 
 

@@ -94,6 +94,12 @@ def test_the_shipped_lists_load():
     electronics = next(x for x in lists if x.key == "reciprocal_electronics")
     assert electronics.effective == date(2025, 4, 5)
     assert electronics.covers("8471500150") and electronics.covers("8542310000")
+    annex = next(x for x in lists if x.key == "reciprocal_annex_ii")
+    assert annex.effective == date(2025, 4, 5) and "Annex II" in annex.source
+    assert annex.prefix_for("7408116000") == "7408"  # copper wire
+    assert annex.prefix_for("8112926000") == "811292"  # germanium
+    assert annex.covers("8542310000") and not annex.covers("7419800000")
+    assert not annex.covers("8544602000")  # insulated cable is not copper of chapter 74
 
 
 # ---- time-aware coverage, worked by hand --------------------------------------------------------
@@ -164,6 +170,40 @@ def test_coverage_counts_a_list_only_from_its_effective_date(tmp_path):
     assert t["gap"]["annual"]["2024"] == pytest.approx(12 / 120 - 6 / 360, abs=1e-6)
 
 
+def test_a_code_on_two_lists_counts_once(tmp_path):
+    """List A (from 2024-03-15) covers the listed code; list B (from 2024-07-01) covers
+    both AI codes. By hand: A alone 30/40 = 0.75 in March–June; from July all 40/40."""
+    imports, exports = frames()
+    a = load_list(write(tmp_path, GOOD, "a.yaml"))
+    b_text = (
+        "key: second\nname: Second\nsource: Notice (illustrative)\n"
+        f'effective: 2024-07-01\ncodes:\n  - "{AI_LISTED[:6]}"\n  - "{AI_OTHER}"\n'
+    )
+    b = load_list(write(tmp_path, b_text, "b.yaml"))
+    classification = pd.DataFrame(
+        [
+            (AI_LISTED, "high", "compute_hardware", False),
+            (AI_OTHER, "high", "electrical_power", False),
+            (LOW, "low", None, False),
+        ],
+        columns=["hs10", "tier", "category", "excluded"],
+    )
+    inp = MetricsInput(
+        imports=imports,
+        exports=exports,
+        classification=classification,
+        categories={"compute_hardware": "Compute hardware", "electrical_power": "Electrical power"},
+        exemptions=[a, b],
+    )
+    ex = compute(inp, "2024-12", MetricsOptions(base_year=2023)).doc["exemptions"]
+    monthly = ex["any"]["share"]["monthly"]
+    assert monthly["2024-06"] == pytest.approx(0.75)
+    assert monthly["2024-07"] == pytest.approx(1.0)  # not 1.75: the listed code counts once
+    assert ex["any"]["share"]["annual"]["2024"] == pytest.approx(1.0)
+    lists = {x["key"]: x["share"]["annual"]["2024"] for x in ex["lists"]}
+    assert lists == {"test_list": pytest.approx(0.75), "second": pytest.approx(1.0)}
+
+
 def test_sample_coverage_matches_the_published_shape(sample_edition):
     _, folder = sample_edition
     ex = json.loads((folder / "metrics.json").read_text())["exemptions"]
@@ -187,6 +227,7 @@ def test_classify_shows_the_lists_and_the_review_report(tmp_path, capsys):
         "exemption: Electronics excluded from the reciprocal tariffs — listed as 85176200" in block
     )
     assert "in force from 2025-04-05" in block and "Executive Order 14257" in block
+    assert "note: Retroactive to 12:01 a.m. EDT on April 5, 2025" in block
     assert "exemption:" not in out.split("8504230000")[1]
     main(["--config", str(cfg), "classify", "--report", "--top", "5"])
     report = capsys.readouterr().out.strip().splitlines()
