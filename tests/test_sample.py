@@ -266,7 +266,7 @@ def test_catalogue_is_complete():
     counts = groups.value_counts()
     for group in AI:
         assert counts[group] >= 3
-    assert 15 <= counts["medium"] <= 35
+    assert 15 <= counts["medium"] <= 45
     for p in catalog.PRODUCTS:
         assert re.fullmatch(r"\d{10}", p.hs10)
         assert p.unit1 == "X" or p.unit_price > 0

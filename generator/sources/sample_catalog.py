@@ -345,8 +345,6 @@ def P(
 # AI-related products (tier "high" in taxonomy/ai_products.yaml): real HTS lines.
 AI_PRODUCTS: tuple[Product, ...] = (
     # Compute hardware
-    P("8471410150", "ADP machines with CPU, input and output unit in one housing, other",
-      "compute_hardware", "NO", 2_500, 0.0, (4, 6), profile="servers"),
     P("8471490000", "Automatic data processing machines presented in the form of systems",
       "compute_hardware", "NO", 9_000, 0.0, (3, 8), profile="servers"),
     P("8471500150", "Processing units other than of 8471.41 or 8471.49 (servers)",
@@ -399,8 +397,6 @@ AI_PRODUCTS: tuple[Product, ...] = (
     P("8504409510", "Static converters: uninterruptible power supplies",
       "electrical_power", "NO", 900, 0.015, (6, 9), profile="power_electronics",
       subdivide=False),
-    P("8504909690", "Parts of transformers and static converters, other",
-      "electrical_power", "X", 0, 0.024, (5, 6), profile="power_electronics"),
     P("8535210000", "Automatic circuit breakers for a voltage of < 72.5 kV, over 1,000 V",
       "electrical_power", "NO", 3_000, 0.027, (0.8, 1.2), profile="switchgear"),
     P("8535290000", "Automatic circuit breakers for a voltage of >= 72.5 kV",
@@ -559,6 +555,10 @@ MEDIUM_PRODUCTS: tuple[Product, ...] = (
       "medium", "NO", 700, 0.0, (5, 5.5), profile="hvac"),
     P("8523510000", "Solid-state non-volatile storage devices",
       "medium", "NO", 90, 0.0, (7, 10), profile="storage"),
+    P("8471410150", "ADP machines with CPU, input and output unit in one housing, other",
+      "medium", "NO", 2_500, 0.0, (4, 6), profile="servers"),
+    P("8504909690", "Parts of transformers and static converters, other",
+      "medium", "X", 0, 0.024, (5, 6), profile="power_electronics"),
     P("9403200050", "Metal furniture, other than for offices: racks and cabinets",
       "medium", "NO", 120, 0.0, 4, profile="furniture"),
     P("9403200090", "Metal furniture, other",
