@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from datetime import date
 
 MINUS = "−"  # typographic minus in text; tests accept it
 
@@ -93,10 +94,10 @@ def month_short(month: str) -> str:
     return f"{calendar.month_abbr[int(m)]} {y}"
 
 
-def day_name(day: str) -> str:
+def day_name(day: str | date) -> str:
     """2025-04-05 → April 5, 2025 (dates of laws and lists, in U.S. style)."""
-    y, m, d = day.split("-")
-    return f"{calendar.month_name[int(m)]} {int(d)}, {y}"
+    d = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+    return f"{calendar.month_name[d.month]} {d.day}, {d.year}"
 
 
 def month_only(month: str) -> str:

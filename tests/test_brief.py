@@ -72,8 +72,7 @@ def allowed_tokens(doc: dict) -> set[str]:
     for s in strings:
         # From text values only years (keys, months, the vintage) and the vintage date.
         ok |= set(re.findall(r"\b(?:19|20)\d\d\b", s))
-        for day in re.findall(r"\d{4}-\d\d-\d\d", s):
-            ok |= {day, str(int(day[8:]))}  # ISO, or the day of "April 5, 2025"
+        ok |= set(re.findall(r"\d{4}-\d\d-\d\d", s))
     return {t.replace(numbers.MINUS, "-") for t in ok}
 
 
@@ -87,8 +86,18 @@ TOKEN = re.compile(
 )
 
 
+def day_phrases(doc: dict) -> set[str]:
+    """Dates of the metrics written out ("April 5, 2025"): traced as whole phrases."""
+    strings: list[str] = []
+    _walk(doc, [], strings)
+    days = {d for s in strings for d in re.findall(r"\d{4}-\d\d-\d\d", s)}
+    return {numbers.day_name(d) for d in days}
+
+
 def untraced(text: str, doc: dict) -> list[str]:
     ok = allowed_tokens(doc)
+    for phrase in day_phrases(doc):  # a PDF line may break inside the phrase
+        text = re.sub(r"\s+".join(map(re.escape, phrase.split())), " ", text)
     bad = []
     for tok in TOKEN.findall(text):
         t = tok.replace(numbers.MINUS, "-")
@@ -452,3 +461,27 @@ def test_pdf_links_point_at_the_published_data_not_this_machine(built):
     assert len(uris) >= 6
     base = settings.site.base_url.rstrip("/")
     assert all(u.startswith(f"{base}/2025-12/data/") for u in uris), uris
+
+
+def test_the_method_names_only_lists_in_force_in_the_edition_month(built):
+    """A list that takes effect later, or has ended, is not named; an end date is."""
+    from generator.render import render_html
+
+    _, _, doc, _ = built
+    doc = json.loads(json.dumps(doc))
+    first, second = doc["exemptions"]["lists"][:2]
+    first["effective"], first["end"] = "2025-04-05", "2025-11-30"
+    second["effective"] = "2026-01-15"
+    n = narrative.write(doc, REPO / "templates" / "narrative")
+
+    def method(month: str) -> str:
+        doc["month"] = month
+        page, _ = render_html(doc, n, [], REPO / "templates")
+        text = plain_text(page)
+        return text[text.index("Method:") : text.index("Data:")]
+
+    nov = method("2025-11")
+    assert f"{first['name']} (from April 5, 2025 until November 30, 2025)" in nov
+    assert second["name"] not in nov
+    assert first["name"] not in method("2025-12")  # ended in November
+    assert "Exemption coverage" not in method("2025-03")  # nothing in force yet

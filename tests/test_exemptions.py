@@ -98,7 +98,7 @@ def test_the_shipped_lists_load():
     assert annex.effective == date(2025, 4, 5) and "Annex II" in annex.source
     assert annex.prefix_for("7408116000") == "7408"  # copper wire
     assert annex.prefix_for("8112926000") == "811292"  # germanium
-    assert annex.covers("8542310000") and not annex.covers("7419800000")
+    assert annex.covers("8542310000") and not annex.covers("8541430010")  # not solar panels
     assert not annex.covers("8544602000")  # insulated cable is not copper of chapter 74
 
 
@@ -168,6 +168,20 @@ def test_coverage_counts_a_list_only_from_its_effective_date(tmp_path):
     assert t["exempt"]["month"] == 0.0 and t["non_exempt"]["month"] == pytest.approx(0.1)
     assert t["exempt"]["annual"]["2023"] is None  # no list in force in 2023
     assert t["gap"]["annual"]["2024"] == pytest.approx(12 / 120 - 6 / 360, abs=1e-6)
+
+
+def test_the_sample_pays_duties_the_way_the_shipped_lists_say():
+    """The sample's duties use their own prefix list (so editing a list changes the
+    metrics, not the data); it must still agree with the lists as shipped."""
+    from generator.sources import sample_catalog
+
+    lists = load_lists(REPO / "taxonomy" / "exemptions")
+    disagree = [
+        p.hs10
+        for p in sample_catalog.PRODUCTS
+        if p.exempt != any(lst.covers(p.hs10) for lst in lists)
+    ]
+    assert disagree == []
 
 
 def test_a_code_on_two_lists_counts_once(tmp_path):

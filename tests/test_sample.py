@@ -281,7 +281,7 @@ def test_exemption_follows_the_prefix_list():
     assert not catalog.is_exempt("8517690000")
     assert not catalog.is_exempt("8504409580")
     assert catalog.is_exempt("7408116000") and catalog.is_exempt("8112926000")  # Annex II
-    assert not catalog.is_exempt("7419800000")
+    assert not catalog.is_exempt("8541430010")  # solar panels are not excepted
 
 
 # --- Calibration ------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from generator.sources import TradeData
 from generator.sources import sample_catalog as cat
 
 # Bump when the catalogue or the generator changes: warehouses of an older sample are rebuilt.
-VERSION = 3
+VERSION = 4
 FIRST_MONTH = "2013-01"
 LAST_MONTH = "2099-12"
 

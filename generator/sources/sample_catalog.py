@@ -78,7 +78,8 @@ EXCLUDED_EXPORT_TARGETS: dict[int, tuple[float, float, float]] = {
 # HTS prefixes excepted from the reciprocal tariffs from April 2025: the electronics
 # exclusion (computers and parts, semiconductors, smartphones, network gear, SSDs,
 # monitors) and the copper and chip minerals of Annex II to EO 14257. The sample's
-# duties follow this; the metrics read the lists in taxonomy/exemptions/.
+# duties follow this; the metrics read the lists in taxonomy/exemptions/, and a test
+# keeps the two in step. Solar cells and LEDs (854141-854143) are not excepted.
 RECIPROCAL_EXEMPT_PREFIXES: tuple[str, ...] = (
     *(f"74{h:02d}" for h in range(1, 14)),  # copper, headings 7401-7413
     "811292",
@@ -90,7 +91,17 @@ RECIPROCAL_EXEMPT_PREFIXES: tuple[str, ...] = (
     "852351",
     "8524",
     "852852",
-    "8541",
+    "854110",
+    "854121",
+    "854129",
+    "854130",
+    "85414910",
+    "85414970",
+    "85414980",
+    "85414995",
+    "854151",
+    "854159",
+    "854190",
     "8542",
 )
 
@@ -392,8 +403,9 @@ AI_PRODUCTS: tuple[Product, ...] = (
       "electrical_power", "NO", 6_000, 0.016, (0.8, 1.1), profile="transformers"),
     P("8504340000", "Other transformers, power handling capacity > 500 kVA",
       "electrical_power", "NO", 60_000, 0.016, (0.6, 1), profile="transformers"),
-    P("8504404000", "Power supplies for automatic data processing machines of heading 8471",
-      "electrical_power", "NO", 150, 0.0, (6, 10), profile="power_electronics"),
+    P("8504406000", "Power supplies for ADP machines of heading 8471, for physical "
+      "incorporation (illustrative suffix)", "electrical_power", "NO", 150, 0.0, (6, 10),
+      profile="power_electronics"),
     P("8504409510", "Static converters: uninterruptible power supplies",
       "electrical_power", "NO", 900, 0.015, (6, 9), profile="power_electronics",
       subdivide=False),
@@ -411,10 +423,6 @@ AI_PRODUCTS: tuple[Product, ...] = (
       "electrical_power", "NO", 25, 0.027, (1.5, 2), profile="switchgear"),
     P("8536308000", "Apparatus for protecting electrical circuits, <= 1,000 V, other",
       "electrical_power", "X", 0, 0.027, (2, 2.5), profile="switchgear"),
-    P("8537109170", "Boards and panels for electric control, <= 1,000 V, other",
-      "electrical_power", "X", 0, 0.027, (5, 7), profile="switchgear"),
-    P("8537109190", "Boards, panels and consoles, <= 1,000 V, not elsewhere specified",
-      "electrical_power", "X", 0, 0.027, (4, 5.5), profile="switchgear"),
     P("8537200000", "Boards, panels and consoles for a voltage exceeding 1,000 V",
       "electrical_power", "X", 0, 0.027, (1.5, 2.5), profile="switchgear"),
     P("8502110000", "Generating sets with compression-ignition engines, <= 75 kVA",
@@ -432,11 +440,7 @@ AI_PRODUCTS: tuple[Product, ...] = (
     # Networking & telecom
     P("8517620010", "Machines for reception, conversion and transmission of data: switching "
       "and routing apparatus", "networking_telecom", "NO", 1_800, 0.0, (30, 55),
-      profile="network"),
-    P("8517620020", "Machines for reception, conversion and transmission of data: "
-      "transceivers", "networking_telecom", "NO", 300, 0.0, (8, 12), profile="network"),
-    P("8517620090", "Machines for reception, conversion and transmission of data, other",
-      "networking_telecom", "NO", 250, 0.0, (14, 19), profile="network"),
+      profile="network", subdivide=False),
     P("8517690000", "Other apparatus for transmission or reception of voice, images or data",
       "networking_telecom", "NO", 200, 0.0, (3.5, 5), profile="network"),
     P("8544700000", "Optical fiber cables made up of individually sheathed fibers",
@@ -559,6 +563,14 @@ MEDIUM_PRODUCTS: tuple[Product, ...] = (
       "medium", "NO", 2_500, 0.0, (4, 6), profile="servers"),
     P("8504909690", "Parts of transformers and static converters, other",
       "medium", "X", 0, 0.024, (5, 6), profile="power_electronics"),
+    P("8517620020", "Machines for reception, conversion and transmission of data: "
+      "transceivers", "medium", "NO", 300, 0.0, (8, 12), profile="network"),
+    P("8517620090", "Machines for reception, conversion and transmission of data, other",
+      "medium", "NO", 250, 0.0, (14, 19), profile="network"),
+    P("8537109170", "Boards and panels for electric control, <= 1,000 V, other",
+      "medium", "X", 0, 0.027, (5, 7), profile="switchgear"),
+    P("8537109190", "Boards, panels and consoles, <= 1,000 V, not elsewhere specified",
+      "medium", "X", 0, 0.027, (4, 5.5), profile="switchgear"),
     P("9403200050", "Metal furniture, other than for offices: racks and cabinets",
       "medium", "NO", 120, 0.0, 4, profile="furniture"),
     P("9403200090", "Metal furniture, other",
