@@ -12,6 +12,18 @@ from generator import config
 REPO = Path(__file__).resolve().parents[1]
 
 
+# The brief's labels in reading order (BRIEF-STYLE.md), as every output must show them.
+BRIEF_SECTIONS = (
+    "Why it matters:",
+    "By the numbers:",
+    "Zoom in:",
+    "Between the lines:",
+    "What to watch:",
+    "The bottom line:",
+    "Sources:",
+)
+
+
 def write_config(folder: Path, extra: str = "") -> Path:
     """A config whose output goes to `folder`, using the repository's rules and templates."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -18,18 +18,8 @@ from generator.errors import UserError
 from generator.metrics import DataInfo, MetricsInput, MetricsOptions, compute
 from generator.render import plain_text
 from generator.taxonomy import load_taxonomy
+from tests.conftest import BRIEF_SECTIONS as SECTIONS
 from tests.conftest import REPO, write_config
-
-SECTIONS = [
-    "Why it matters:",
-    "By the numbers:",
-    "Zoom in:",
-    "Between the lines:",
-    "What to watch:",
-    "The bottom line:",
-    "Sources:",
-]
-
 
 # ---- tracing every number to metrics.json ------------------------------------------------
 

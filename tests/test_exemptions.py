@@ -130,9 +130,9 @@ def frames():
     )
 
 
-def test_coverage_counts_a_list_only_from_its_effective_date(tmp_path):
+def exemptions_metrics(lists: list) -> dict:
+    """The `exemptions` block of the 2024-12 metrics of `frames()` under these lists."""
     imports, exports = frames()
-    lst = load_list(write(tmp_path, GOOD))
     classification = pd.DataFrame(
         [
             (AI_LISTED, "high", "compute_hardware", False),
@@ -146,10 +146,13 @@ def test_coverage_counts_a_list_only_from_its_effective_date(tmp_path):
         exports=exports,
         classification=classification,
         categories={"compute_hardware": "Compute hardware", "electrical_power": "Electrical power"},
-        exemptions=[lst],
+        exemptions=lists,
     )
-    doc = compute(inp, "2024-12", MetricsOptions(base_year=2023)).doc
-    ex = doc["exemptions"]
+    return compute(inp, "2024-12", MetricsOptions(base_year=2023)).doc["exemptions"]
+
+
+def test_coverage_counts_a_list_only_from_its_effective_date(tmp_path):
+    ex = exemptions_metrics([load_list(write(tmp_path, GOOD))])
     monthly = ex["any"]["share"]["monthly"]
     # Before 2024-03 nothing is in force; from March on the listed code (30 of 40) is.
     assert monthly["2024-02"] == 0.0
@@ -187,29 +190,13 @@ def test_the_sample_pays_duties_the_way_the_shipped_lists_say():
 def test_a_code_on_two_lists_counts_once(tmp_path):
     """List A (from 2024-03-15) covers the listed code; list B (from 2024-07-01) covers
     both AI codes. By hand: A alone 30/40 = 0.75 in March–June; from July all 40/40."""
-    imports, exports = frames()
     a = load_list(write(tmp_path, GOOD, "a.yaml"))
     b_text = (
         "key: second\nname: Second\nsource: Notice (illustrative)\n"
         f'effective: 2024-07-01\ncodes:\n  - "{AI_LISTED[:6]}"\n  - "{AI_OTHER}"\n'
     )
     b = load_list(write(tmp_path, b_text, "b.yaml"))
-    classification = pd.DataFrame(
-        [
-            (AI_LISTED, "high", "compute_hardware", False),
-            (AI_OTHER, "high", "electrical_power", False),
-            (LOW, "low", None, False),
-        ],
-        columns=["hs10", "tier", "category", "excluded"],
-    )
-    inp = MetricsInput(
-        imports=imports,
-        exports=exports,
-        classification=classification,
-        categories={"compute_hardware": "Compute hardware", "electrical_power": "Electrical power"},
-        exemptions=[a, b],
-    )
-    ex = compute(inp, "2024-12", MetricsOptions(base_year=2023)).doc["exemptions"]
+    ex = exemptions_metrics([a, b])
     monthly = ex["any"]["share"]["monthly"]
     assert monthly["2024-06"] == pytest.approx(0.75)
     assert monthly["2024-07"] == pytest.approx(1.0)  # not 1.75: the listed code counts once

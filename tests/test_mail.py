@@ -17,7 +17,7 @@ import pytest
 
 from generator import config, deliver, mail
 from generator.errors import UserError
-from tests.conftest import write_config
+from tests.conftest import BRIEF_SECTIONS, write_config
 
 SENDER = Address("AI Trade Brief", addr_spec="brief@example.org")
 READER = Address("Ada Reader", addr_spec="ada@example.org")
@@ -134,16 +134,7 @@ def test_text_part_follows_the_brief(built):
     _, _, content, msg = built
     text = msg.get_body(("plain",)).get_content()
     n = content.narrative
-    labels = [
-        n.headline,
-        "Why it matters:",
-        "By the numbers:",
-        "Zoom in:",
-        "Between the lines:",
-        "What to watch:",
-        "The bottom line:",
-        "Sources:",
-    ]
+    labels = [n.headline, *BRIEF_SECTIONS]
     positions = [text.index(label) for label in labels]
     assert positions == sorted(positions)
     assert text.startswith("ILLUSTRATIVE SAMPLE DATA.")
@@ -202,23 +193,25 @@ def test_message_id_is_stable_per_recipient_and_resend():
     assert a != mail.message_id("2025-12", "bob@example.org", 0, "example.org")
 
 
-def test_editors_override_the_subject(tmp_path, sample_edition):
+def with_subject_override(tmp_path, sample_edition, template: str) -> mail.Content:
+    """The e-mail of the sample edition with an editor's own subject.txt.j2."""
     (tmp_path / "mine" / "email").mkdir(parents=True)
-    (tmp_path / "mine" / "email" / "subject.txt.j2").write_text(
-        "{{ brand }}, {{ m.month|month_name }}: {{ n.headline }}\n"
-    )
+    (tmp_path / "mine" / "email" / "subject.txt.j2").write_text(template)
     settings = copy_edition(tmp_path, sample_edition, f"  overrides: {tmp_path / 'mine'}\n")
-    content = mail.render_content(settings, mail.load_edition(settings), SENDER)
+    return mail.render_content(settings, mail.load_edition(settings), SENDER)
+
+
+def test_editors_override_the_subject(tmp_path, sample_edition):
+    content = with_subject_override(
+        tmp_path, sample_edition, "{{ brand }}, {{ m.month|month_name }}: {{ n.headline }}\n"
+    )
     assert content.subject == f"AI Trade Brief, December 2025: {content.narrative.headline}"
 
 
 def test_an_email_override_can_wrap_the_default(tmp_path, sample_edition):
-    (tmp_path / "mine" / "email").mkdir(parents=True)
-    (tmp_path / "mine" / "email" / "subject.txt.j2").write_text(
-        '[Desk] {% include "!default/subject.txt.j2" %}'
+    content = with_subject_override(
+        tmp_path, sample_edition, '[Desk] {% include "!default/subject.txt.j2" %}'
     )
-    settings = copy_edition(tmp_path, sample_edition, f"  overrides: {tmp_path / 'mine'}\n")
-    content = mail.render_content(settings, mail.load_edition(settings), SENDER)
     assert content.subject.startswith("[Desk] ")
     assert content.narrative.headline in content.subject
 
