@@ -32,7 +32,7 @@ class SampleSettings(_Section):
 
 
 # Partners asked one by one (the top sources of AI-related imports); the rest of the
-# world is the all-country total minus these (CENSUS-API.md, "A call-efficient plan").
+# world is the all-country total minus these (docs/CENSUS-DATA.md, "Requests").
 DEFAULT_COUNTRIES = [
     "2010", "5830", "5700", "5520", "5490", "5800", "5570", "5880", "1220", "4280",
     "5590", "5330", "5650", "5081", "4190", "4210", "4279", "4120", "4759", "4419",

@@ -1,7 +1,7 @@
 """Pure computations: trade rows + classification in, the metrics document out.
 
 No I/O here. Every number the brief prints comes from the document this module builds
-(DESIGN.md, "Definitions"): money in USD, shares and rates as fractions, months YYYY-MM.
+(README, "How it works"): money in USD, shares and rates as fractions, months YYYY-MM.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Number and date formatting shared by every template and chart (house style).
 
-Rules (BRIEF-STYLE.md): money `$654 billion` in prose, `$654B` in bullets and charts;
+Rules (docs/STYLE.md): money `$654 billion` in prose, `$654B` in bullets and charts;
 one decimal below 10, none from 10 up; shares and rates `23%`, `1.8%`; changes of a rate
 in percentage points. A trailing `.0` is dropped. Tests invert these rules to check that
 every number in a brief is a value of metrics.json.

@@ -1,4 +1,4 @@
-"""Column contracts of the warehouse (DESIGN.md, "Data contracts")."""
+"""Column contracts of the warehouse (docs/CENSUS-DATA.md)."""
 
 from __future__ import annotations
 

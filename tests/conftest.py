@@ -12,7 +12,7 @@ from generator import config
 REPO = Path(__file__).resolve().parents[1]
 
 
-# The brief's labels in reading order (BRIEF-STYLE.md), as every output must show them.
+# The brief's labels in reading order (docs/STYLE.md), as every output must show them.
 BRIEF_SECTIONS = (
     "Why it matters:",
     "By the numbers:",

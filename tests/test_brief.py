@@ -149,7 +149,7 @@ def test_pdf_pages_sections_and_charts(built):
     flat = " ".join(text.split())
     positions = [flat.find(s) for s in SECTIONS]
     assert all(p >= 0 for p in positions), dict(zip(SECTIONS, positions, strict=True))
-    assert positions == sorted(positions), "sections out of BRIEF-STYLE order"
+    assert positions == sorted(positions), "sections out of house-style order"
     titles = re.findall(r'<figcaption class="chart-title">([^<]*)</figcaption>', page)
     assert len(titles) == 5
     for title in titles:

@@ -1,4 +1,4 @@
-"""The embedded sample: deterministic, well-formed, and calibrated to CALIBRATION.md."""
+"""The embedded sample: deterministic, well-formed, and calibrated to docs/CALIBRATION.md."""
 
 from __future__ import annotations
 

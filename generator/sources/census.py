@@ -1,7 +1,7 @@
 """The U.S. Census international trade API (imports/hs, exports/hs): a client that
 plans calls, retries, resumes, and hands back records in the warehouse schema.
 
-Wire format and pitfalls: ../shared/docs/CENSUS-API.md. The API key comes from the
+Wire format and pitfalls: docs/CENSUS-DATA.md. The API key comes from the
 environment variable named by data.census.api_key_env and never appears in a message,
 a log line or a file.
 """

@@ -2,7 +2,7 @@
 
 For operators who download Census data in bulk (or keep their own extracts) instead of
 asking the API month by month. Each flow is a path or glob of CSV or parquet files whose
-columns carry the API's variable names (CENSUS-API.md), so the same records give the
+columns carry the API's variable names (docs/CENSUS-DATA.md), so the same records give the
 same warehouse whichever way they arrive: parsing and checks are census_format's.
 
 Codes are text: a CSV is read with every value as a string, and a parquet file's integer

@@ -2,7 +2,7 @@
 
 These are NOT official statistics. Every row is made up by this module from a
 seeded random generator. Only the annual aggregates are calibrated, to the
-published figures listed in docs CALIBRATION.md (AI-related, medium and non-AI
+published figures listed in docs/CALIBRATION.md (AI-related, medium and non-AI
 imports and exports, 2023-2025, HS chapters 27, 71, 98 and 99 excluded); the HS
 codes and Census country codes are real, while product mixes, partner shares,
 monthly paths, quantities and duties are plausible inventions. Anything built on

@@ -3,7 +3,7 @@
 
 Everything here is plain data read by `generator.sources.sample`. Nothing here is
 official statistics. The HS codes, Census country codes and the published
-annual aggregates (docs CALIBRATION.md) are facts; every other number (product
+annual aggregates (docs/CALIBRATION.md) are facts; every other number (product
 weights, country mixes, unit prices, duty rates) is an illustrative estimate
 chosen so that the sample reads like real U.S. trade data.
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# --- Calibration targets (USD billions, CALIBRATION.md) ---------------------------
+# --- Calibration targets (USD billions, docs/CALIBRATION.md) -------------------------
 
 TARGET_YEARS: tuple[int, ...] = (2023, 2024, 2025)
 
