@@ -27,6 +27,13 @@ class Context:
     @property
     def settings(self) -> config_mod.Settings:
         if self._settings is None:
+            path, named = config_mod.config_path(self.config_path)
+            if not named and not path.exists():
+                # Defaults would write ./output/ wherever the user happens to stand.
+                raise UserError(
+                    f"no config.yaml in {Path.cwd()}: run aibrief in the project folder, "
+                    f"or name the file with --config PATH (or {config_mod.ENV_VAR})"
+                )
             self._settings = config_mod.load(self.config_path)
         return self._settings
 
@@ -500,6 +507,43 @@ def preview(obj: Context, month: str | None, port: int) -> None:
         _say("aibrief preview: stopped")
     finally:
         server.stop()
+
+
+def _late_global_option(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    """`aibrief status --config X --debug`: the group's options, given after the command."""
+    obj = ctx.find_object(Context)
+    if obj is None or value in (None, False):
+        return
+    if param.name == "config_path":
+        obj.config_path = str(value)
+        obj._settings = None
+    else:
+        obj.debug = True
+
+
+def _accept_global_options_after_commands() -> None:
+    for command in cli.commands.values():
+        command.params.append(
+            click.Option(
+                ["--config", "config_path"],
+                type=click.Path(dir_okay=False),
+                expose_value=False,
+                callback=_late_global_option,
+                help="Config file (as before the command).",
+            )
+        )
+        command.params.append(
+            click.Option(
+                ["--debug"],
+                is_flag=True,
+                expose_value=False,
+                callback=_late_global_option,
+                help="Show tracebacks.",
+            )
+        )
+
+
+_accept_global_options_after_commands()
 
 
 def main(argv: list[str] | None = None) -> None:
