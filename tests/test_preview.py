@@ -72,7 +72,7 @@ def save(path: Path, text: str) -> None:
 
 def get(server: PreviewServer, path: str, host: str | None = None) -> tuple[int, bytes]:
     """http.client sends the path as given (no normalisation of `..`)."""
-    conn = http.client.HTTPConnection(*server.server_address, timeout=10)
+    conn = http.client.HTTPConnection(*server.server_address, timeout=60)
     try:
         headers = {"Host": host} if host else {}
         conn.request("GET", path, headers=headers)
@@ -84,7 +84,7 @@ def get(server: PreviewServer, path: str, host: str | None = None) -> tuple[int,
 
 def raw_get(server: PreviewServer, path: str) -> tuple[int, bytes]:
     """The request line exactly as written, on a bare socket."""
-    with socket.create_connection(server.server_address, timeout=10) as sock:
+    with socket.create_connection(server.server_address, timeout=60) as sock:
         sock.sendall(f"GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".encode("ascii"))
         data = b""
         while chunk := sock.recv(65536):
@@ -99,8 +99,9 @@ def version(server: PreviewServer) -> int:
     return json.loads(body)["version"]
 
 
-def wait_for(server: PreviewServer, since: int, text: str, timeout: float = 3.0) -> str:
-    """Poll as the page does: once /__version moves past `since`, the page has `text`."""
+def wait_for(server: PreviewServer, since: int, text: str, timeout: float = 90.0) -> str:
+    """Poll as the page does: once /__version moves past `since`, the page has `text`.
+    The bound is far above a re-render (2-4 s under load): it catches a hang, not slowness."""
     t0 = time.monotonic()
     page = ""
     while time.monotonic() - t0 < timeout:

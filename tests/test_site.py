@@ -442,9 +442,9 @@ def test_serve_answers_on_localhost(published):
     try:
         host, port = server.server_address[:2]
         assert host == "127.0.0.1"
-        with urllib.request.urlopen(f"http://{host}:{port}/index.html", timeout=10) as r:
+        with urllib.request.urlopen(f"http://{host}:{port}/index.html", timeout=60) as r:
             assert r.status == 200 and b"AI Trade Brief" in r.read()
-        with urllib.request.urlopen(f"http://{host}:{port}/2025-12/share.png", timeout=10) as r:
+        with urllib.request.urlopen(f"http://{host}:{port}/2025-12/share.png", timeout=60) as r:
             assert r.headers["Content-Type"] == "image/png"
     finally:
         server.shutdown()
