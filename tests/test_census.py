@@ -39,13 +39,14 @@ def stub(records):
     s.stop()
 
 
-def settings_for(folder: Path, url: str, extra: str = "") -> config.Settings:
+def settings_for(folder: Path, url: str, extra: str = "", timeout: float = 60) -> config.Settings:
+    """The stub answers in milliseconds; the 60 s timeout only catches a hang."""
     cfg = write_config(
         folder,
         "data:\n  source: census\n  census:\n"
         f"    base_url: {url}\n"
         f"    countries: [{', '.join(repr(c) for c in TRACKED)}]\n"
-        "    retries: 3\n    backoff: 0\n    timeout: 2\n    concurrency: 4\n" + extra,
+        f"    retries: 3\n    backoff: 0\n    timeout: {timeout}\n    concurrency: 4\n" + extra,
     )
     return config.load(cfg)
 
@@ -204,7 +205,9 @@ def test_transient_failures_are_retried(stub, tmp_path, monkeypatch, reply):
     end_today(monkeypatch)
     fault = once(reply)
     stub.faults.append(fault)
-    s = settings_for(tmp_path, stub.url, "    months_per_request: 36\n")
+    # The delayed reply comes 3 s late; a 2 s client timeout always fires first.
+    timeout = 2 if reply.delay else 60
+    s = settings_for(tmp_path, stub.url, "    months_per_request: 36\n", timeout=timeout)
     out = pipeline.refresh(s)
     assert fault.fired
     assert out.result is not None
