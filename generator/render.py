@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import html
+import mimetypes
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 import matplotlib
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator import numbers, templating, yamlio
+from generator import numbers, pdfguard, templating, yamlio
 from generator.errors import UserError
 from generator.narrative import Narrative
+
+# WeasyPrint copies @font-face fonts into a folder of $TMPDIR and leaves its removal to
+# garbage collection, which a pool worker never runs: the renderer names that folder and
+# removes it itself. One left by a killed render is removed by the next render once
+# untouched for STALE_FONT_DIR_AGE seconds (a render takes seconds).
+FONT_DIR_PREFIX = "aibrief-fonts-"
+STALE_FONT_DIR_AGE = 3600.0
+FONT_FACES = (
+    ("DejaVuSans.ttf", "normal", "normal"),
+    ("DejaVuSans-Bold.ttf", "bold", "normal"),
+    ("DejaVuSans-Oblique.ttf", "normal", "italic"),
+    ("DejaVuSans-BoldOblique.ttf", "bold", "italic"),
+)
 
 
 @dataclass(frozen=True)
@@ -54,18 +76,21 @@ def environment(brief_dir: Path, extra_dirs: list[Path] | None = None) -> Sandbo
     return env
 
 
+def font_folder() -> Path:
+    """matplotlib's DejaVu fonts: the only files outside the edition and the templates
+    the PDF renderer reads."""
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def font_files() -> list[Path]:
+    return [font_folder() / name for name, _, _ in FONT_FACES if (font_folder() / name).exists()]
+
+
 def font_css() -> str:
     """Embed the DejaVu fonts matplotlib ships, so the PDF looks the same on any server."""
-    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    faces = [
-        ("DejaVuSans.ttf", "normal", "normal"),
-        ("DejaVuSans-Bold.ttf", "bold", "normal"),
-        ("DejaVuSans-Oblique.ttf", "normal", "italic"),
-        ("DejaVuSans-BoldOblique.ttf", "bold", "italic"),
-    ]
     rules = []
-    for name, weight, style in faces:
-        path = ttf / name
+    for name, weight, style in FONT_FACES:
+        path = font_folder() / name
         if path.exists():
             rules.append(
                 "@font-face { font-family: 'DejaVu Sans'; "
@@ -127,17 +152,127 @@ def render_html(
     return page, render_page(env, "print.html.j2", ctx)
 
 
-def render_pdf(print_html: str, base_dir: Path, out: Path) -> None:
-    """WeasyPrint; images resolve against the edition folder being built."""
+def _weasyprint() -> Any:
+    """The weasyprint module; a missing Pango library is said in one line."""
     try:
-        from weasyprint import HTML
+        import weasyprint
     except OSError as exc:  # Pango missing: say so instead of a deep traceback
         raise UserError(
             "WeasyPrint cannot load the system's Pango library "
             "(Debian/Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0): "
             f"{exc}"
         ) from None
-    HTML(string=print_html, base_url=str(base_dir) + "/").write_pdf(str(out))
+    return weasyprint
+
+
+@functools.cache
+def _fetcher_class() -> type:
+    """A WeasyPrint URL fetcher that reads only what pdfguard.Sources allows (defined
+    on first use: importing WeasyPrint needs Pango)."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class GuardedFetcher(URLFetcher):
+        """Refuses (and records) every URL outside the sources, before any I/O; the
+        refusal is fatal to WeasyPrint, and a recorded one fails the build even where
+        WeasyPrint swallows errors (SVG drawing)."""
+
+        def __init__(
+            self, sources: pdfguard.Sources, attach: bool, refused: list[pdfguard.Refusal]
+        ) -> None:
+            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
+            self.sources, self.attach, self.refused = sources, attach, refused
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
+            reason = self.sources.refusal(url, self.attach)
+            if reason is not None:
+                self.refused.append(pdfguard.Refusal(url, reason, self.attach))
+                raise FatalURLFetchingError(f"refused: {url}")
+            if urlsplit(url).scheme.lower() == "data":
+                return super().fetch(url, headers)
+            path = self.sources.path(url)  # read exactly the file that was allowed
+            if path is None:
+                raise ValueError(f"not a local file: {url}")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+    return GuardedFetcher
+
+
+def _sweep_font_folders() -> None:
+    """Remove the font folders killed renders of this tool left in $TMPDIR: ours by
+    name and owner, and untouched long enough that no render is still using them."""
+    oldest = time.time() - STALE_FONT_DIR_AGE
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(FONT_DIR_PREFIX):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if (
+            entry.is_dir(follow_symlinks=False)
+            and st.st_uid == os.getuid()
+            and st.st_mtime < oldest
+        ):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _font_config() -> Iterator[Any]:
+    """WeasyPrint's font configuration with its @font-face folder named by us and
+    removed on exit (WeasyPrint leaves it to garbage collection)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    _sweep_font_folders()
+    config = FontConfiguration()
+    made = getattr(config, "_folder", None)  # older WeasyPrint makes one up front
+    if made:
+        shutil.rmtree(made, ignore_errors=True)
+    config._folder = Path(tempfile.mkdtemp(prefix=FONT_DIR_PREFIX))
+    try:
+        yield config
+    finally:
+        folder = getattr(config, "_folder", None)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+        config._folder = None
+
+
+def render_pdf(print_html: str, base_dir: Path, out: Path, templates: Sequence[Path] = ()) -> None:
+    """WeasyPrint; images resolve against the edition folder being built. Only what
+    pdfguard.Sources allows is read (`templates`: the template chain, overrides first);
+    anything else stops the build in one line naming the template and the URL."""
+    weasyprint = _weasyprint()
+    from weasyprint.html import get_html_metadata
+    from weasyprint.urls import FatalURLFetchingError
+
+    sources = pdfguard.Sources.of(base_dir, templates, font_files())
+    refused: list[pdfguard.Refusal] = []
+    fetcher = _fetcher_class()
+    load, attach = fetcher(sources, False, refused), fetcher(sources, True, refused)
+    try:
+        with _font_config() as fonts:
+            page = weasyprint.HTML(
+                string=print_html, base_url=str(base_dir) + "/", url_fetcher=load
+            )
+            document = page.render(font_config=fonts)
+            # Attachments are read while the PDF is written: through the attachment
+            # fetcher, for <a rel=attachment> (the document's) and <link> (metadata).
+            page.url_fetcher = document.url_fetcher = attach
+            document.metadata.attachments = get_html_metadata(page)["attachments"]
+            if not refused:
+                document.write_pdf(str(out))
+    except FatalURLFetchingError:
+        if not refused:
+            raise
+    if refused:
+        out.unlink(missing_ok=True)
+        first = refused[0]
+        raise UserError(first.message(), where=pdfguard.locate(first.url, templates))
 
 
 def plain_text(page: str) -> str:
