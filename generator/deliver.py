@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import csv
+import io
 import ipaddress
 import json
 import logging
@@ -26,14 +27,14 @@ import socket
 import ssl
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from generator import locks, mail, yamlio
+from generator import headers, locks, mail, yamlio
 from generator.config import Settings, SmtpSettings
 from generator.errors import UserError, located
 from generator.warehouse import DIR_MODE, now_utc, sha256, write_atomic
@@ -63,13 +64,23 @@ def _ascii_domain(domain: str) -> str | None:
     return ascii_domain
 
 
+def _unquote(display: str) -> str:
+    """A display name without its quotes, and without the backslashes of `"O\\"Brien"`."""
+    if len(display) >= 2 and display[0] == display[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", display[1:-1], flags=re.DOTALL)
+    return display.strip('"')
+
+
 def parse_address(text: str, where: str, name: str = "") -> Address:
-    """`addr` or `Name <addr>` → Address; one clear line naming `where` when it is bad."""
+    """`addr` or `Name <addr>` → Address; one clear line naming `where` when it is bad.
+    The display name is used decoded and refused if it could add a header (a CR/LF or
+    other control character, plain or RFC 2047-encoded)."""
     raw = str(text).strip()
-    match = re.fullmatch(r"(.*?)\s*<([^<>]*)>", raw)
+    match = re.fullmatch(r"(.*?)\s*<([^<>]*)>", raw, flags=re.DOTALL)
     display, spec = (
-        (match.group(1).strip().strip('"'), match.group(2).strip()) if match else ("", raw)
+        (_unquote(match.group(1).strip()), match.group(2).strip()) if match else ("", raw)
     )
+    display = headers.header_text(name or display, where, "display name")
     local, at, domain = spec.rpartition("@")
     ascii_domain = _ascii_domain(domain) if at else None
     bad = (
@@ -77,11 +88,12 @@ def parse_address(text: str, where: str, name: str = "") -> Address:
         or any(c in raw for c in "\r\n")
         or len(local) > 64
         or not _LOCAL.match(local)
+        or headers.ENCODED_WORD.search(local)  # the `email` package would decode it
         or len(local) + 1 + len(ascii_domain) > 254
     )
     if bad:
         raise UserError(f"{raw!r} is not a valid e-mail address", where=where)
-    return Address(display_name=name or display, username=local, domain=ascii_domain)
+    return Address(display_name=display, username=local, domain=ascii_domain)
 
 
 @dataclass(frozen=True)
@@ -117,6 +129,23 @@ def _where(settings: Settings, line: int | None, key: str) -> str:
     return f"{located(name, line)}: {key}"
 
 
+def _csv_rows(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line the row starts on, cells). Lines end only where CSV ends them — not at
+    U+2028 and the like, as str.splitlines() would — so a line break inside a quoted
+    cell stays in it, for the header check to see."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            raise UserError(f"unreadable CSV row ({exc})", where=f"{path}:{start}") from None
+        if row is None:
+            return
+        yield start, row
+        start = reader.line_num + 1
+
+
 def _csv_recipients(path: Path) -> list[Recipient]:
     """Rows `address[,name]`; a header row, blank lines and #-comments are skipped."""
     try:
@@ -128,7 +157,7 @@ def _csv_recipients(path: Path) -> list[Recipient]:
     except UnicodeDecodeError:
         raise UserError("recipients file is not UTF-8 text", where=str(path)) from None
     out = []
-    for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
+    for lineno, row in _csv_rows(text, path):
         cells = [c.strip() for c in row]
         if not cells or not cells[0] or cells[0].startswith("#"):
             continue
@@ -137,6 +166,17 @@ def _csv_recipients(path: Path) -> list[Recipient]:
         name = cells[1] if len(cells) > 1 else ""
         where = f"{path}:{lineno}"
         out.append(Recipient(parse_address(cells[0], where, name), where))
+    return out
+
+
+def alert_recipients(settings: Settings) -> list[Address]:
+    """schedule.alert_to as addresses, each checked like a reader's (names decoded, no
+    header injection), every one before anything is sent."""
+    doc = _config_lines(settings)
+    out = []
+    for i, entry in enumerate(settings.schedule.alert_to):
+        line = yamlio.line_at(doc, ("schedule", "alert_to", i)) if doc is not None else None
+        out.append(parse_address(entry, _where(settings, line, f"schedule.alert_to[{i}]")))
     return out
 
 

@@ -28,10 +28,11 @@ import jsonschema
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator import edition as edition_mod
+from generator import headers, numbers, pipeline, render, templating, yamlio
 from generator import narrative as narrative_mod
-from generator import numbers, pipeline, render, templating
+from generator import notes as notes_mod
 from generator.config import Settings
-from generator.errors import UserError
+from generator.errors import UserError, located
 from generator.narrative import Narrative
 
 REQUIRED = ("brief.pdf", "brief.html", "metrics.json")
@@ -267,10 +268,33 @@ def render_content(settings: Settings, edition: Edition, sender: Address) -> Con
     subject = " ".join(render.render_page(env, "subject.txt.j2", ctx).split())
     if not subject:
         raise UserError("templates/email/subject.txt.j2 gives an empty subject")
+    subject = checked_subject(env, n, subject)
     ctx["subject"] = subject
     html = inline_css(render.render_page(env, "email.html.j2", ctx))
     text = render.render_page(env, "email.txt.j2", ctx).strip() + "\n"
     return Content(edition, n, subject, html, text, cids, edition.pdf.read_bytes(), name)
+
+
+def _note_headline(path: Path) -> tuple[str, int] | None:
+    """The note's headline as written, before the note folds its spaces (and so its line
+    breaks) away, with its line in the file."""
+    front, _, _ = notes_mod._split(path.read_text(encoding="utf-8"), str(path))
+    meta = yamlio.loads("\n" + front, str(path)) if front.strip() else None
+    if isinstance(meta, dict) and isinstance(meta.get("headline"), str):
+        return meta["headline"], meta.line_of("headline")
+    return None
+
+
+def checked_subject(env: SandboxedEnvironment, n: Narrative, subject: str) -> str:
+    """The subject, decoded; refused when it could add headers to the message (a CR/LF
+    or other control character, plain or RFC 2047-encoded), naming the editor's note and
+    line when its headline is the cause, else the subject template."""
+    note = _note_headline(Path(n.note_path)) if n.note_path else None
+    if note is not None:
+        where = located(n.note_path, note[1])
+        headers.header_text(note[0].strip(), where, "headline (the e-mail's subject)")
+    template = env.get_template("subject.txt.j2").filename or "templates/email/subject.txt.j2"
+    return headers.header_text(subject, template, "subject")
 
 
 # ---- headers and the message ----------------------------------------------------------------
@@ -287,6 +311,8 @@ def _unsubscribe_items(settings: Settings, sender: Address) -> list[str]:
                 f"expected <https://…> or <mailto:…> addresses, got {item!r}",
                 where="email.list_unsubscribe",
             )
+        # \S lets an encoded word (=?…?=) through, which the header would decode.
+        headers.header_text(item, "email.list_unsubscribe", "address")
     return items
 
 
