@@ -6,7 +6,9 @@ Library API (the CLI commands `publish`, `backfill` and `serve` are thin layers 
                                         site, run site.deploy_command; under one lock
   build(settings)                       the site alone, from the editions folder
   deploy(settings)                      run site.deploy_command in the site folder
-  make_server(folder, host, port)       a local HTTP server over the built site
+  make_server(folder, host, port)       a local HTTP server over the built site: regular
+                                        files below it only, no symlink followed, no
+                                        listings (generator.site.serve)
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from generator.config import Settings
 from generator.errors import UserError
 from generator.site.build import SiteResult
 from generator.site.build import build as _build
+from generator.site.serve import Handler
 
 __all__ = [
     "DEPLOY_ENV",
@@ -122,19 +125,16 @@ def publish(
         say(editions.summary())
         site = _build(settings, now)
         for m, why in site.skipped:
-            say(f"site: edition {m} left out ({why}); rebuild it with --month {m}")
+            # backfill counts a linked file as present: it must go before a rebuild
+            fix = "delete the link, then rebuild" if "symbolic link" in why else "rebuild"
+            say(f"site: edition {m} left out ({why}); {fix} it with --month {m}")
+        for rel in site.commit.dropped:
+            say(f"site: {rel} in the previous site was a symbolic link or special file; left out")
         say(f"{site.summary()} → {site.folder}")
         deployed = deploy(settings) if deploy_site else None
         if deployed:
             say(f"deployed with `{deployed.command}` ({deployed.seconds:.1f}s)")
     return PublishResult(editions, site, deployed)
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        import sys
-
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
 
 def make_server(
@@ -143,7 +143,7 @@ def make_server(
     """An HTTP server over the built site (static files only). Port 0 picks a free one."""
     if not (folder / "index.html").is_file():
         raise UserError(f"no site at {folder} yet: run `aibrief publish` first")
-    handler = functools.partial(_Handler, directory=str(folder))
+    handler = functools.partial(Handler, directory=str(folder))
     try:
         return http.server.ThreadingHTTPServer((host, port), handler)
     except OSError as exc:

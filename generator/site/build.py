@@ -20,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -36,12 +38,14 @@ from generator import numbers, pipeline, render, yamlio
 from generator.config import Settings
 from generator.errors import UserError, located
 from generator.narrative import Narrative
-from generator.site import feed, share, tree
+from generator.site import feed, safe, share, tree
 from generator.warehouse import write_atomic
 
 STATE_FILE = "site.json"
 SHARE_CACHE = "share"
 EDITION_FILES = ("metrics.json", "brief.html", "brief.pdf")
+# A file named by charts.json: one plain name in charts/, never a path out of it.
+CHART_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 DEFAULT_SAMPLE_NOTE = "Illustrative sample data — synthetic figures, not official statistics"
 
 
@@ -206,10 +210,9 @@ class Templates:
 # ---- editions -----------------------------------------------------------------------------
 
 
-def _charts(folder: Path, doc: dict[str, Any], styles_dir: Path) -> list[ChartFiles]:
-    listing = folder / "charts" / "charts.json"
-    if listing.is_file():
-        items = json.loads(listing.read_text(encoding="utf-8"))
+def _charts(listing: bytes | None, doc: dict[str, Any], styles_dir: Path) -> list[ChartFiles]:
+    if listing is not None:
+        items = json.loads(listing.decode("utf-8"))
     else:  # an edition built before charts.json: the words again, from the metrics
         from generator import charts as charts_mod
 
@@ -223,35 +226,55 @@ def _charts(folder: Path, doc: dict[str, Any], styles_dir: Path) -> list[ChartFi
     return [ChartFiles(**{k: str(i[k]) for k in ChartFiles.__dataclass_fields__}) for i in items]
 
 
+def _edition(settings: Settings, tpl: Templates, month: str) -> SiteEdition | str:
+    """The edition of `month`, or why it is left out. Every file the site takes is a
+    regular file reached from the editions folder without a symlink (site.safe): a
+    planted link, or a folder linked in, never brings outside content into the site."""
+    root = settings.editions_dir
+
+    def read(name: str) -> bytes:
+        return safe.read_below(root, f"{month}/{name}")
+
+    try:
+        for name in EDITION_FILES:
+            os.close(safe.open_below(root, f"{month}/{name}"))
+        metrics_bytes, brief_html = read("metrics.json"), read("brief.html")
+        try:
+            listing: bytes | None = read("charts/charts.json")
+        except safe.Unsafe as exc:
+            if not exc.missing:
+                raise
+            listing = None  # an edition built before charts.json
+        doc = json.loads(metrics_bytes)
+        charts = _charts(listing, doc, tpl.styles_dir)
+        names = [name for c in charts for name in (c.svg, c.png, c.csv)]
+        bad = next((name for name in names if not CHART_NAME.fullmatch(name)), None)
+        if bad is not None:
+            return f"charts/charts.json names {bad!r}, not a file name in charts/"
+        for name in names:
+            os.close(safe.open_below(root, f"{month}/charts/{name}"))
+    except safe.Unsafe as exc:
+        return exc.reason.replace(f"{month}/", "", 1)
+    n = narrative_mod.for_edition(settings, doc)
+    folder = pipeline.edition_dir(settings, month)
+    e = SiteEdition(month, folder, doc, n, charts, tpl.key_numbers(doc))
+    h = hashlib.sha256(metrics_bytes)
+    h.update(brief_html)
+    h.update(json.dumps([k.plain() for k in e.key_numbers]).encode())
+    e.digest = h.hexdigest()
+    return e
+
+
 def collect(settings: Settings, tpl: Templates) -> tuple[list[SiteEdition], list[tuple[str, str]]]:
     """Every complete edition in the editions folder, oldest first, and those left out."""
     editions: list[SiteEdition] = []
     skipped: list[tuple[str, str]] = []
-    folders = [pipeline.edition_dir(settings, m) for m in pipeline.edition_months(settings)]
-    for folder in folders:
-        missing = [name for name in EDITION_FILES if not (folder / name).is_file()]
-        if missing:
-            skipped.append((folder.name, f"no {missing[0]}"))
-            continue
-        metrics_bytes = (folder / "metrics.json").read_bytes()
-        doc = json.loads(metrics_bytes)
-        charts = _charts(folder, doc, tpl.styles_dir)
-        absent = [
-            f"charts/{name}"
-            for c in charts
-            for name in (c.svg, c.png, c.csv)
-            if not (folder / "charts" / name).is_file()
-        ]
-        if absent:
-            skipped.append((folder.name, f"no {absent[0]}"))
-            continue
-        n = narrative_mod.for_edition(settings, doc)
-        e = SiteEdition(folder.name, folder, doc, n, charts, tpl.key_numbers(doc))
-        h = hashlib.sha256(metrics_bytes)
-        h.update((folder / "brief.html").read_bytes())
-        h.update(json.dumps([k.plain() for k in e.key_numbers]).encode())
-        e.digest = h.hexdigest()
-        editions.append(e)
+    for month in pipeline.edition_months(settings):
+        e = _edition(settings, tpl, month)
+        if isinstance(e, str):
+            skipped.append((month, e))
+        else:
+            editions.append(e)
     return editions, skipped
 
 
@@ -333,7 +356,7 @@ def _share_image(card: share.ShareCard, colours: dict[str, str], cache: Path) ->
         json.dumps([card.__dict__, colours], sort_keys=True).encode() + code
     ).hexdigest()[:32]
     path = cache / f"{key}.png"
-    if not path.is_file():
+    if safe.check(cache, path.name) is not None:  # missing, or a planted symlink: redraw
         write_atomic(path, share.draw(card, colours))
     return path
 
@@ -368,14 +391,16 @@ def plan(settings: Settings, now: str | None = None) -> Plan:
         "base_url": base,
     }
     files: dict[str, tree.Entry] = {}
+    cache, ed_root = settings.state_dir / SHARE_CACHE, settings.editions_dir
 
     def put(rel: str, data: bytes | None = None, source: Path | None = None) -> None:
-        files[rel] = tree.Entry(data=data, source=source)
+        """A file of the site; a source is taken without a symlink below its root."""
+        within = None if source is None else cache if source.parent == cache else ed_root
+        files[rel] = tree.Entry(data=data, source=source, within=within)
 
     css = tpl.text("styles", "brief.css") + "\n" + tpl.text("site", "site.css")
     put("style.css", css.encode("utf-8"))
 
-    cache = settings.state_dir / SHARE_CACHE
     used_images: set[Path] = set()
     for i, e in enumerate(editions):
         card = _share_card(e, tpl, base)
