@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from generator.errors import UserError
 from generator.schema import REST_OF_WORLD
 
 SCHEMA_VERSION = "aibrief.metrics/1"
@@ -71,6 +72,36 @@ def get_path(doc: Any, path: str) -> Any:
 
 class MetricsError(ValueError):
     """The data cannot support the requested edition (month missing, base year incomplete)."""
+
+
+class ShareError(MetricsError, UserError):
+    """A share outside [0, 1]: the data hold a negative or inconsistent figure, and a
+    headline such as "108% of U.S. imports" must never reach a page."""
+
+    def __init__(self, message: str) -> None:
+        UserError.__init__(self, message)
+
+
+# Keys whose numbers are shares of a whole; their "change" entries are differences.
+_SHARE_KEYS = frozenset({"ai_share", "share_of_ai", "share", "prior_share"})
+
+
+def check_shares(node: Any, path: str = "", inside: bool = False) -> None:
+    """Refuse the document when any share is outside [0, 1], naming its metrics path."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if inside and key == "change":
+                continue
+            sub = f"{path}.{key}" if path else str(key)
+            check_shares(value, sub, inside or key in _SHARE_KEYS)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            check_shares(value, f"{path}.{i}", inside)
+    elif inside and isinstance(node, float) and not 0.0 <= node <= 1.0:
+        raise ShareError(
+            f"metrics {path} is {node:g}, not a share between 0 and 1: the warehouse holds "
+            "a negative or inconsistent figure; check the source data"
+        )
 
 
 # ---- small helpers ----------------------------------------------------------------------
@@ -557,6 +588,7 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = MetricsOpti
         {str(y): year_months(y) for y in complete_years if y >= base},
         ytd if year >= base else [],
     )
+    check_shares(doc)
     return Metrics(month=month, doc=doc)
 
 

@@ -159,7 +159,7 @@ def test_nothing_released_yet_is_not_an_error(stub, tmp_path, monkeypatch):
     assert len(stub.calls) == 1
 
 
-def test_dry_run_prints_the_plan_and_calls_only_the_probe(stub, tmp_path, monkeypatch, capsys):
+def test_dry_run_prints_the_plan_and_calls_nothing(stub, tmp_path, monkeypatch, capsys):
     from generator.cli import main
 
     end_today(monkeypatch)
@@ -169,7 +169,7 @@ def test_dry_run_prints_the_plan_and_calls_only_the_probe(stub, tmp_path, monkey
     assert "months to fetch: 2023-01 … 2025-12 (36)" in out
     assert f"calls: {3 * 2 * (1 + len(TRACKED))}" in out
     assert "2010" in out and "GET imports/hs?get=" in out
-    assert len(stub.calls) == 1
+    assert len(stub.calls) == 0  # not even the release probe (tests/test_census_dryrun.py)
     assert not s.warehouse_dir.exists()
 
 

@@ -8,11 +8,14 @@ a log line or a file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import math
 import os
 import random
 import shutil
+import socket
 import sys
 import threading
 import time
@@ -34,6 +37,7 @@ from generator.sources.census_format import (
     DESCRIPTION,
     FLOW_VARS,
     CensusDataError,
+    check_figures,
     normalize,
     records_frame,
 )
@@ -51,10 +55,25 @@ class CensusGaveUp(CensusError):
     """Every retry failed (timeouts, 5xx, 429): a smaller request may still go through."""
 
 
+class CensusUnreachable(CensusError):
+    """The host does not resolve or refuses connections: retrying will not help, and
+    neither would splitting the request."""
+
+
 class _Retryable(Exception):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class _Unreachable(_Retryable):
+    """DNS failure or connection refused: worth one more try (a blip), not a backoff series."""
+
+
+def _is_unreachable(reason: object) -> bool:
+    if isinstance(reason, socket.gaierror | ConnectionRefusedError):
+        return True
+    return isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH)
 
 
 # ---- months -------------------------------------------------------------------------------
@@ -139,15 +158,26 @@ class Plan:
     requests: list[Request]
     full: bool  # a full refresh (nothing reusable in the warehouse)
 
-    def describe(self, base_url: str) -> str:
+    def describe(self, base_url: str, assumed_through: str | None = None) -> str:
+        """The plan in words. With `assumed_through` (a dry run, which asks nothing) the
+        released months are not known: the plan assumes every month up to that one."""
+        if assumed_through is None:
+            released = f"  released months: {_span(self.released)}"
+            probe = "1 already made"
+        else:
+            released = (
+                "  latest released month: not known without asking the API (a dry run sends "
+                f"no request); planning up to {assumed_through}"
+            )
+            probe = "1"
         lines = [
             f"Census refresh plan ({'full' if self.full else 'incremental'}), base URL {base_url}",
-            f"  released months: {_span(self.released)}",
+            released,
             f"  months to fetch: {_span(self.months)}"
             + (f" (revision window: {_span(self.revision)})" if self.revision else ""),
             f"  countries asked one by one: {len(self.countries)} "
             f"({', '.join(self.countries)}); rest of world = total − these",
-            f"  calls: {len(self.requests)} (+ 1 already made to find the released months)",
+            f"  calls: {len(self.requests)} (+ {probe} to find the released months)",
         ]
         for r in self.requests[:6]:
             query = urllib.parse.urlencode(r.params())
@@ -223,7 +253,9 @@ class CensusClient:
         self.key = os.environ.get(settings.api_key_env) or None
         self.cache_root = cache_dir / "census"
         self.sleep = sleep
-        self.progress = sys.stderr.isatty() if progress is None else progress
+        # Progress goes to stderr unless turned off: a bar on a terminal, lines in a log.
+        self.progress = True if progress is None else progress
+        self.bar = sys.stderr.isatty()
         self.log = CallLog()
 
     # -- one call ---------------------------------------------------------------------------
@@ -246,16 +278,32 @@ class CensusClient:
             try:
                 return self._once(flow, params, what)
             except _Retryable as exc:
-                if attempt >= self.settings.retries:
-                    raise CensusGaveUp(
-                        f"{what}: {exc} (gave up after {attempt + 1} attempts)"
-                    ) from None
+                # A name that does not resolve or a refused connection gets one more try.
+                unreachable = isinstance(exc, _Unreachable)
+                limit = min(self.settings.retries, 1) if unreachable else self.settings.retries
+                if attempt >= limit:
+                    raise self._give_up(what, exc, attempt + 1) from None
                 delay = self.settings.backoff * (2**attempt) * (0.5 + random.random())
                 if exc.retry_after is not None:
                     delay = max(delay, exc.retry_after)
                 self.log.add(retries=1)
                 attempt += 1
+                self._note(f"{what}: {exc}; retry {attempt} of {limit} in {delay:.0f} s")
                 self.sleep(delay)
+
+    def _give_up(self, what: str, exc: _Retryable, attempts: int) -> CensusError:
+        if isinstance(exc, _Unreachable):
+            host = urllib.parse.urlsplit(self.base).netloc
+            return CensusUnreachable(
+                f"{what}: cannot reach {host}: {exc} (gave up after {attempts} attempts; "
+                "check the network and data.census.base_url)"
+            )
+        return CensusGaveUp(f"{what}: {exc} (gave up after {attempts} attempts)")
+
+    def _note(self, text: str) -> None:
+        """One line on stderr, so a slow or failing refresh is never silent."""
+        if self.progress:
+            print(("\n" if self.bar else "") + f"census: {text}", file=sys.stderr, flush=True)
 
     def _once(self, flow: str, params: dict[str, str], what: str) -> list[list[str]] | None:
         self.log.add(calls=1)
@@ -273,6 +321,9 @@ class CensusClient:
             raise CensusError(f"{what}: HTTP {exc.code}: {first}") from None
         except (TimeoutError, ConnectionError, urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
+            if _is_unreachable(reason):
+                text = getattr(reason, "strerror", None) or str(reason)
+                raise _Unreachable(self._redact(text)) from None
             raise _Retryable(self._redact(f"{type(exc).__name__}: {reason}")) from None
         if status == 204 or not body.strip():
             return None
@@ -317,22 +368,15 @@ class CensusClient:
         total = len(plan.requests)
 
         def one(r: Request) -> None:
-            for rows in self._fetch_cached(r, cache):
-                if rows is None:
-                    continue
-                frame = _only_asked(records_frame(rows, where=f"census {r.label}"), r)
-                with lock:
-                    frames[r.flow].append(frame)
+            try:
+                got = [_answer(rows, asked) for asked, rows in self._fetch_cached(r, cache)]
+            except CensusDataError:
+                _drop_cached(r, cache)  # never resume from an answer that was refused
+                raise
             with lock:
+                frames[r.flow].extend(f for f in got if f is not None)
                 done[0] += 1
-                if self.progress:
-                    bar = "#" * int(30 * done[0] / total)
-                    print(
-                        f"\rcensus: [{bar:<30}] {done[0]}/{total} requests",
-                        end="",
-                        file=sys.stderr,
-                        flush=True,
-                    )
+                self._show(done[0], total, r)
 
         pool = ThreadPoolExecutor(max_workers=self.settings.concurrency)
         try:
@@ -343,10 +387,22 @@ class CensusClient:
                     raise f.exception()  # type: ignore[misc]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-            if self.progress:
+            if self.progress and self.bar:
                 print(file=sys.stderr)
         self._completed = cache
         return frames
+
+    def _show(self, done: int, total: int, r: Request) -> None:
+        """Progress: a bar on a terminal; else a line every tenth of the calls (at least 5)."""
+        if not self.progress:
+            return
+        if self.bar:
+            bar = "#" * int(30 * done / total)
+            print(f"\rcensus: [{bar:<30}] {done}/{total} requests", end="", file=sys.stderr)
+            sys.stderr.flush()
+        elif done == total or done % max(5, math.ceil(total / 10)) == 0:
+            span = r.months[0] if len(r.months) == 1 else f"{r.months[0]} … {r.months[-1]}"
+            print(f"census: {done}/{total} calls, {span} {r.flow}", file=sys.stderr, flush=True)
 
     def forget(self) -> None:
         """Drop the resume cache once its data are safely in the warehouse."""
@@ -354,26 +410,48 @@ class CensusClient:
         if cache is not None:
             shutil.rmtree(cache, ignore_errors=True)
 
-    def _fetch_cached(self, r: Request, cache: Path) -> list[list[list[str]] | None]:
+    def _fetch_cached(
+        self, r: Request, cache: Path
+    ) -> list[tuple[Request, list[list[str]] | None]]:
+        """The answers to `r`, each with the call that gave it (a half after a split, so
+        an error names the call that was made); cached answers are `r`'s as a whole."""
         path = cache / f"{r.key()}.json"
         if path.exists():
             self.log.add(cached=1)
-            return json.loads(path.read_text())
+            return [(r, rows) for rows in json.loads(path.read_text())]
         try:
-            rows = self.get(r.flow, r.params())
-            parts = [rows]
+            answers = [(r, self.get(r.flow, r.params()))]
         except CensusGaveUp:
             if len(r.months) < 2:
                 raise
             # A large request failed for good: ask for each half instead.
             self.log.add(splits=1)
-            parts = []
+            answers = []
             for half in r.split():
-                parts.extend(self._fetch_cached(half, cache))
+                answers.extend(self._fetch_cached(half, cache))
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(parts))
+        tmp.write_text(json.dumps([rows for _, rows in answers]))
         os.replace(tmp, path)
-        return parts
+        return answers
+
+
+def _answer(rows: list[list[str]] | None, r: Request) -> pd.DataFrame | None:
+    """One answer checked (every value and quantity a finite number ≥ 0, so a bad figure
+    is refused naming its call and record) and cut to the rows `r` asked for."""
+    if rows is None:
+        return None
+    where = f"census {r.label}"
+    frame = records_frame(rows, where=where)
+    check_figures(frame, r.flow, where)
+    return _only_asked(frame, r)
+
+
+def _drop_cached(r: Request, cache: Path) -> None:
+    """Remove the cached answers to `r` and to the halves it may have been split into."""
+    (cache / f"{r.key()}.json").unlink(missing_ok=True)
+    if len(r.months) > 1:
+        for half in r.split():
+            _drop_cached(half, cache)
 
 
 def _only_asked(frame: pd.DataFrame, r: Request) -> pd.DataFrame:

@@ -78,6 +78,33 @@ def _text(col: pd.Series) -> pd.Series:
     return col.astype(object).where(col.notna(), "").astype(str).str.strip()
 
 
+def parse_figures(text: pd.Series, var: str, where: str) -> pd.Series:
+    """Census figures as floats. Blank is 0 (a quantity with unit X has none); anything but
+    a finite number ≥ 0 is refused, naming the record, because one negative or infinite
+    figure skews every total and share built on it."""
+    parsed = pd.to_numeric(text.replace({"": "0"}), errors="coerce").astype("float64")
+    values = parsed.to_numpy()
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        shown = text.iloc[i]
+        if np.isnan(values[i]):
+            why = "is not a number"
+        elif np.isinf(values[i]):
+            why = "is not a finite number"
+        else:
+            why = "is negative"
+        raise CensusDataError(f"{var} {shown!r} {why} (record {i + 1})", where=where)
+    return parsed
+
+
+def check_figures(raw: pd.DataFrame, flow: str, where: str) -> None:
+    """Refuse an answer (or file) whose values or quantities are not finite numbers ≥ 0."""
+    for var, col in FLOW_VARS[flow].items():
+        if col in NUMERIC[flow] and var in raw.columns:
+            parse_figures(_text(raw[var]), var, where)
+
+
 def normalize(raw: pd.DataFrame, flow: str, where: str) -> Normalized:
     """Check and convert Census records of one flow. With all-country total rows present,
     the rest of the world (total minus the countries present) becomes one more row."""
@@ -103,17 +130,9 @@ def normalize(raw: pd.DataFrame, flow: str, where: str) -> Normalized:
         raise CensusDataError(
             f"commodity code {frame.loc[bad_code, 'hs10'].iloc[0]!r} is not 10 digits", where=where
         )
+    inverse = {v: k for k, v in names.items()}
     for col in NUMERIC[flow]:
-        text = frame[col].replace({"": "0"})
-        parsed = pd.to_numeric(text, errors="coerce")
-        if parsed.isna().any():
-            i = int(np.flatnonzero(parsed.isna().to_numpy())[0])
-            inverse = {v: k for k, v in names.items()}
-            raise CensusDataError(
-                f"{inverse[col]} {frame[col].iloc[i]!r} is not a number (record {i + 1})",
-                where=where,
-            )
-        frame[col] = parsed.astype("float64")
+        frame[col] = parse_figures(frame[col], inverse[col], where)
 
     code = frame["country_code"]
     is_total = code.isin(["-", ""]) | code.str.upper().str.startswith("TOTAL")

@@ -15,7 +15,11 @@ import datetime as dt
 import glob
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from generator import schema
 from generator.config import FilesSettings
@@ -105,6 +109,7 @@ def read_file(path: Path) -> pd.DataFrame:
     is_csv = name.endswith(CSV_SUFFIXES)
     if not is_csv and not name.endswith(PARQUET_SUFFIXES):
         raise UserError("unknown file type (expected .csv or .parquet)", where=str(path))
+    nan_cells: dict[str, np.ndarray] = {}
     try:
         if is_csv:
             # utf-8-sig: spreadsheets write a byte-order mark that would rename `time`.
@@ -112,7 +117,9 @@ def read_file(path: Path) -> pd.DataFrame:
                 path, dtype=str, keep_default_na=False, encoding="utf-8-sig", low_memory=False
             )
         else:
-            frame = pd.read_parquet(path)
+            table = pq.read_table(path)
+            nan_cells = _nan_cells(table)
+            frame = table.to_pandas()
     except UnicodeDecodeError:
         raise UserError("cannot read: not UTF-8 text", where=str(path)) from None
     except pd.errors.EmptyDataError:
@@ -121,17 +128,32 @@ def read_file(path: Path) -> pd.DataFrame:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UserError(f"cannot read: {reason}", where=str(path)) from None
     if not is_csv:
-        frame = _parquet_as_text(frame)
+        frame = _parquet_as_text(frame, nan_cells)
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 
 
-def _parquet_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+def _nan_cells(table: pa.Table) -> dict[str, np.ndarray]:
+    """Where float columns hold NaN itself (not null): pandas shows both as NaN, but a
+    null is a blank while a NaN is a figure that must be refused."""
+    out = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_floating(column.type):
+            mask = pc.fill_null(pc.is_nan(column), False).to_numpy(zero_copy_only=False)
+            if mask.any():
+                out[name] = mask
+    return out
+
+
+def _parquet_as_text(frame: pd.DataFrame, nan_cells: dict[str, np.ndarray]) -> pd.DataFrame:
     """Every column as text, as the API would send it: integer codes zero-padded, a
-    date-typed `time` as YYYY-MM, numbers as their decimal text, nulls as ''."""
+    date-typed `time` as YYYY-MM, numbers as their decimal text, nulls as '', NaN as 'nan'."""
     out = pd.DataFrame(index=frame.index)
     for col in frame.columns:
-        out[col] = _column_text(frame[col], str(col).strip())
+        text = _column_text(frame[col], str(col).strip())
+        if col in nan_cells:
+            text = text.where(~nan_cells[col], "nan")
+        out[col] = text
     return out
 
 
