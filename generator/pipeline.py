@@ -80,18 +80,19 @@ def census_refresh(
     cs = settings.data.census
     client = client or census.CensusClient(cs, settings.cache_dir)
     wh = Warehouse(settings.warehouse_dir)
-    held: list[str] = []
-    if wh.exists():
-        manifest = wh.manifest()
-        same = manifest.get("source") == "census" and manifest.get("params", {}).get(
-            "countries"
-        ) == sorted(cs.countries)
-        held = wh.common_months() if same else []
+    held = _census_months_held(wh, cs.countries)
+    held = _without_damaged(wh, held)
     end = last or census.last_complete_month()
+    if dry_run:
+        # Asking which months are out is a request; a dry run makes none, so it plans up
+        # to `--to` (or the last complete month) and says so.
+        span = census.month_span(settings.data.start, end)
+        plan = census.make_plan(span, held, cs, settings.data.start, (first, last))
+        return RefreshOutcome(None, plan, 0, plan.describe(cs.base_url, assumed_through=end))
     released = client.released_months(settings.data.start, end)
     plan = census.make_plan(released, held, cs, settings.data.start, (first, last))
-    if dry_run or not plan.requests:
-        msg = plan.describe(cs.base_url) if dry_run else "census: no new or revised month to fetch"
+    if not plan.requests:
+        msg = "census: no new or revised month to fetch"
         return RefreshOutcome(None, plan, client.log.calls, msg)
     frames = client.fetch(plan)
     data = census.to_trade_data(frames, plan, cs)
@@ -100,13 +101,45 @@ def census_refresh(
     return RefreshOutcome(result, plan, client.log.calls)
 
 
+def _census_months_held(wh: Warehouse, countries: list[str]) -> list[str]:
+    """Months the warehouse holds from the same Census setup; none when it holds another
+    source, other countries or an unreadable manifest (the refresh then rebuilds it)."""
+    if not wh.exists():
+        return []
+    try:
+        manifest = wh.manifest()
+    except UserError:
+        return []
+    same = manifest.get("source") == "census" and manifest.get("params", {}).get(
+        "countries"
+    ) == sorted(countries)
+    return wh.common_months() if same else []
+
+
+def _without_damaged(wh: Warehouse, held: list[str]) -> list[str]:
+    """Held months minus those with a missing or corrupt file, so they are fetched again;
+    a damaged reference table also makes the latest month due (its answers rebuild it)."""
+    if not held:
+        return held
+    damaged = wh.damaged()
+    bad = {month for flow, month in damaged if flow != "reference"}
+    kept = [m for m in held if m not in bad]
+    if kept and any(flow == "reference" for flow, _ in damaged):
+        kept = kept[:-1]
+    return kept
+
+
 def needs_refresh(settings: Settings) -> bool:
-    """True when the warehouse is missing or holds another source than the config names."""
+    """True when the warehouse is missing, holds another source than the config names, or
+    has a file that is missing or differs from the manifest's checksum."""
     wh = Warehouse(settings.warehouse_dir)
     if not wh.exists():
         return True
-    manifest = wh.manifest()
-    if manifest.get("source") != settings.data.source:
+    try:
+        manifest = wh.manifest()
+    except UserError:
+        return True  # an unreadable manifest: the refresh rebuilds the warehouse
+    if manifest.get("source") != settings.data.source or wh.damaged():
         return True
     if settings.data.source in ("census", "files"):
         return True  # cheap to ask: an incremental refresh fetches only what is due
@@ -214,6 +247,9 @@ def edition_months(settings: Settings, having: str | None = None) -> list[str]:
     root = settings.editions_dir
     if not root.is_dir():
         return []
+    from generator.edition import recover_all  # here: edition imports this module
+
+    recover_all(root)  # an edition a killed swap set aside is listed again
     month = re.compile(MONTH_PATTERN)
     return sorted(
         p.name

@@ -9,6 +9,11 @@ The manifest is the commit point: new month files are written under new names, t
 the manifest is swapped in one rename, then files it no longer names are removed. A
 reader that goes through the manifest never sees half a refresh, and an interrupted
 refresh leaves the previous state (plus orphan files the next refresh removes).
+
+Every file is checked against the manifest's checksum on refresh: one missing or
+corrupt is written again from the source (`RefreshResult.repaired`). A rebuild (other
+source or parameters) is built beside the warehouse and swapped in with
+`fsutil.swap_in`; opening a Warehouse first recovers from a swap a crash interrupted.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from generator import schema
+from generator import fsutil, schema
 from generator.errors import UserError
 from generator.sources import TradeData
 
@@ -52,14 +57,8 @@ def parquet_bytes(frame: pd.DataFrame, columns: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-FILE_MODE = 0o666 & ~_umask()
-DIR_MODE = 0o777 & ~_umask()
+FILE_MODE = fsutil.FILE_MODE  # kept here too: other modules import them from here
+DIR_MODE = fsutil.DIR_MODE
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -87,11 +86,22 @@ class RefreshResult:
     written: dict[str, list[str]] = field(default_factory=dict)  # flow → months rewritten
     unchanged: int = 0
     rebuilt: bool = False
+    repaired: list[str] = field(default_factory=list)  # "imports 2025-06", "reference countries"
+
+
+def intact(root: Path, entry: dict[str, Any]) -> bool:
+    """Is the file a manifest entry names there, with the bytes its checksum says?"""
+    try:
+        return sha256((root / entry["file"]).read_bytes()) == entry.get("sha256")
+    except (OSError, KeyError, TypeError):
+        return False
 
 
 class Warehouse:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, recover: bool = True) -> None:
         self.root = Path(root)
+        if recover:  # a rebuild killed between its two renames: put the old one back
+            fsutil.recover(self.root)
 
     # ---- reading -------------------------------------------------------------------------
     @property
@@ -107,7 +117,14 @@ class Warehouse:
                 f"no warehouse at {self.root} yet: run `aibrief refresh` first",
             )
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            return json.loads(
+                self.manifest_path.read_text(encoding="utf-8"), parse_constant=_refuse_constant
+            )
+        except _NonFinite as exc:
+            raise UserError(
+                f"manifest holds {exc}, which is not a number: run `aibrief refresh` to rebuild it",
+                where=str(self.manifest_path),
+            ) from None
         except json.JSONDecodeError as exc:
             raise UserError(
                 f"manifest is not valid JSON: {exc}", where=str(self.manifest_path)
@@ -166,12 +183,46 @@ class Warehouse:
         return table.to_pandas()
 
     def reference(self, name: str) -> pd.DataFrame:
-        entry = self.manifest().get("reference", {}).get(name) if self.exists() else None
-        path = self.root / entry["file"] if entry else None
-        if path is None or not path.exists():
-            cols = schema.COUNTRY_COLUMNS if name == "countries" else schema.COMMODITY_COLUMNS
-            return pd.DataFrame({c: pd.Series(dtype="string") for c in cols})
-        return pq.read_table(path).to_pandas()
+        """A reference table (countries, commodities), checked against its checksum: without
+        it the brief would print codes where names belong."""
+        entry = self.manifest().get("reference", {}).get(name)
+        if not entry or "file" not in entry:
+            raise UserError(
+                f"the manifest names no reference table {name!r}; run `aibrief refresh`",
+                where=str(self.manifest_path),
+            )
+        path = self.root / entry["file"]
+        if not path.is_file():
+            problem = "file missing"
+        elif not intact(self.root, entry):
+            problem = "file corrupt (checksum differs from the manifest)"
+        else:
+            try:
+                return pq.read_table(path).to_pandas()
+            except (pa.ArrowException, OSError) as exc:
+                problem = f"unreadable parquet ({exc})"
+        raise UserError(
+            f"reference table {name}: {problem}; run `aibrief refresh` to restore it",
+            where=str(path),
+        )
+
+    def damaged(self) -> list[tuple[str, str]]:
+        """(flow, month) or ("reference", name) of every file the manifest names that is
+        missing or whose bytes differ from its checksum; refresh writes them again."""
+        manifest = self.manifest()
+        out = [
+            (flow, month)
+            for flow in schema.FLOWS
+            for month, entry in manifest.get("flows", {}).get(flow, {}).items()
+            if not intact(self.root, entry)
+        ]
+        refs = manifest.get("reference", {})
+        out += [
+            ("reference", name)
+            for name in ("countries", "commodities")
+            if name not in refs or not intact(self.root, refs[name])
+        ]
+        return out
 
     # ---- writing -------------------------------------------------------------------------
     def commit(self, data: TradeData, months: Iterable[str] | None = None) -> RefreshResult:
@@ -194,20 +245,13 @@ class Warehouse:
         return self._update(data, old, months)
 
     def _rebuild(self, data: TradeData) -> RefreshResult:
-        self.root.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{self.root.name}.new.", dir=self.root.parent))
-        os.chmod(staging, DIR_MODE)
+        """Build a whole new warehouse beside this one, then swap it in (atomic on Linux;
+        a crash between two renames elsewhere is undone by the next `Warehouse(...)`)."""
+        staging = fsutil.make_staging(self.root)
         try:
-            result = Warehouse(staging)._update(data, None, None)
+            result = Warehouse(staging, recover=False)._update(data, None, None)
             result.rebuilt = True
-            backup = None
-            if self.root.exists():
-                backup = self.root.with_name(f".{self.root.name}.old")
-                shutil.rmtree(backup, ignore_errors=True)
-                os.replace(self.root, backup)
-            os.replace(staging, self.root)
-            if backup is not None:
-                shutil.rmtree(backup, ignore_errors=True)
+            fsutil.swap_in(staging, self.root)
             return result
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -224,8 +268,8 @@ class Warehouse:
             "flows": {},
             "reference": {},
         }
+        manifest.setdefault("reference", {})
         result = RefreshResult()
-        reference_changed = False
         stamp = now_utc()
         keep = set(months) if months is not None else None
         for flow, frame in (("imports", data.imports), ("exports", data.exports)):
@@ -233,60 +277,95 @@ class Warehouse:
             result.written[flow] = []
             for period, part in frame.groupby("period", sort=True):
                 period = str(period)
-                if keep is not None and period not in keep:
-                    continue
-                part = part.sort_values(["hs10", "country_code"], kind="stable")
-                blob = parquet_bytes(part, schema.FLOW_COLUMNS[flow])
-                digest = sha256(blob)
-                entry = entries.get(period)
-                present = entry is not None and (self.root / entry["file"]).is_file()
-                if entry and present and entry.get("sha256") == digest:
-                    result.unchanged += 1
-                    continue
-                rel = f"{flow}/{period}.{digest[:16]}.parquet"
-                write_atomic(self.root / rel, blob)
-                new_entry = {
-                    "file": rel,
-                    "rows": int(len(part)),
-                    "value": round(float(part[_VALUE_COLUMN[flow]].sum()), 2),
-                    "sha256": digest,
-                    "fetched_at": stamp,
-                }
-                if entry and entry.get("sha256") != digest:
-                    new_entry["revision"] = {
-                        "previous_fetched_at": entry.get("fetched_at"),
-                        "rows_change": new_entry["rows"] - int(entry.get("rows", 0)),
-                        "value_change": round(new_entry["value"] - float(entry.get("value", 0)), 2),
-                    }
-                entries[period] = new_entry
-                result.written[flow].append(period)
+                if keep is None or period in keep:
+                    self._store_month(flow, period, part, entries, stamp, result)
             manifest["flows"][flow] = dict(sorted(entries.items()))
+        reference_changed = False
         for name, frame, cols, key in (
             ("countries", data.countries, schema.COUNTRY_COLUMNS, "country_code"),
             ("commodities", data.commodities, schema.COMMODITY_COLUMNS, "hs10"),
         ):
-            merged = _merge_reference(self.reference(name) if old else None, frame, key)
-            blob = parquet_bytes(merged, cols)
-            digest = sha256(blob)
-            if manifest["reference"].get(name, {}).get("sha256") != digest:
-                rel = f"reference/{name}.{digest[:16]}.parquet"
-                write_atomic(self.root / rel, blob)
-                manifest["reference"][name] = {
-                    "file": rel,
-                    "rows": int(len(merged)),
-                    "sha256": digest,
-                }
+            held = self._reference_or_none(name) if old else None
+            merged = _merge_reference(held, frame, key)
+            if self._store_reference(name, parquet_bytes(merged, cols), len(merged), manifest):
                 reference_changed = True
+            elif held is None and old is not None:
+                result.repaired.append(f"reference {name}")
         changed = any(result.written.values()) or reference_changed or old is None
         if changed:
             if any(result.written.values()) or old is None:
                 manifest["vintage"] = stamp
-            write_atomic(
-                self.manifest_path,
-                (json.dumps(manifest, indent=2, sort_keys=False) + "\n").encode(),
-            )
+            try:  # NaN or Infinity in the manifest would break every later run
+                text = json.dumps(manifest, indent=2, sort_keys=False, allow_nan=False)
+            except ValueError:
+                raise UserError(
+                    "a figure is not a finite number (NaN or infinity); nothing was committed",
+                    where="warehouse manifest",
+                ) from None
+            write_atomic(self.manifest_path, (text + "\n").encode())
         self._remove_orphans(manifest)
         return result
+
+    def _store_month(
+        self,
+        flow: str,
+        period: str,
+        part: pd.DataFrame,
+        entries: dict[str, Any],
+        stamp: str,
+        result: RefreshResult,
+    ) -> None:
+        """Write one month unless the file on disk already holds exactly these bytes; a
+        missing or corrupt file with unchanged data is repaired without a new vintage."""
+        part = part.sort_values(["hs10", "country_code"], kind="stable")
+        blob = parquet_bytes(part, schema.FLOW_COLUMNS[flow])
+        digest = sha256(blob)
+        entry = entries.get(period)
+        rel = f"{flow}/{period}.{digest[:16]}.parquet"
+        if entry and entry.get("sha256") == digest:
+            if intact(self.root, entry):
+                result.unchanged += 1
+            else:
+                write_atomic(self.root / entry["file"], blob)
+                result.repaired.append(f"{flow} {period}")
+            return
+        write_atomic(self.root / rel, blob)
+        new_entry = {
+            "file": rel,
+            "rows": int(len(part)),
+            "value": round(float(part[_VALUE_COLUMN[flow]].sum()), 2),
+            "sha256": digest,
+            "fetched_at": stamp,
+        }
+        if entry:
+            new_entry["revision"] = {
+                "previous_fetched_at": entry.get("fetched_at"),
+                "rows_change": new_entry["rows"] - int(entry.get("rows", 0)),
+                "value_change": round(new_entry["value"] - float(entry.get("value", 0)), 2),
+            }
+        entries[period] = new_entry
+        result.written[flow].append(period)
+
+    def _reference_or_none(self, name: str) -> pd.DataFrame | None:
+        """The held reference table, or None when it is missing or corrupt (rebuilt)."""
+        try:
+            return self.reference(name)
+        except UserError:
+            return None
+
+    def _store_reference(self, name: str, blob: bytes, rows: int, manifest: dict) -> bool:
+        """Write a reference table whose bytes changed or whose file is damaged; True when
+        the manifest entry changed."""
+        digest = sha256(blob)
+        entry = manifest["reference"].get(name)
+        if entry and entry.get("sha256") == digest:
+            if not intact(self.root, entry):
+                write_atomic(self.root / entry["file"], blob)
+            return False
+        rel = f"reference/{name}.{digest[:16]}.parquet"
+        write_atomic(self.root / rel, blob)
+        manifest["reference"][name] = {"file": rel, "rows": rows, "sha256": digest}
+        return True
 
     def _remove_orphans(self, manifest: dict[str, Any]) -> None:
         """Delete data files the manifest does not name (old versions, interrupted runs)."""
@@ -306,6 +385,14 @@ def _merge_reference(old: pd.DataFrame | None, new: pd.DataFrame, key: str) -> p
     frames = [new] if old is None or old.empty else [new, old]
     merged = pd.concat(frames, ignore_index=True).drop_duplicates(subset=[key], keep="first")
     return merged.sort_values(key, kind="stable").reset_index(drop=True)
+
+
+class _NonFinite(ValueError):
+    """NaN, Infinity or -Infinity in a manifest (json accepts them, figures must not)."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NonFinite(name)
 
 
 def _jsonable(value: Any) -> Any:

@@ -167,8 +167,11 @@ def test_a_deleted_month_file_is_restored_by_the_next_refresh(tmp_path):
     jan.unlink()
     with pytest.raises(UserError, match="file missing; run `aibrief refresh`"):
         wh.read("imports")
+    manifest = wh.manifest_path.read_bytes()
     result = wh.commit(trade())
-    assert result.written["imports"] == ["2024-01"]
+    # same data: the file is repaired, the manifest (vintage, fetched_at) is left alone
+    assert result.repaired == ["imports 2024-01"] and result.written["imports"] == []
+    assert wh.manifest_path.read_bytes() == manifest
     assert jan.exists()
     assert "revision" not in wh.manifest()["flows"]["imports"]["2024-01"]
 
