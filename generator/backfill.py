@@ -243,9 +243,13 @@ def run(
     workers: int = 2,
     say: Say | None = None,
 ) -> BackfillResult:
-    """Bring every month's edition up to date; the ones already current are skipped."""
+    """Bring every month's edition up to date; the ones already current are skipped.
+    First an edition a killed build set aside is put back, so it is not built again."""
+    from generator import edition
+
     t0 = time.perf_counter()
     say = say or (lambda _msg: None)
+    edition.recover_all(settings.editions_dir)
     fp = fingerprints(settings)
     result = BackfillResult()
     todo = []

@@ -1,24 +1,35 @@
 """Build one edition: metrics → narrative → charts → HTML + PDF, in a temporary folder,
-checked, then swapped into output/editions/YYYY-MM/. A failure leaves the old edition."""
+checked, then swapped into output/editions/YYYY-MM/. A failure leaves the old edition.
+
+The swap is one atomic exchange where the system has it (generator.fsutil). A build
+killed between the two renames of the fallback, or with its staging folder half full,
+is repaired by `recover_all`, which runs before editions are built or listed: the
+edition set aside goes back, and staging folders of dead builds (or older than
+STALE_AFTER) are removed."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import os
+import re
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from generator import fsutil, pipeline, render, templating
 from generator import narrative as narrative_mod
-from generator import pipeline, render, templating
 from generator.config import Settings
 from generator.errors import UserError
 from generator.metrics import Metrics
-from generator.warehouse import DIR_MODE
+
+STAGING = fsutil.STAGING
+# A build takes minutes at most: a staging folder untouched for this long is abandoned,
+# even if a process with its owner's pid is still alive (pids are reused).
+STALE_AFTER = 6 * 3600
+# Hidden folders beside the editions that belong to one (staging, set aside).
+_LEFTOVER = re.compile(r"^\.(\d{4}-\d{2})\.")
 
 
 @dataclass
@@ -57,74 +68,83 @@ def render_edition(
     timings: dict[str, float] | None = None,
     dest: Path | None = None,
 ) -> EditionResult:
-    """Render into `dest` (default output/editions/YYYY-MM/), swapped in only when whole."""
-    from generator import charts as charts_mod
-
+    """Render into `dest` (default output/editions/YYYY-MM/), swapped in only when whole.
+    The staging folder goes on every exit; one left by a killed build goes at the next."""
     timings = timings if timings is not None else {}
-    dirs = template_dirs(settings)
     final = dest or pipeline.edition_dir(settings, metrics.month)
     final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{metrics.month}.", dir=final.parent))
-    os.chmod(staging, DIR_MODE)
+    recover_all(final.parent)
+    staging = fsutil.make_staging(final)
     try:
-        t = time.perf_counter()
-        pipeline.write_metrics(metrics, staging / "metrics.json")
-        n = narrative_mod.for_edition(settings, metrics.doc)
-        timings["narrative"] = time.perf_counter() - t
-
-        t = time.perf_counter()
-        made = charts_mod.make_charts(
-            metrics.doc, staging / "charts", templating.subdirs(dirs, "styles")
-        )
-        views = [
-            render.ChartView.of(c, f"charts/{c.svg.name}", f"charts/{c.csv.name}") for c in made
-        ]
-        # What each chart says, for the site, the e-mail and anyone reusing the files.
-        (staging / "charts" / "charts.json").write_text(
-            json.dumps(
-                [
-                    {
-                        "key": c.key,
-                        "title": c.title,
-                        "alt": c.alt,
-                        "source": c.source,
-                        "svg": c.svg.name,
-                        "png": c.png.name,
-                        "csv": c.csv.name,
-                    }
-                    for c in made
-                ],
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n",
-            encoding="utf-8",
-        )
-        timings["charts"] = time.perf_counter() - t
-
-        t = time.perf_counter()
-        # In the PDF, data links point at the published site (relative links would
-        # resolve to the build folder on this machine).
-        online = f"{settings.site.base_url.rstrip('/')}/{metrics.month}/data/"
-        print_views = [
-            dataclasses.replace(v, csv_href=online + Path(v.csv_href).name) for v in views
-        ]
-        page, print_page = render.render_html(
-            metrics.doc, n, views, dirs, (print_views, online + "metrics.json")
-        )
-        (staging / "brief.html").write_text(page, encoding="utf-8")
-        timings["html"] = time.perf_counter() - t
-        if "pdf" in formats:
-            t = time.perf_counter()
-            render.render_pdf(print_page, staging, staging / "brief.pdf")
-            timings["pdf"] = time.perf_counter() - t
-        check(staging, [c.svg.name for c in made], "pdf" in formats)
-        swap(staging, final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        headline = _render_into(staging, settings, metrics, formats, timings)
+        fsutil.swap_in(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already after a swap
     files = ["brief.html", *(["brief.pdf"] if "pdf" in formats else []), "metrics.json"]
-    return EditionResult(metrics.month, final, n.headline, timings, files)
+    return EditionResult(metrics.month, final, headline, timings, files)
+
+
+def _render_into(
+    staging: Path,
+    settings: Settings,
+    metrics: Metrics,
+    formats: tuple[str, ...],
+    timings: dict[str, float],
+) -> str:
+    """Write every file of the edition into staging and check them; the headline."""
+    dirs = template_dirs(settings)
+    t = time.perf_counter()
+    pipeline.write_metrics(metrics, staging / "metrics.json")
+    n = narrative_mod.for_edition(settings, metrics.doc)
+    timings["narrative"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    views, chart_files = _write_charts(staging, metrics, dirs)
+    timings["charts"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    # In the PDF, data links point at the published site (relative links would
+    # resolve to the build folder on this machine).
+    online = f"{settings.site.base_url.rstrip('/')}/{metrics.month}/data/"
+    print_views = [dataclasses.replace(v, csv_href=online + Path(v.csv_href).name) for v in views]
+    page, print_page = render.render_html(
+        metrics.doc, n, views, dirs, (print_views, online + "metrics.json")
+    )
+    (staging / "brief.html").write_text(page, encoding="utf-8")
+    timings["html"] = time.perf_counter() - t
+    if "pdf" in formats:
+        t = time.perf_counter()
+        render.render_pdf(print_page, staging, staging / "brief.pdf", dirs)
+        timings["pdf"] = time.perf_counter() - t
+    check(staging, chart_files, "pdf" in formats)
+    return n.headline
+
+
+def _write_charts(
+    staging: Path, metrics: Metrics, dirs: list[Path]
+) -> tuple[list[render.ChartView], list[str]]:
+    """Charts and charts/charts.json (what each chart says, for the site, the e-mail and
+    anyone reusing the files); the views for the page and the SVG names."""
+    from generator import charts as charts_mod
+
+    made = charts_mod.make_charts(
+        metrics.doc, staging / "charts", templating.subdirs(dirs, "styles")
+    )
+    keys = ("key", "title", "alt", "source")
+    listing = [
+        {
+            **{k: getattr(c, k) for k in keys},
+            "svg": c.svg.name,
+            "png": c.png.name,
+            "csv": c.csv.name,
+        }
+        for c in made
+    ]
+    (staging / "charts" / "charts.json").write_text(
+        json.dumps(listing, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    views = [render.ChartView.of(c, f"charts/{c.svg.name}", f"charts/{c.csv.name}") for c in made]
+    return views, [c.svg.name for c in made]
 
 
 class _Parse(HTMLParser):
@@ -143,6 +163,8 @@ def check(folder: Path, chart_files: list[str], pdf: bool) -> None:
     parser = _Parse()
     parser.feed(page)
     for src in parser.images:
+        if src.lower().startswith("data:image/"):
+            continue  # inline in the page itself
         if not (folder / src).is_file():
             raise UserError(f"edition check failed: the page links a missing image {src}")
     for name in chart_files:
@@ -154,13 +176,26 @@ def check(folder: Path, chart_files: list[str], pdf: bool) -> None:
             raise UserError("edition check failed: brief.pdf is not a PDF")
 
 
-def swap(staging: Path, final: Path) -> None:
-    """Replace the edition folder in two renames; the old one is removed last."""
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(final, old)
-    os.replace(staging, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def recover_all(root: Path) -> None:
+    """Before editions are listed or built: put back every edition a killed swap set
+    aside, and remove what killed builds left (their owner is gone, or it is older than
+    STALE_AFTER), so no command ever sees a month missing or collects stale folders."""
+    if not root.is_dir():
+        return
+    months = {m.group(1) for p in root.iterdir() if (m := _LEFTOVER.match(p.name))}
+    for month in sorted(months):
+        fsutil.recover(root / month)
+    oldest = time.time() - STALE_AFTER
+    for p in root.iterdir():
+        found = _LEFTOVER.match(p.name)
+        if not found or p.is_symlink() or not p.is_dir():
+            continue
+        rest = p.name[found.end() :]
+        if rest == fsutil.OLD or rest.startswith(f"{fsutil.OLD}-"):
+            continue  # set aside by a swap: fsutil.recover decides, under its lock
+        try:
+            stale = p.stat().st_mtime < oldest
+        except FileNotFoundError:  # another process removed it meanwhile
+            continue
+        if stale:
+            shutil.rmtree(p, ignore_errors=True)
