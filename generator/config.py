@@ -3,22 +3,44 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+)
 
 from generator import yamlio
 from generator.errors import ConfigError, located
+from generator.headers import HeaderText
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
-Month = Annotated[str, Field(pattern=MONTH_PATTERN)]
+# Census HS trade data start in 2013; a year far out would plan centuries of calls.
+FIRST_YEAR, LAST_YEAR = 2013, 2100
+
+
+def _sane_year(month: str) -> str:
+    if not FIRST_YEAR <= int(month[:4]) <= LAST_YEAR:
+        raise ValueError(f"year must be between {FIRST_YEAR} and {LAST_YEAR}, got {month!r}")
+    return month
+
+
+Month = Annotated[str, Field(pattern=MONTH_PATTERN), AfterValidator(_sane_year)]
 DEFAULT_CONFIG = Path("config.yaml")
 ENV_VAR = "AIBRIEF_CONFIG"
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    # Every number is finite (`.inf` or `.nan` would pass a one-sided bound) and every
+    # numeric key has both bounds, so no value can make a command hang or crash.
+    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
 
 
 class OutputSettings(_Section):
@@ -26,7 +48,7 @@ class OutputSettings(_Section):
 
 
 class SampleSettings(_Section):
-    seed: int = 2025
+    seed: int = Field(default=2025, ge=0, le=2**32 - 1)
     scale: float = Field(default=1.0, ge=1.0, le=40.0)
     end: Month = "2025-12"
 
@@ -54,9 +76,9 @@ class CensusSettings(_Section):
     api_key_env: str = "CENSUS_API_KEY"
     countries: list[CountryCode] = Field(default_factory=lambda: list(DEFAULT_COUNTRIES))
     revision_months: int = Field(default=3, ge=0, le=36)
-    timeout: float = Field(default=120.0, gt=0)
+    timeout: float = Field(default=120.0, gt=0, le=3600)  # seconds
     retries: int = Field(default=6, ge=0, le=20)
-    backoff: float = Field(default=2.0, ge=0)  # seconds; doubles each retry, with jitter
+    backoff: float = Field(default=2.0, ge=0, le=60)  # seconds; doubles each retry, jitter
     concurrency: int = Field(default=4, ge=1, le=16)
     months_per_request: int = Field(default=12, ge=1, le=120)
 
@@ -111,7 +133,7 @@ class SmtpSettings(_Section):
     # Names of environment variables holding the credentials (never the values).
     username_env: str = "AIBRIEF_SMTP_USERNAME"
     password_env: str = "AIBRIEF_SMTP_PASSWORD"
-    timeout: float = Field(default=30.0, gt=0)
+    timeout: float = Field(default=30.0, gt=0, le=600)  # seconds
     retries: int = Field(default=3, ge=0, le=10)
 
 
@@ -119,8 +141,10 @@ class EmailSettings(_Section):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
     smtp: SmtpSettings = SmtpSettings()
-    from_: str = Field(default="AI Trade Brief <brief@localhost>", alias="from")
-    to: list[str] = Field(default_factory=list)
+    # Text that becomes e-mail headers: no CR/LF or other control character, plain or
+    # RFC 2047-encoded (=?utf-8?q?=0D=0A…?=), which could add a Bcc: or Reply-To:.
+    from_: HeaderText = Field(default="AI Trade Brief <brief@localhost>", alias="from")
+    to: list[HeaderText] = Field(default_factory=list)
     recipients_csv: Path | None = None  # columns: address, name (optional)
     list_unsubscribe: str | None = None  # default: mailto:<from>?subject=unsubscribe
 
@@ -135,8 +159,8 @@ class ScheduleSettings(_Section):
     cron: str = "0 10 * * mon-fri"
     timezone: str = "America/New_York"
     rerun_on_revision: bool = False
-    revision_threshold: float = Field(default=0.005, ge=0)  # headline share moved ≥ 0.5 pt
-    alert_to: list[str] = Field(default_factory=list)
+    revision_threshold: float = Field(default=0.005, ge=0, le=1)  # share moved ≥ 0.5 pt
+    alert_to: list[HeaderText] = Field(default_factory=list)  # checked as email.to is
 
 
 class Settings(_Section):
@@ -151,6 +175,13 @@ class Settings(_Section):
 
     # Where the settings came from; relative paths resolve against its folder.
     _source_path: Path | None = PrivateAttr(default=None)
+    # The parsed file and its name, for errors about a key found after validation.
+    _doc: Any = PrivateAttr(default=None)
+    _name: str = PrivateAttr(default="config.yaml")
+
+    def where(self, *key: str) -> str:
+        """`file:line` of a key (or of the nearest enclosing one that is written)."""
+        return located(self._name, yamlio.line_at(self._doc, key))
 
     @property
     def source_path(self) -> Path | None:
@@ -229,6 +260,10 @@ def _message(err: dict[str, Any]) -> str:
         return f"{err['input']!r} does not match the expected form"
     if kind == "literal_error":
         return f"expected one of {err['ctx']['expected']}, got {err['input']!r}"
+    if kind == "finite_number":
+        return f"expected a finite number, got {err['input']!r}"
+    if kind == "value_error":
+        return str(err["ctx"]["error"])
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return f"out of range: {err['msg'].lower()}, got {err['input']!r}"
     return _MESSAGES.get(kind, err["msg"])
@@ -256,7 +291,38 @@ def from_mapping(doc: Any, name: str = "config.yaml", path: Path | None = None) 
         key = ".".join(str(p) for p in loc) or "(top level)"
         raise ConfigError(f"{key}: {_message(err)}", where=located(name, line)) from None
     settings._source_path = path.resolve() if path else None
+    settings._doc, settings._name = doc, name
     return settings
+
+
+def check_schedule(settings: Settings) -> None:
+    """schedule.timezone and schedule.cron as the scheduler reads them. Kept out of
+    validation so other commands need not import APScheduler: `aibrief check` and
+    `aibrief schedule` call it."""
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.util import astimezone
+
+    sched = settings.schedule
+    try:
+        tz = astimezone(sched.timezone)
+    except (ValueError, LookupError, TypeError):
+        raise ConfigError(
+            f"schedule.timezone: unknown time zone {sched.timezone!r} "
+            "(use a name such as America/New_York or UTC)",
+            where=settings.where("schedule", "timezone"),
+        ) from None
+    try:
+        trigger = CronTrigger.from_crontab(sched.cron, timezone=tz)
+    except (ValueError, LookupError, TypeError) as exc:
+        raise ConfigError(
+            f"schedule.cron: {exc} in {sched.cron!r} (crontab: minute hour day month weekday)",
+            where=settings.where("schedule", "cron"),
+        ) from None
+    if trigger.get_next_fire_time(None, datetime.now(tz)) is None:
+        raise ConfigError(
+            f"schedule.cron: {sched.cron!r} never fires",
+            where=settings.where("schedule", "cron"),
+        )
 
 
 def config_path(explicit: str | os.PathLike[str] | None) -> tuple[Path, bool]:

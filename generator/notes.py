@@ -23,6 +23,8 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+# A note is a few paragraphs; Markdown of megabytes takes minutes and gigabytes.
+MAX_NOTE_BYTES = 200 * 1024
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,25 @@ def _split(text: str, name: str) -> tuple[str, str, int]:
     raise UserError("front matter opened with --- is never closed", where=located(name, 1))
 
 
+def _read(path: Path) -> str:
+    """The note's text; never more than MAX_NOTE_BYTES are read, however big the file."""
+    with path.open("rb") as f:
+        data = f.read(MAX_NOTE_BYTES + 1)
+    if len(data) > MAX_NOTE_BYTES:
+        size = max(path.stat().st_size, len(data))
+        raise UserError(
+            f"note is {size:,} bytes; a note may have at most 200 KB ({MAX_NOTE_BYTES:,} bytes)",
+            where=str(path),
+        )
+    try:  # newlines as read_text() gives them
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError:
+        raise UserError("not UTF-8 text", where=str(path)) from None
+
+
 def load(path: Path) -> Note:
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise UserError("not UTF-8 text", where=name) from None
+    text = _read(path)
     front, body, _ = _split(text, name)
     meta = yamlio.LineDict()
     if front.strip():
