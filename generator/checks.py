@@ -56,10 +56,11 @@ def run_checks(
             return report  # nothing else can be found without a valid config
     else:
         report.checked.append("config")
+    report.attempt("schedule", lambda: config_mod.check_schedule(settings))
     _check_data_files(settings, report)
     _check_notes(settings, report)
     _parse_templates(settings, report)
-    _render_templates(settings, report)
+    _check_pdf_references(settings, report, _render_templates(settings, report))
     return report
 
 
@@ -126,9 +127,10 @@ def latest_metrics(settings: config_mod.Settings) -> dict[str, Any] | None:
     return None
 
 
-def _render_templates(settings: config_mod.Settings, report: Report) -> None:
+def _render_templates(settings: config_mod.Settings, report: Report) -> str | None:
     """Render narrative, charts, the page and the print version against real metrics;
-    every fact's texts are rendered, used or not (narrative.write does that)."""
+    every fact's texts are rendered, used or not (narrative.write does that). The print
+    page, when it rendered."""
     from generator import charts, narrative, render, templating
 
     doc = report.attempt("latest metrics", lambda: latest_metrics(settings))
@@ -136,7 +138,7 @@ def _render_templates(settings: config_mod.Settings, report: Report) -> None:
         report.notes.append(
             "no metrics yet (run `aibrief refresh`): templates were parsed, not rendered"
         )
-        return
+        return None
     n = report.attempt("narrative templates", lambda: narrative.for_edition(settings, doc))
     with tempfile.TemporaryDirectory() as tmp:
         made = report.attempt(
@@ -146,15 +148,34 @@ def _render_templates(settings: config_mod.Settings, report: Report) -> None:
             ),
         )
         if n is None or made is None:
-            return
+            return None
         views = [
             render.ChartView.of(c, f"charts/{c.svg.name}", f"charts/{c.csv.name}") for c in made
         ]
-        report.attempt(
+        pages = report.attempt(
             "brief templates",
             lambda: render.render_html(doc, n, views, settings.template_dirs, (views, "m.json")),
         )
     _render_email(settings, report)
+    return pages[1] if pages else None
+
+
+def _check_pdf_references(
+    settings: config_mod.Settings, report: Report, print_page: str | None
+) -> None:
+    """What the PDF renderer would refuse to read (pdfguard): each URL written in the
+    templates that make the PDF, with its file and line; then those the rendered print
+    page adds (computed by a template), located by searching the templates."""
+    from generator import pdfguard, render
+
+    dirs = settings.template_dirs
+    sources = pdfguard.Sources.of(settings.editions_dir / "YYYY-MM", dirs, render.font_files())
+    found = pdfguard.template_problems(dirs, sources)
+    seen = {url for _, url in found}
+    if print_page is not None:
+        found += [p for p in pdfguard.page_problems(print_page, dirs, sources) if p[1] not in seen]
+    report.problems += [problem for problem, _ in found]
+    report.checked.append("PDF references")
 
 
 def _render_email(settings: config_mod.Settings, report: Report) -> None:

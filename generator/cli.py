@@ -7,6 +7,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from generator import config as config_mod
 from generator import numbers, pipeline
 from generator.errors import UserError
 from generator.exemptions import load_lists
+
+if TYPE_CHECKING:
+    from generator.schedule import Run
 
 MONTH = re.compile(config_mod.MONTH_PATTERN)
 
@@ -91,9 +95,10 @@ def _say_refresh(outcome: pipeline.RefreshOutcome, seconds: float, s) -> None:
     written = sum(len(v) for v in result.written.values())
     how = "rebuilt" if result.rebuilt else "updated"
     calls = f", {outcome.calls} API calls" if outcome.plan is not None else ""
+    fixed = f", {len(result.repaired)} repaired" if result.repaired else ""
     _say(
         f"warehouse {how}: {written} month files written, {result.unchanged} unchanged"
-        f"{calls} ({seconds:.1f}s) → {s.warehouse_dir}"
+        f"{fixed}{calls} ({seconds:.1f}s) → {s.warehouse_dir}"
     )
 
 
@@ -274,24 +279,72 @@ def run(
     obj: Context, month: str | None, source: str | None, no_publish: bool, no_send: bool
 ) -> None:
     """The monthly job: refresh when needed, build the edition (HTML + PDF), publish the
-    site, and e-mail it when recipients are set up."""
-    from generator import backfill, edition
+    site, and e-mail it when recipients are set up. Takes the run lock and is recorded
+    in runs.jsonl like a scheduled run."""
     from generator import schedule as sched
 
     s = obj.settings
+    try:
+        with sched.recorded_run(s, "manual", month, warn=_warn) as run_:
+            _manual_run(s, run_, source, no_publish, no_send)
+    except sched.RunInProgress as exc:  # the lock: no stage raises this
+        raise UserError(f"another run is in progress ({exc.detail}); nothing was built") from None
+    _say(f"aibrief run: {run_.note}")
+
+
+def _warn(message: str) -> None:
+    _say(f"aibrief: warning: {message}")
+
+
+def _manual_run(
+    s: config_mod.Settings, run_: Run, source: str | None, no_publish: bool, no_send: bool
+) -> None:
+    """The stages of `aibrief run`, each timed in the run log; sets the run's note."""
+    from generator import backfill, edition
+    from generator import schedule as sched
+
     if source or pipeline.needs_refresh(s):
-        t0 = time.perf_counter()
-        _say_refresh(pipeline.refresh(s, source), time.perf_counter() - t0, s)
-    _require_checks(s)
-    result = edition.build(s, month)
+        with run_.step("refresh"):
+            t0 = time.perf_counter()
+            _say_refresh(pipeline.refresh(s, source), time.perf_counter() - t0, s)
+    with run_.step("check"):
+        _require_checks(s)
+    with run_.step("build"):
+        result = edition.build(s, run_.month)
+        run_.month = result.month
     _report(result)
-    if not no_publish:
+    done = f"edition {result.month} built"
+    if no_publish:
+        done += "; not published: --no-publish"
+        run_.complete = False
+    else:
         from generator import site
 
-        backfill.stamp(s, result.month)
-        site.publish(s, month=result.month, say=_say)
-    if not no_send and sched.email_configured(s):
-        _deliver(s, result.month)
+        with run_.step("publish"):
+            backfill.stamp(s, result.month)
+            site.publish(s, month=result.month, say=_say)
+        done += " and published"
+    if no_send:
+        run_.complete = False
+        done += "; not sent: --no-send"
+    elif not sched.email_configured(s):
+        done += "; not sent: no recipients configured"
+    else:
+        with run_.step("send"):
+            done += f"; {_send_for_run(s, result.month)}"
+    run_.note = done
+
+
+def _send_for_run(s: config_mod.Settings, month: str) -> str:
+    """Send; each problem on its own line, then one error (the run is recorded failed)."""
+    from generator import deliver
+
+    report = deliver.send(s, month)
+    for line in report.problems():
+        _say(line)
+    if not report.ok:
+        raise UserError(f"send: {report.summary()}")
+    return f"e-mail: {report.summary()}"
 
 
 def _deliver(s: config_mod.Settings, month: str | None, **options: bool) -> None:
@@ -346,10 +399,11 @@ def schedule(obj: Context, once: bool) -> None:
     from generator import schedule as sched
 
     s = obj.settings
+    config_mod.check_schedule(s)  # a bad cron line or time zone stops before anything runs
     if not once:
         sched.serve(s, obj.config_path, _say)
         return
-    result = sched.tick(s)
+    result = sched.tick(s, warn=_warn)
     if result.status == "busy":
         _say(f"aibrief schedule: {result.error}; nothing to do")
     elif result.status == "nothing-new":
@@ -357,12 +411,31 @@ def schedule(obj: Context, once: bool) -> None:
             f"aibrief schedule: no month newer than the latest edition (newest out: "
             f"{result.month or 'none'})"
         )
-    elif result.status == "built":
-        _say(f"aibrief schedule: edition {result.month} built, published and sent")
-    elif result.status == "revised":
-        _say(f"aibrief schedule: edition {result.month} rebuilt after a data revision")
+    elif result.status in ("built", "revised"):
+        _say(f"aibrief schedule: {result.note}")
     else:
         raise UserError(f"scheduled run failed: {result.error}")
+
+
+def _last_run(runs: list[dict]) -> str:
+    """The last run (or check) in one line: when, result, manual or scheduled, and what
+    happened; for a failure the stage, the error and whether the alert went out."""
+    ends = [r for r in runs if r.get("event") in ("end", "check")]
+    if not ends:
+        return "none"
+    last = ends[-1]
+    what = last.get("result")
+    line = f"{last.get('at', '?')} {what}"
+    if last.get("trigger"):
+        line += f" ({last['trigger']})"
+    if what == "failed":
+        line += f" at {last.get('stage')}: {last.get('error')}"
+        alerts = [r for r in runs if r.get("event") == "alert" and r.get("run") == last.get("run")]
+        if alerts and alerts[-1].get("result") == "failed":
+            line += f"; {alerts[-1].get('error')}"
+    elif last.get("note"):
+        line += f": {last['note']}"
+    return line
 
 
 @cli.command()
@@ -373,22 +446,19 @@ def status(obj: Context) -> None:
     from generator.warehouse import Warehouse
 
     s = obj.settings
-    runs = [
-        r for r in sched.read_runs(s.state_dir / "runs.jsonl") if r.get("event") in ("end", "check")
-    ]
-    last = runs[-1] if runs else None
-    if last is None:
-        click.echo("last run:        none")
+    click.echo(f"last run:        {_last_run(sched.read_runs(s.state_dir / 'runs.jsonl', _warn))}")
+    try:
+        nxt = sched.next_run(s)
+    except sched.JobStoreError as exc:
+        click.echo(
+            f"next run:        unknown: {exc}; `aibrief schedule` sets it aside and recreates it"
+        )
     else:
-        what = last.get("result")
-        extra = f" at {last.get('stage')}: {last.get('error')}" if what == "failed" else ""
-        click.echo(f"last run:        {last['at']} {what}{extra}")
-    nxt = sched.next_run(s)
-    click.echo(
-        f"next run:        {nxt:%Y-%m-%d %H:%M %Z}"
-        if nxt
-        else "next run:        not scheduled (aibrief schedule not started)"
-    )
+        click.echo(
+            f"next run:        {nxt:%Y-%m-%d %H:%M %Z}"
+            if nxt
+            else "next run:        not scheduled (aibrief schedule not started)"
+        )
     click.echo(f"latest edition:  {sched.latest_edition(s) or 'none'}")
     wh = Warehouse(s.warehouse_dir)
     if wh.exists():
