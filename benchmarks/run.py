@@ -33,7 +33,7 @@ t = time.perf_counter()
 extra = {}
 if stage == "refresh":
     r = pipeline.refresh(s)
-    from generator.warehouse import Warehouse
+    from generator.data.warehouse import Warehouse
     man = Warehouse(s.warehouse_dir).manifest()
     rows = [e["rows"] for e in man["flows"]["imports"].values()]
     extra = {"months": len(rows), "import_rows_per_month": sum(rows) // len(rows),
@@ -42,7 +42,7 @@ elif stage == "metrics":
     m = pipeline.compute_metrics(s, "2025-12")
     extra = {"ai_share_2025": m.doc["imports"]["ai_share"]["annual"]["2025"]}
 elif stage == "render":
-    from generator import edition
+    from generator.brief import edition
     pipeline.refresh(s)
     metrics = pipeline.compute_metrics(s, "2025-12")
     t = time.perf_counter()

@@ -13,11 +13,11 @@ import click
 
 from generator import config as config_mod
 from generator import numbers, pipeline
+from generator.classify.exemptions import load_lists
 from generator.errors import UserError
-from generator.exemptions import load_lists
 
 if TYPE_CHECKING:
-    from generator.schedule import Run
+    from generator.ops.schedule import Run
 
 MONTH = re.compile(config_mod.MONTH_PATTERN)
 
@@ -154,7 +154,7 @@ def classify(
         lines = Path(from_file).read_text(encoding="utf-8").splitlines()
         todo += [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
     if not todo and export:
-        from generator.warehouse import Warehouse
+        from generator.data.warehouse import Warehouse
 
         wh = Warehouse(s.warehouse_dir)
         found: set[str] = set()
@@ -229,7 +229,7 @@ def classify(
 def _review_report(s: config_mod.Settings, tax, top: int) -> None:
     """Codes an editor should look at: big in the machinery and electronics chapters, yet
     classed low (not AI-related), by imports over the last 12 months in the warehouse."""
-    from generator.warehouse import Warehouse
+    from generator.data.warehouse import Warehouse
 
     wh = Warehouse(s.warehouse_dir)
     months = wh.common_months()[-12:]
@@ -281,7 +281,7 @@ def run(
     """The monthly job: refresh when needed, build the edition (HTML + PDF), publish the
     site, and e-mail it when recipients are set up. Takes the run lock and is recorded
     in runs.jsonl like a scheduled run."""
-    from generator import schedule as sched
+    from generator.ops import schedule as sched
 
     s = obj.settings
     try:
@@ -300,8 +300,8 @@ def _manual_run(
     s: config_mod.Settings, run_: Run, source: str | None, no_publish: bool, no_send: bool
 ) -> None:
     """The stages of `aibrief run`, each timed in the run log; sets the run's note."""
-    from generator import backfill, edition
-    from generator import schedule as sched
+    from generator.brief import backfill, edition
+    from generator.ops import schedule as sched
 
     if source or pipeline.needs_refresh(s):
         with run_.step("refresh"):
@@ -318,7 +318,7 @@ def _manual_run(
         done += "; not published: --no-publish"
         run_.complete = False
     else:
-        from generator import site
+        from generator.outlets import site
 
         with run_.step("publish"):
             backfill.stamp(s, result.month)
@@ -337,7 +337,7 @@ def _manual_run(
 
 def _send_for_run(s: config_mod.Settings, month: str) -> str:
     """Send; each problem on its own line, then one error (the run is recorded failed)."""
-    from generator import deliver
+    from generator.outlets import deliver
 
     report = deliver.send(s, month)
     for line in report.problems():
@@ -349,7 +349,7 @@ def _send_for_run(s: config_mod.Settings, month: str) -> str:
 
 def _deliver(s: config_mod.Settings, month: str | None, **options: bool) -> None:
     """Send (or write the outbox), report one line per problem, exit 1 if any failed."""
-    from generator import deliver
+    from generator.outlets import deliver
 
     report = deliver.send(s, month, **options)
     _say(report.summary())
@@ -372,7 +372,7 @@ def _deliver(s: config_mod.Settings, month: str | None, **options: bool) -> None
 def render(obj: Context, month: str | None, formats: str) -> None:
     """Rebuild an edition from the warehouse as it is (no refresh). Formats left out are
     not kept from an earlier build: they would no longer match the metrics."""
-    from generator import edition
+    from generator.brief import edition
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = set(wanted) - {"html", "pdf"}
@@ -396,7 +396,7 @@ def send(obj: Context, month: str | None, dry_run: bool, resend: bool) -> None:
 @click.pass_obj
 def schedule(obj: Context, once: bool) -> None:
     """The monthly run: a service on schedule.cron, or one tick with --once."""
-    from generator import schedule as sched
+    from generator.ops import schedule as sched
 
     s = obj.settings
     config_mod.check_schedule(s)  # a bad cron line or time zone stops before anything runs
@@ -442,8 +442,8 @@ def _last_run(runs: list[dict]) -> str:
 @click.pass_obj
 def status(obj: Context) -> None:
     """Last run, next run, latest edition and data vintage."""
-    from generator import schedule as sched
-    from generator.warehouse import Warehouse
+    from generator.data.warehouse import Warehouse
+    from generator.ops import schedule as sched
 
     s = obj.settings
     click.echo(f"last run:        {_last_run(sched.read_runs(s.state_dir / 'runs.jsonl', _warn))}")
@@ -481,7 +481,8 @@ def status(obj: Context) -> None:
 @click.pass_obj
 def publish(obj: Context, month: str | None, all_months: bool, no_deploy: bool) -> None:
     """Build the static site (editions, archive, feed, data) and swap it in atomically."""
-    from generator import backfill, site
+    from generator.brief import backfill
+    from generator.outlets import site
 
     if month and all_months:
         raise UserError("--month and --all exclude each other")
@@ -503,8 +504,8 @@ def backfill(
 ) -> None:
     """Re-render every edition from the current data (unchanged ones are skipped), then
     publish the site."""
-    from generator import backfill as backfill_mod
-    from generator import site
+    from generator.brief import backfill as backfill_mod
+    from generator.outlets import site
 
     s = obj.settings
     months = backfill_mod.default_months(s, first, last)
@@ -517,7 +518,7 @@ def backfill(
 @click.pass_obj
 def serve(obj: Context, port: int, host: str) -> None:
     """Browse the built site locally (static files; Ctrl-C stops)."""
-    from generator import site
+    from generator.outlets import site
 
     server = site.make_server(obj.settings.site_dir, host, port)
     bound_host, bound_port = server.server_address[:2]
@@ -535,7 +536,7 @@ def serve(obj: Context, port: int, host: str) -> None:
 def check(obj: Context) -> None:
     """Lint config, taxonomy, exemption lists, notes and every template (test-rendered
     against the latest metrics); one `file:line: message` per problem."""
-    from generator import checks
+    from generator.brief import checks
 
     report = checks.run_checks(obj.config_path)
     for line in report.problems:
@@ -549,7 +550,7 @@ def check(obj: Context) -> None:
 
 def _require_checks(s: config_mod.Settings) -> None:
     """Nothing is built while a template, note or data file is broken."""
-    from generator import checks
+    from generator.brief import checks
 
     report = checks.run_checks(settings=s)
     if not report.ok:
@@ -565,7 +566,7 @@ def _require_checks(s: config_mod.Settings) -> None:
 def preview(obj: Context, month: str | None, port: int) -> None:
     """Preview an edition while editing: a page on 127.0.0.1 that renders again and
     reloads when a template, the month's note or the config changes (Ctrl-C stops)."""
-    from generator import preview as preview_mod
+    from generator.outlets import preview as preview_mod
 
     server = preview_mod.PreviewServer(obj.settings, month, port=port, say=_say)
     _say(f"rendering {server.month} into {server.folder} …")

@@ -12,13 +12,13 @@ from typing import Any
 
 import jsonschema
 
-from generator import metrics as m
+from generator.analysis import metrics as m
+from generator.classify.exemptions import load_lists
+from generator.classify.taxonomy import Taxonomy, for_settings
 from generator.config import MONTH_PATTERN, Settings
+from generator.data.sources import TradeData
+from generator.data.warehouse import RefreshResult, Warehouse, write_atomic
 from generator.errors import UserError
-from generator.exemptions import load_lists
-from generator.sources import TradeData
-from generator.taxonomy import Taxonomy, for_settings
-from generator.warehouse import RefreshResult, Warehouse, write_atomic
 
 
 def taxonomy(settings: Settings) -> Taxonomy:
@@ -29,12 +29,12 @@ def fetch(settings: Settings, source: str | None = None) -> TradeData:
     """Trade data from the sample or from bulk files, in the warehouse schema."""
     name = source or settings.data.source
     if name == "sample":
-        from generator.sources import sample
+        from generator.data.sources import sample
 
         s = settings.data.sample
         return sample.generate(seed=s.seed, scale=s.scale, start=settings.data.start, end=s.end)
     if name == "files":
-        from generator.sources import files
+        from generator.data.sources import files
 
         return files.load(settings.data.files, settings.root)
     raise UserError(f"data.source {name!r} is fetched by census_refresh, not fetch")
@@ -75,7 +75,7 @@ def census_refresh(
     last: str | None = None,
     client: Any = None,
 ) -> RefreshOutcome:
-    from generator.sources import census
+    from generator.data.sources import census
 
     cs = settings.data.census
     client = client or census.CensusClient(cs, settings.cache_dir)
@@ -144,7 +144,7 @@ def needs_refresh(settings: Settings) -> bool:
     if settings.data.source in ("census", "files"):
         return True  # cheap to ask: an incremental refresh fetches only what is due
     if settings.data.source == "sample":
-        from generator.sources import sample
+        from generator.data.sources import sample
 
         s = settings.data.sample
         params = manifest.get("params", {})
@@ -247,7 +247,7 @@ def edition_months(settings: Settings, having: str | None = None) -> list[str]:
     root = settings.editions_dir
     if not root.is_dir():
         return []
-    from generator.edition import recover_all  # here: edition imports this module
+    from generator.brief.edition import recover_all  # here: edition imports this module
 
     recover_all(root)  # an edition a killed swap set aside is listed again
     month = re.compile(MONTH_PATTERN)

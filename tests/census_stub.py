@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 
-from generator.sources import TradeData
+from generator.data.sources import TradeData
 
 NUMERIC = {
     "imports": ["CON_VAL_MO", "GEN_VAL_MO", "DUT_VAL_MO", "CAL_DUT_MO", "CON_QY1_MO"],

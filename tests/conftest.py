@@ -41,7 +41,8 @@ def write_config(folder: Path, extra: str = "") -> Path:
 @pytest.fixture(scope="session")
 def sample_edition(tmp_path_factory):
     """The 2025-12 sample edition, built through the library as `aibrief run` does."""
-    from generator import edition, pipeline
+    from generator import pipeline
+    from generator.brief import edition
 
     folder = tmp_path_factory.mktemp("sample")
     settings = config.load(write_config(folder))

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import backfill, config
+from generator import config
+from generator.brief import backfill
 from generator.cli import main
 from generator.errors import UserError
 from tests.conftest import REPO, write_config

@@ -13,10 +13,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from generator import config, metrics, pipeline
+from generator import config, pipeline
+from generator.analysis import metrics
+from generator.data.sources import TradeData, census, sample
+from generator.data.warehouse import Warehouse
 from generator.errors import UserError
-from generator.sources import TradeData, census, sample
-from generator.warehouse import Warehouse
 from tests.census_stub import CensusStub, census_records
 from tests.conftest import write_config
 from tests.test_metrics import AI_CH, CHINA, LOW, TAIWAN, exp, imp, make_input, months

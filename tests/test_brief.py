@@ -13,11 +13,13 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from generator import config, edition, narrative, numbers, pipeline, schema
+from generator import config, numbers, pipeline
+from generator.analysis.metrics import DataInfo, MetricsInput, MetricsOptions, compute
+from generator.brief import edition, narrative
+from generator.brief.render import plain_text
+from generator.classify.taxonomy import load_taxonomy
+from generator.data import schema
 from generator.errors import UserError
-from generator.metrics import DataInfo, MetricsInput, MetricsOptions, compute
-from generator.render import plain_text
-from generator.taxonomy import load_taxonomy
 from tests.conftest import BRIEF_SECTIONS as SECTIONS
 from tests.conftest import REPO, write_config
 
@@ -295,7 +297,7 @@ def test_record_only_when_computed():
 
 
 def test_every_fact_names_metric_paths_that_hold_its_values():
-    from generator.metrics import Metrics
+    from generator.analysis.metrics import Metrics
 
     doc = scenario(1.5)
     m = Metrics("2025-12", doc)
@@ -406,7 +408,7 @@ def test_a_surplus_is_not_called_a_deficit():
     doc = json.loads(json.dumps(scenario(1.5)))
     cf = doc["counterfactual"]["ytd"]
     cf["actual_balance"] = abs(cf["actual_balance"])
-    from generator.facts import Fact
+    from generator.analysis.facts import Fact
 
     texts = narrative._fact_texts(REPO / "templates" / "narrative" / "facts.yaml")
     env = narrative.environment(
@@ -455,7 +457,7 @@ def test_pdf_links_point_at_the_published_data_not_this_machine(built):
 
 def test_the_method_names_only_lists_in_force_in_the_edition_month(built):
     """A list that takes effect later, or has ended, is not named; an end date is."""
-    from generator.render import render_html
+    from generator.brief.render import render_html
 
     _, _, doc, _ = built
     doc = json.loads(json.dumps(doc))

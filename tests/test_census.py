@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import config, pipeline, schema
+from generator import config, pipeline
+from generator.data import schema
+from generator.data.sources import census, sample
+from generator.data.warehouse import Warehouse
 from generator.errors import UserError
-from generator.sources import census, sample
-from generator.warehouse import Warehouse
 from tests.census_stub import CensusStub, Reply, census_records
 from tests.conftest import REPO, write_config
 
@@ -358,7 +359,7 @@ def test_an_interrupted_refresh_resumes_without_duplicates(stub, tmp_path):
         # A shell starts background jobs with SIGINT ignored, and Python keeps that:
         # restore Ctrl-C so the test behaves the same however pytest was started.
         "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-        "from generator.sources import census\n"
+        "from generator.data.sources import census\n"
         "census.last_complete_month = lambda today=None: '2025-12'\n"
         "from generator.cli import main\n"
         f"main(['--config', {str(s.source_path)!r}, 'refresh'])\n"

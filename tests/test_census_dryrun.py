@@ -12,9 +12,9 @@ import pytest
 
 from generator import config, pipeline
 from generator.cli import main
+from generator.data.sources import census, sample
+from generator.data.warehouse import Warehouse
 from generator.errors import UserError
-from generator.sources import census, sample
-from generator.warehouse import Warehouse
 from tests.census_stub import CensusStub, census_records
 from tests.conftest import write_config
 

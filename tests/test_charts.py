@@ -1,4 +1,4 @@
-"""Tests for generator.charts on metrics documents computed from small hand-built frames."""
+"""Tests for generator.brief.charts on metrics documents computed from small hand-built frames."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import numbers, schema
-from generator.charts import CHART_KEYS, Chart, _short_name, load_style, make_charts
+from generator import numbers
+from generator.analysis.metrics import DataInfo, MetricsInput, MetricsOptions, compute
+from generator.brief.charts import CHART_KEYS, Chart, _short_name, load_style, make_charts
+from generator.data import schema
 from generator.errors import UserError
-from generator.metrics import DataInfo, MetricsInput, MetricsOptions, compute
 
 STYLES = Path(__file__).resolve().parents[1] / "templates" / "styles"
 

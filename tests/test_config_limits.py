@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from generator import config, notes, yamlio
+from generator import config, yamlio
+from generator.brief import notes
 from generator.cli import main
 from generator.errors import ConfigError, UserError
 from tests.conftest import REPO, write_config

@@ -19,9 +19,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from generator import config, deliver
+from generator import config
 from generator.cli import main
 from generator.errors import UserError
+from generator.outlets import deliver
 from tests.conftest import write_config
 
 USER = "brief-sender"

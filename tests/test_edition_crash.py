@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import backfill, config, edition, pipeline, site
+from generator import config, pipeline
+from generator.brief import backfill, edition
 from generator.cli import main
+from generator.outlets import site
 from tests.conftest import REPO, write_config
 
 MONTHS = ["2025-11", "2025-12"]
@@ -50,7 +52,7 @@ CHILD = textwrap.dedent(
         except ImportError:
             pass
     else:
-        from generator import render
+        from generator.brief import render
         def pdf(*args, **kwargs):
             stop()
         render.render_pdf = pdf
@@ -230,7 +232,7 @@ def test_only_stale_staging_folders_are_removed(tmp_path):
 
 
 def test_a_failed_build_leaves_no_staging_folder(world, tmp_path, monkeypatch):
-    from generator import render
+    from generator.brief import render
     from generator.errors import UserError
 
     settings = clone(world, tmp_path)

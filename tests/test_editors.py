@@ -8,10 +8,11 @@ import shutil
 import pytest
 from pypdf import PdfReader
 
-from generator import config, edition, pipeline
-from generator.checks import run_checks
+from generator import config, pipeline
+from generator.brief import edition
+from generator.brief.checks import run_checks
+from generator.brief.render import plain_text
 from generator.errors import UserError
-from generator.render import plain_text
 from tests.conftest import REPO, write_config
 
 
@@ -130,7 +131,7 @@ def test_a_note_is_rendered_safely_in_html_and_pdf_with_its_quote(base, tmp_path
     ],
 )
 def test_a_malformed_note_names_file_and_line(tmp_path, text, where, message):
-    from generator import notes
+    from generator.brief import notes
 
     p = tmp_path / "2025-12.md"
     p.write_text(text)
@@ -194,7 +195,7 @@ def test_check_command_exit_status(base, tmp_path, capsys):
 
 
 def test_mail_refuses_a_note_added_after_the_build(base, tmp_path):
-    from generator import mail
+    from generator.outlets import mail
 
     _, settings, _ = base
     s = settings.model_copy(deep=True)

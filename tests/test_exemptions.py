@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import schema
+from generator.analysis.metrics import MetricsInput, MetricsOptions, compute
+from generator.classify.exemptions import load_list, load_lists
+from generator.data import schema
 from generator.errors import UserError
-from generator.exemptions import load_list, load_lists
-from generator.metrics import MetricsInput, MetricsOptions, compute
 from tests.conftest import REPO
 
 GOOD = """key: test_list
@@ -176,7 +176,7 @@ def test_coverage_counts_a_list_only_from_its_effective_date(tmp_path):
 def test_the_sample_pays_duties_the_way_the_shipped_lists_say():
     """The sample's duties use their own prefix list (so editing a list changes the
     metrics, not the data); it must still agree with the lists as shipped."""
-    from generator.sources import sample_catalog
+    from generator.data.sources import sample_catalog
 
     lists = load_lists(REPO / "taxonomy" / "exemptions")
     disagree = [

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import schema
 from generator.config import FilesSettings
+from generator.data import schema
+from generator.data.sources import files
+from generator.data.sources.census_format import CensusDataError
 from generator.errors import UserError
-from generator.sources import files
-from generator.sources.census_format import CensusDataError
 
 IMP_HEADER = (
     "time,I_COMMODITY,I_COMMODITY_LDESC,CTY_CODE,CTY_NAME,SUMMARY_LVL,"

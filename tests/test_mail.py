@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, deliver, mail
+from generator import config
 from generator.errors import UserError
+from generator.outlets import deliver, mail
 from tests.conftest import BRIEF_SECTIONS, write_config
 
 SENDER = Address("AI Trade Brief", addr_spec="brief@example.org")

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, deliver, mail, schedule
+from generator import config
 from generator.cli import main
 from generator.errors import ConfigError, UserError
+from generator.ops import schedule
+from generator.outlets import deliver, mail
 from tests.conftest import write_config
 
 EVIL = "evil@example.com"

@@ -1,4 +1,4 @@
-"""Tests for generator.metrics on small hand-built frames.
+"""Tests for generator.analysis.metrics on small hand-built frames.
 
 Every expected number is worked out by hand and written as a literal, with the
 arithmetic in a comment. Conventions used throughout:
@@ -17,7 +17,7 @@ import jsonschema
 import pandas as pd
 import pytest
 
-from generator.metrics import (
+from generator.analysis.metrics import (
     DataInfo,
     Metrics,
     MetricsError,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator import config, pipeline
-from generator.preview import PreviewServer, preview_dir
+from generator.outlets.preview import PreviewServer, preview_dir
 from tests.conftest import REPO, write_config
 
 MONTH = "2025-12"

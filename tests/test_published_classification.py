@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from generator import config
+from generator.classify.taxonomy import for_settings, load_taxonomy, published_code
 from generator.errors import UserError
-from generator.taxonomy import for_settings, load_taxonomy, published_code
 
 RULES = """categories:
   compute_hardware: Compute hardware

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator import config, edition, pipeline, render
-from generator.checks import run_checks
+from generator import config, pipeline
+from generator.brief import edition, render
+from generator.brief.checks import run_checks
 from generator.errors import UserError
 from tests.conftest import write_config
 
@@ -348,7 +349,7 @@ def test_an_svg_cannot_fetch_what_its_page_may_not(tmp_path, loopback):
 
 
 def test_the_rule_url_by_url(tmp_path):
-    from generator.pdfguard import Sources
+    from generator.brief.pdfguard import Sources
 
     edition_dir, templates, font = tmp_path / "ed", tmp_path / "t", tmp_path / "f.ttf"
     for folder in (edition_dir / "charts", templates / "brief", templates / "site"):

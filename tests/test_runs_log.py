@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, pipeline, schedule
+from generator import config, pipeline
+from generator.ops import schedule
 from tests.conftest import REPO, write_config
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}

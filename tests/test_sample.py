@@ -9,17 +9,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.errors import UserError
-from generator.schema import (
+from generator.classify.taxonomy import load_taxonomy
+from generator.data.schema import (
     COMMODITY_COLUMNS,
     COUNTRY_COLUMNS,
     EXPORT_COLUMNS,
     IMPORT_COLUMNS,
     conform,
 )
-from generator.sources import TradeData, sample
-from generator.sources import sample_catalog as catalog
-from generator.taxonomy import load_taxonomy
+from generator.data.sources import TradeData, sample
+from generator.data.sources import sample_catalog as catalog
+from generator.errors import UserError
 
 RULES = Path(__file__).resolve().parents[1] / "taxonomy" / "ai_products.yaml"
 EXCLUDED = [27, 71, 98, 99]

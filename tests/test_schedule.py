@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from generator import config, pipeline, schedule
+from generator import config, pipeline
+from generator.ops import schedule
 from tests.conftest import REPO, write_config
 
 

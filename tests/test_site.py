@@ -23,10 +23,12 @@ import html5lib
 import pytest
 from PIL import Image
 
-from generator import backfill, config, numbers, site
+from generator import config, numbers
+from generator.brief import backfill
+from generator.brief.render import plain_text
 from generator.cli import main
 from generator.errors import UserError
-from generator.render import plain_text
+from generator.outlets import site
 from tests.conftest import REPO, write_config
 from tests.test_brief import untraced
 
@@ -324,7 +326,7 @@ def test_a_bad_key_number_names_site_yaml_and_line(published, tmp_path):
 KILLED_BUILD = textwrap.dedent(
     """
     import sys, time
-    from generator.site import tree
+    from generator.outlets.site import tree
     write = tree._write
     count = [0]
     def slow(dest, data):
@@ -460,7 +462,7 @@ def test_serve_without_a_site_says_so(tmp_path):
 
 
 def test_tree_commit_without_atomic_exchange_and_recovery(tmp_path, monkeypatch):
-    from generator.site import tree
+    from generator.outlets.site import tree
 
     target = tmp_path / "site"
     src = tmp_path / "big.bin"

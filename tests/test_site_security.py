@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator import site
 from generator.errors import UserError
+from generator.outlets import site
 from tests.test_site import NOW, seed_from
 
 SECRET = b"TOP-SECRET-do-not-publish-4f1c"

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.classify.taxonomy import load_taxonomy, normalize_code
 from generator.errors import UserError
-from generator.taxonomy import load_taxonomy, normalize_code
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -99,7 +99,7 @@ def test_shipped_rules_load_and_every_rule_has_a_reason():
 
 
 def test_classification_source_says_what_decided(tmp_path):
-    from generator.taxonomy import Classification
+    from generator.classify.taxonomy import Classification
 
     p = rules_file(
         tmp_path, '  - {prefix: "8471", tier: high, category: compute_hardware, reason: x}\n'

@@ -3,10 +3,10 @@ import json
 import pandas as pd
 import pytest
 
-from generator import schema, warehouse
+from generator.data import schema, warehouse
+from generator.data.sources import TradeData
+from generator.data.warehouse import Warehouse
 from generator.errors import UserError
-from generator.sources import TradeData
-from generator.warehouse import Warehouse
 
 
 def trade(value: float = 100.0, params: dict | None = None) -> TradeData:
@@ -198,7 +198,7 @@ def test_a_corrupt_manifest_is_rebuilt_by_refresh(tmp_path):
 def test_a_new_release_of_the_sample_replaces_the_old_warehouse(tmp_path, monkeypatch):
     """An upgrade that changes the sample must not keep serving the old sample."""
     from generator import config, pipeline
-    from generator.sources import sample
+    from generator.data.sources import sample
     from tests.conftest import write_config
 
     cfg = write_config(tmp_path, "data:\n  start: 2025-10\n  sample:\n    end: 2025-12\n")

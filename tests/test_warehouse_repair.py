@@ -19,8 +19,8 @@ import pytest
 
 from generator import config, pipeline
 from generator.cli import main
+from generator.data.warehouse import Warehouse
 from generator.errors import UserError
-from generator.warehouse import Warehouse
 from tests.conftest import REPO, write_config
 
 
@@ -176,7 +176,7 @@ def test_a_deleted_month_file_is_restored_by_refresh(built, capsys):
 def test_census_refresh_refetches_a_corrupt_month_outside_the_revision_window(
     tmp_path, monkeypatch
 ):
-    from generator.sources import census, sample
+    from generator.data.sources import census, sample
     from tests.census_stub import CensusStub, census_records
 
     tracked = ["2010", "5830", "5700"]

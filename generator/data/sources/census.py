@@ -31,9 +31,8 @@ from pathlib import Path
 import pandas as pd
 
 from generator.config import CensusSettings
-from generator.errors import UserError
-from generator.sources import TradeData
-from generator.sources.census_format import (
+from generator.data.sources import TradeData
+from generator.data.sources.census_format import (
     DESCRIPTION,
     FLOW_VARS,
     CensusDataError,
@@ -41,6 +40,7 @@ from generator.sources.census_format import (
     normalize,
     records_frame,
 )
+from generator.errors import UserError
 
 ENDPOINT = {"imports": "imports/hs", "exports": "exports/hs"}
 COMMODITY = {"imports": "I_COMMODITY", "exports": "E_COMMODITY"}

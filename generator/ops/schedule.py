@@ -337,7 +337,7 @@ def newest_release(settings: config_mod.Settings) -> str | None:
     if source == "sample":
         return settings.data.sample.end
     if source == "census":
-        from generator.sources import census
+        from generator.data.sources import census
 
         client = census.CensusClient(settings.data.census, settings.cache_dir, progress=False)
         start = latest_done(settings) or settings.data.start
@@ -364,7 +364,7 @@ class Stages:
 
 
 def _check(settings: config_mod.Settings) -> Any:
-    from generator import checks
+    from generator.brief import checks
 
     report = checks.run_checks(settings=settings)
     if not report.ok:
@@ -373,7 +373,7 @@ def _check(settings: config_mod.Settings) -> Any:
 
 
 def _build(settings: config_mod.Settings, month: str) -> Any:
-    from generator import backfill, edition
+    from generator.brief import backfill, edition
 
     result = edition.build(settings, month)
     backfill.stamp(settings, month)  # so that publishing does not build it again
@@ -381,7 +381,7 @@ def _build(settings: config_mod.Settings, month: str) -> Any:
 
 
 def _publish(settings: config_mod.Settings, month: str) -> Any:
-    from generator import site
+    from generator.outlets import site
 
     return site.publish(settings, month=month)
 
@@ -398,7 +398,7 @@ class Skipped:
 
 
 def _send(settings: config_mod.Settings, month: str) -> Any:
-    from generator import deliver
+    from generator.outlets import deliver
 
     if not email_configured(settings):
         # E-mail not set up: publishing alone is a complete run.
@@ -567,7 +567,7 @@ def send_alert(settings: config_mod.Settings, subject: str, body: str) -> None:
     """A plain e-mail to schedule.alert_to, through the configured SMTP server."""
     if not settings.schedule.alert_to:
         return
-    from generator import deliver
+    from generator.outlets import deliver
 
     frm = deliver.sender(settings)
     # Parsed and checked like readers' addresses: a raw string here would let an

@@ -37,16 +37,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from generator.errors import UserError
-from generator.schema import (
+from generator.data.schema import (
     COMMODITY_COLUMNS,
     COUNTRY_COLUMNS,
     EXPORT_COLUMNS,
     IMPORT_COLUMNS,
     conform,
 )
-from generator.sources import TradeData
-from generator.sources import sample_catalog as cat
+from generator.data.sources import TradeData
+from generator.data.sources import sample_catalog as cat
+from generator.errors import UserError
 
 # Bump when the catalogue or the generator changes: warehouses of an older sample are rebuilt.
 VERSION = 4

@@ -1,7 +1,7 @@
 """The local server behind `aibrief serve`: the built site's files and nothing else.
 
 A request is answered only with a regular file below the site root, opened without
-following a symbolic link on the way (generator.site.safe): a link planted in the site
+following a symbolic link on the way (generator.outlets.site.safe): a link planted in the site
 gives 404 wherever it points, even inside the site (publish never makes links, so a
 link there was not made by aibrief). A folder answers with its index.html, or 404:
 there are no listings. Hidden names (`.x`, hence `.` and `..`) are 404 as well. The
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
-from generator.site import safe
+from generator.outlets.site import safe
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):

@@ -1,6 +1,6 @@
 """Where trade data come from: the embedded sample, the Census API, or bulk files.
 
-Every source returns a TradeData in the warehouse schema (generator.schema).
+Every source returns a TradeData in the warehouse schema (generator.data.schema).
 """
 
 from __future__ import annotations

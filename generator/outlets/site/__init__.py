@@ -8,7 +8,7 @@ Library API (the CLI commands `publish`, `backfill` and `serve` are thin layers 
   deploy(settings)                      run site.deploy_command in the site folder
   make_server(folder, host, port)       a local HTTP server over the built site: regular
                                         files below it only, no symlink followed, no
-                                        listings (generator.site.serve)
+                                        listings (generator.outlets.site.serve)
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import backfill, locks, pipeline
+from generator import locks, pipeline
+from generator.brief import backfill
 from generator.config import Settings
 from generator.errors import UserError
-from generator.site.build import SiteResult
-from generator.site.build import build as _build
-from generator.site.serve import Handler
+from generator.outlets.site.build import SiteResult
+from generator.outlets.site.build import build as _build
+from generator.outlets.site.serve import Handler
 
 __all__ = [
     "DEPLOY_ENV",

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from generator.data.schema import REST_OF_WORLD
 from generator.errors import UserError
-from generator.schema import REST_OF_WORLD
 
 SCHEMA_VERSION = "aibrief.metrics/1"
 AI, MEDIUM, LOW = "high", "medium", "low"
@@ -46,7 +46,7 @@ class MetricsInput:
     categories: dict[str, str]  # key → label, in display order
     countries: pd.DataFrame = field(default_factory=pd.DataFrame)  # country_code, name
     info: DataInfo = field(default_factory=lambda: DataInfo("sample", True))
-    # Exemption lists (generator.exemptions.ExemptionList or alike: key, name, source,
+    # Exemption lists (generator.classify.exemptions.ExemptionList or alike: key, name, source,
     # effective, end, covers(code), in_force(month)).
     exemptions: list[Any] = field(default_factory=list)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.metrics import get_path
+from generator.analysis.metrics import get_path
 
 
 @dataclass(frozen=True)

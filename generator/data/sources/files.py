@@ -21,11 +21,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from generator import schema
 from generator.config import FilesSettings
+from generator.data import schema
+from generator.data.sources import TradeData
+from generator.data.sources import census_format as cf
 from generator.errors import ConfigError, UserError
-from generator.sources import TradeData
-from generator.sources import census_format as cf
 
 CSV_SUFFIXES = (".csv", ".csv.gz", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")

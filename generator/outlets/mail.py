@@ -1,7 +1,7 @@
 """One e-mail per recipient from a built edition: HTML for mail clients (CSS inlined,
 charts as cid: images), a plain-text alternative, the edition's PDF attached.
 
-No SMTP here (generator.deliver sends): edition folder + settings in, EmailMessage out.
+No SMTP here (generator.outlets.deliver sends): edition folder + settings in, EmailMessage out.
 The words come from the same narrative as the brief, the layout from templates/email/.
 """
 
@@ -27,13 +27,14 @@ import jinja2
 import jsonschema
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator import edition as edition_mod
-from generator import headers, numbers, pipeline, render, templating, yamlio
-from generator import narrative as narrative_mod
-from generator import notes as notes_mod
+from generator import headers, numbers, pipeline, templating, yamlio
+from generator.brief import edition as edition_mod
+from generator.brief import narrative as narrative_mod
+from generator.brief import notes as notes_mod
+from generator.brief import render
+from generator.brief.narrative import Narrative
 from generator.config import Settings
 from generator.errors import UserError, located
-from generator.narrative import Narrative
 
 REQUIRED = ("brief.pdf", "brief.html", "metrics.json")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -120,7 +121,7 @@ def _chart_texts(folder: Path, doc: dict[str, Any], settings: Settings) -> list[
             return [{k: str(e[k]) for k in ("key", "title", "alt")} for e in entries]
         except (ValueError, KeyError, TypeError) as exc:
             raise UserError(f"edition check failed: unreadable charts.json ({exc})") from None
-    from generator import charts as charts_mod
+    from generator.brief import charts as charts_mod
 
     with tempfile.TemporaryDirectory(prefix="aibrief-charts-") as tmp:
         made = charts_mod.make_charts(

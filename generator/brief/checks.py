@@ -66,7 +66,7 @@ def run_checks(
 
 def _check_data_files(settings: config_mod.Settings, report: Report) -> None:
     from generator import pipeline
-    from generator.exemptions import load_lists
+    from generator.classify.exemptions import load_lists
 
     report.attempt("taxonomy", lambda: pipeline.taxonomy(settings))
     report.attempt(
@@ -75,7 +75,7 @@ def _check_data_files(settings: config_mod.Settings, report: Report) -> None:
 
 
 def _check_notes(settings: config_mod.Settings, report: Report) -> None:
-    from generator import notes
+    from generator.brief import notes
 
     for path in notes.all_notes(settings.path(settings.templates.notes)):
         if not _month_name(path.stem):
@@ -116,7 +116,7 @@ def _parse_templates(settings: config_mod.Settings, report: Report) -> None:
 def latest_metrics(settings: config_mod.Settings) -> dict[str, Any] | None:
     """The newest edition's metrics, or fresh ones from the warehouse."""
     from generator import pipeline
-    from generator.warehouse import Warehouse
+    from generator.data.warehouse import Warehouse
 
     months = pipeline.edition_months(settings, having="metrics.json")
     if months:
@@ -131,7 +131,8 @@ def _render_templates(settings: config_mod.Settings, report: Report) -> str | No
     """Render narrative, charts, the page and the print version against real metrics;
     every fact's texts are rendered, used or not (narrative.write does that). The print
     page, when it rendered."""
-    from generator import charts, narrative, render, templating
+    from generator import templating
+    from generator.brief import charts, narrative, render
 
     doc = report.attempt("latest metrics", lambda: latest_metrics(settings))
     if doc is None:
@@ -166,7 +167,7 @@ def _check_pdf_references(
     """What the PDF renderer would refuse to read (pdfguard): each URL written in the
     templates that make the PDF, with its file and line; then those the rendered print
     page adds (computed by a template), located by searching the templates."""
-    from generator import pdfguard, render
+    from generator.brief import pdfguard, render
 
     dirs = settings.template_dirs
     sources = pdfguard.Sources.of(settings.editions_dir / "YYYY-MM", dirs, render.font_files())
@@ -179,7 +180,7 @@ def _check_pdf_references(
 
 
 def _render_email(settings: config_mod.Settings, report: Report) -> None:
-    from generator import deliver, mail
+    from generator.outlets import deliver, mail
 
     if not mail.edition_months(settings):
         report.notes.append("no edition yet: e-mail templates were parsed, not rendered")

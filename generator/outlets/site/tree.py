@@ -13,7 +13,7 @@ A failure or a kill at any point before the exchange leaves the target byte for 
 as it was, plus a staging folder that the next commit removes. Files of the current
 tree are never opened for writing: linked files are shared, not modified.
 
-No symbolic link is ever followed or carried over (generator.site.safe): a source is
+No symbolic link is ever followed or carried over (generator.outlets.site.safe): a source is
 taken only as a regular file reached without a symlink below its `within` folder, a
 current file is reused only when it is one too, and a symlink or special file found in
 the current tree makes it "changed", so the new tree leaves it out (`dropped`).
@@ -28,10 +28,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.data.warehouse import DIR_MODE, FILE_MODE
 from generator.errors import UserError
 from generator.fsutil import exchange as _exchange  # one exchange routine for all swaps
-from generator.site import safe
-from generator.warehouse import DIR_MODE, FILE_MODE
+from generator.outlets.site import safe
 
 STAGING = "staging"
 OLD = "old"

@@ -34,10 +34,11 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from generator import headers, locks, mail, yamlio
+from generator import headers, locks, yamlio
 from generator.config import Settings, SmtpSettings
+from generator.data.warehouse import DIR_MODE, now_utc, sha256, write_atomic
 from generator.errors import UserError, located
-from generator.warehouse import DIR_MODE, now_utc, sha256, write_atomic
+from generator.outlets import mail
 
 log = logging.getLogger(__name__)
 

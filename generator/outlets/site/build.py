@@ -1,4 +1,4 @@
-"""The static site, from the editions folder, written as a whole (generator.site.tree).
+"""The static site, from the editions folder, written as a whole (generator.outlets.site.tree).
 
   index.html              the latest edition in full, then the ones before it
   archive.html            every edition: headline and key numbers from its own metrics
@@ -33,13 +33,14 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from generator import narrative as narrative_mod
-from generator import numbers, pipeline, render, yamlio
+from generator import numbers, pipeline, yamlio
+from generator.brief import narrative as narrative_mod
+from generator.brief import render
+from generator.brief.narrative import Narrative
 from generator.config import Settings
+from generator.data.warehouse import write_atomic
 from generator.errors import UserError, located
-from generator.narrative import Narrative
-from generator.site import feed, safe, share, tree
-from generator.warehouse import write_atomic
+from generator.outlets.site import feed, safe, share, tree
 
 STATE_FILE = "site.json"
 SHARE_CACHE = "share"
@@ -214,7 +215,7 @@ def _charts(listing: bytes | None, doc: dict[str, Any], styles_dir: Path) -> lis
     if listing is not None:
         items = json.loads(listing.decode("utf-8"))
     else:  # an edition built before charts.json: the words again, from the metrics
-        from generator import charts as charts_mod
+        from generator.brief import charts as charts_mod
 
         with tempfile.TemporaryDirectory() as tmp:
             made = charts_mod.make_charts(doc, Path(tmp), styles_dir)

@@ -20,9 +20,10 @@ import jinja2
 import matplotlib
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator import numbers, pdfguard, templating, yamlio
+from generator import numbers, templating, yamlio
+from generator.brief import pdfguard
+from generator.brief.narrative import Narrative
 from generator.errors import UserError
-from generator.narrative import Narrative
 
 # WeasyPrint copies @font-face fonts into a folder of $TMPDIR and leaves its removal to
 # garbage collection, which a pool worker never runs: the renderer names that folder and

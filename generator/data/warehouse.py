@@ -1,7 +1,7 @@
 """The parquet warehouse: one file per flow and month, a manifest, atomic writes.
 
 Layout under output/warehouse/:
-  imports/YYYY-MM.<hash>.parquet, exports/…   trade rows of one month (generator.schema)
+  imports/YYYY-MM.<hash>.parquet, exports/…   trade rows of one month (generator.data.schema)
   reference/countries.<hash>.parquet, reference/commodities.<hash>.parquet
   manifest.json   source, per-month file, rows, value, checksum and fetch time, vintage
 
@@ -34,9 +34,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from generator import fsutil, schema
+from generator import fsutil
+from generator.data import schema
+from generator.data.sources import TradeData
 from generator.errors import UserError
-from generator.sources import TradeData
 
 MANIFEST = "manifest.json"
 MANIFEST_SCHEMA = 1

@@ -34,8 +34,8 @@ from matplotlib.textpath import text_to_path  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from generator import numbers, yamlio  # noqa: E402
+from generator.analysis.facts import beats_history  # noqa: E402
 from generator.errors import UserError, located  # noqa: E402
-from generator.facts import beats_history  # noqa: E402
 
 CHART_KEYS = ("growth_index", "ai_share", "top_sources", "tariffs", "counterfactual")
 STYLE_FILE = "brief.mplstyle"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from generator import schema
+from generator.data import schema
 from generator.errors import UserError
 
 IMPORT_VARS = {

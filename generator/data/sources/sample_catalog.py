@@ -1,7 +1,7 @@
 # ruff: noqa: E501  (data tables: one product per line reads better than wrapped)
 """What the illustrative sample is made of: products, partners, mixes and targets.
 
-Everything here is plain data read by `generator.sources.sample`. Nothing here is
+Everything here is plain data read by `generator.data.sources.sample`. Nothing here is
 official statistics. The HS codes, Census country codes and the published
 annual aggregates (docs/CALIBRATION.md) are facts; every other number (product
 weights, country mixes, unit prices, duty rates) is an illustrative estimate

@@ -13,11 +13,11 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator import notes as notes_mod
 from generator import numbers, templating, yamlio
+from generator.analysis.facts import Fact, Thresholds, find_facts
+from generator.brief import notes as notes_mod
+from generator.brief.notes import Note, Quote
 from generator.errors import UserError, located
-from generator.facts import Fact, Thresholds, find_facts
-from generator.notes import Note, Quote
 
 SECTIONS = ("why_it_matters", "zoom_in", "between_the_lines", "what_to_watch", "bottom_line")
 

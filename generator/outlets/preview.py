@@ -29,11 +29,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from generator import config as config_mod
-from generator import edition, numbers, pipeline
+from generator import numbers, pipeline
+from generator.analysis.metrics import Metrics
+from generator.brief import edition
+from generator.brief.notes import note_path
 from generator.config import Settings
 from generator.errors import UserError
-from generator.metrics import Metrics
-from generator.notes import note_path
 
 HOST = "127.0.0.1"
 POLL_SECONDS = 0.5

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator import fsutil, pipeline, render, templating
-from generator import narrative as narrative_mod
+from generator import fsutil, pipeline, templating
+from generator.analysis.metrics import Metrics
+from generator.brief import narrative as narrative_mod
+from generator.brief import render
 from generator.config import Settings
 from generator.errors import UserError
-from generator.metrics import Metrics
 
 STAGING = fsutil.STAGING
 # A build takes minutes at most: a staging folder untouched for this long is abandoned,
@@ -125,7 +126,7 @@ def _write_charts(
 ) -> tuple[list[render.ChartView], list[str]]:
     """Charts and charts/charts.json (what each chart says, for the site, the e-mail and
     anyone reusing the files); the views for the page and the SVG names."""
-    from generator import charts as charts_mod
+    from generator.brief import charts as charts_mod
 
     made = charts_mod.make_charts(
         metrics.doc, staging / "charts", templating.subdirs(dirs, "styles")

@@ -32,19 +32,19 @@ from typing import Any
 
 from generator import pipeline
 from generator.config import Settings
+from generator.data.warehouse import Warehouse, write_atomic
 from generator.errors import UserError
-from generator.warehouse import Warehouse, write_atomic
 
 STAMP = ".inputs.json"
 REQUIRED = ("brief.html", "brief.pdf", "metrics.json", "charts/charts.json")
 NOTE_SUFFIXES = (".md", ".yaml", ".yml")
-PACKAGE = Path(__file__).resolve().parent
-# Modules of the package that do not shape an edition (every other file counts: a new
-# module is assumed to matter until listed here). sources/ only reach an edition
-# through the warehouse, whose manifest is hashed.
+PACKAGE = Path(__file__).resolve().parents[1]
+# Parts of the package that do not shape an edition (every other file counts: a new
+# module is assumed to matter until listed here), as paths below generator/. Sources
+# only reach an edition through the warehouse, whose manifest is hashed.
 NOT_IN_EDITIONS = (
-    "site", "backfill.py", "cli.py", "deliver.py", "mail.py", "schedule.py", "preview.py",
-    "syscheck.py", "sources", "__main__.py",
+    "outlets", "ops", "cli.py", "flow.py", "syscheck.py", "__main__.py", "data/sources",
+    "brief/backfill.py",
 )  # fmt: skip
 Say = Callable[[str], None]
 
@@ -90,7 +90,8 @@ def _hash_tree(h: Any, root: Path, skip_top: Iterable[str] = ()) -> None:
     skip = set(skip_top)
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root)
-        if rel.parts[0] in skip or "__pycache__" in rel.parts or not p.is_file():
+        skipped = any(rel.as_posix() == x or rel.as_posix().startswith(x + "/") for x in skip)
+        if skipped or "__pycache__" in rel.parts or not p.is_file():
             continue
         if p.name.startswith(".") or p.suffix == ".pyc":
             continue
@@ -192,7 +193,7 @@ def is_current(settings: Settings, month: str, fp: Fingerprints) -> bool:
 
 def build_one(settings: Settings, month: str, fp: Fingerprints | None = None) -> Outcome:
     """Compute the metrics; render the edition unless the same content is there."""
-    from generator import edition
+    from generator.brief import edition
 
     t0 = time.perf_counter()
     fp = fp or fingerprints(settings)
@@ -245,7 +246,7 @@ def run(
 ) -> BackfillResult:
     """Bring every month's edition up to date; the ones already current are skipped.
     First an edition a killed build set aside is put back, so it is not built again."""
-    from generator import edition
+    from generator.brief import edition
 
     t0 = time.perf_counter()
     say = say or (lambda _msg: None)

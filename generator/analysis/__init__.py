@@ -1,0 +1,1 @@
+"""analysis: a stage of the pipeline (see README, "How the code is laid out")."""

@@ -1,0 +1,1 @@
+"""outlets: a stage of the pipeline (see README, "How the code is laid out")."""
