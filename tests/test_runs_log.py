@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, pipeline
+from generator import config, flow, fsutil, runlog
+from generator.data.refresh import refresh
 from generator.ops import schedule
 from tests.conftest import REPO, write_config
 
@@ -48,7 +49,7 @@ BAD_LINES = [b'{"run": "cccccccccccc", "at": "2026-01-0', b"\xff\xfe{}", b"[1, 2
 def warehouse(tmp_path_factory) -> Path:
     """One sample warehouse, copied into each test's output folder."""
     folder = tmp_path_factory.mktemp("runs-log-wh")
-    pipeline.refresh(config.load(write_config(folder)))
+    refresh(config.load(write_config(folder)))
     return folder / "output" / "warehouse"
 
 
@@ -111,14 +112,14 @@ def test_a_tick_skips_bad_lines_of_the_run_log_and_names_each(settings):
 def test_a_record_after_a_torn_last_line_starts_a_line_of_its_own(tmp_path):
     path = tmp_path / "runs.jsonl"
     path.write_bytes(json.dumps(GOOD_END).encode() + b"\n" + BAD_LINES[0])  # no newline
-    schedule.RunLog(path).write(event="check", result="nothing-new")
-    runs = schedule.read_runs(path)
+    runlog.RunLog(path).write(event="check", result="nothing-new")
+    runs = runlog.read_runs(path)
     assert [r["event"] for r in runs] == ["end", "check"]
 
 
 def test_records_are_ascii_json_lines(tmp_path):
     path = tmp_path / "runs.jsonl"
-    schedule.RunLog(path).write(event="end", result="failed", error="Zölle – café ✓")
+    runlog.RunLog(path).write(event="end", result="failed", error="Zölle – café ✓")
     raw = path.read_bytes()
     assert raw.endswith(b"\n") and raw.count(b"\n") == 1
     assert raw.isascii()
@@ -200,7 +201,7 @@ UNREADABLE_LOCKS = [b"", b"\xff\xfe\x00", b"[1, 2]", b'{"pid": "x", "since": "so
 def test_an_unreadable_young_lock_is_reported_as_held(settings, content):
     lock = settings.state_dir / "run.lock"
     lock.write_bytes(content)
-    with pytest.raises(schedule.RunInProgress, match="unreadable") as info, schedule.run_lock(lock):
+    with pytest.raises(flow.RunInProgress, match="unreadable") as info, flow.run_lock(lock):
         pytest.fail("took a lock that may be held")
     assert str(lock) in str(info.value)
     assert lock.read_bytes() == content
@@ -210,9 +211,9 @@ def test_an_unreadable_young_lock_is_reported_as_held(settings, content):
 def test_an_unreadable_old_lock_is_taken_over(settings, content):
     lock = settings.state_dir / "run.lock"
     lock.write_bytes(content)
-    old = time.time() - schedule.STALE_AFTER - 60
+    old = time.time() - fsutil.STALE_AFTER - 60
     os.utime(lock, (old, old))
-    with schedule.run_lock(lock):
+    with flow.run_lock(lock):
         assert json.loads(lock.read_text())["pid"] == os.getpid()
     assert not lock.exists()
 
@@ -235,7 +236,7 @@ def test_a_manual_run_is_recorded_and_status_shows_it(settings):
     out = aibrief(settings, "run", "--no-send")
     assert out.returncode == 0, out.stderr
     assert "edition 2025-12 built and published; not sent: --no-send" in out.stderr
-    runs = schedule.read_runs(settings.state_dir / "runs.jsonl")
+    runs = runlog.read_runs(settings.state_dir / "runs.jsonl")
     assert {r["run"] for r in runs} == {runs[0]["run"]}
     assert {r["trigger"] for r in runs} == {"manual"}
     assert runs[0]["event"] == "start" and runs[-1]["event"] == "end"
@@ -256,7 +257,7 @@ def test_a_failed_manual_run_records_the_stage(settings):
     out = aibrief(settings, "run", "--no-send")
     assert out.returncode == 1
     assert "Traceback" not in out.stderr
-    runs = schedule.read_runs(settings.state_dir / "runs.jsonl")
+    runs = runlog.read_runs(settings.state_dir / "runs.jsonl")
     assert [r["event"] for r in runs] == ["start", "end"]
     end = runs[-1]
     assert end["trigger"] == "manual" and end["result"] == "failed" and end["stage"] == "check"
@@ -270,8 +271,8 @@ def test_a_manual_run_is_refused_while_another_process_holds_the_lock(settings):
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from generator import schedule\n"
-            f"with schedule.run_lock(Path({str(lock)!r})):\n"
+            "import sys; from pathlib import Path; from generator import flow\n"
+            f"with flow.run_lock(Path({str(lock)!r})):\n"
             "    print('held', flush=True); sys.stdin.read()",
         ],
         stdin=subprocess.PIPE,
@@ -298,7 +299,7 @@ def test_a_tick_without_recipients_says_it_did_not_send(settings):
     assert out.returncode == 0, out.stderr
     assert "edition 2025-12 built and published; not sent: no recipients configured" in out.stderr
     assert "published and sent" not in out.stderr
-    end = schedule.read_runs(settings.state_dir / "runs.jsonl")[-1]
+    end = runlog.read_runs(settings.state_dir / "runs.jsonl")[-1]
     assert end["event"] == "end" and end["result"] == "ok" and end["trigger"] == "scheduled"
 
 
@@ -316,7 +317,7 @@ def test_a_failing_alert_is_recorded_and_said(settings, capfd):
     )
     result = schedule.tick(s, stages)
     assert result.status == "failed"
-    runs = schedule.read_runs(s.state_dir / "runs.jsonl")
+    runs = runlog.read_runs(s.state_dir / "runs.jsonl")
     (alert,) = [r for r in runs if r["event"] == "alert"]
     assert alert["result"] == "failed" and alert["run"] == runs[-1]["run"]
     assert f"127.0.0.1:{port}" in alert["error"] and "ops@example.org" in alert["error"]
@@ -329,7 +330,7 @@ def test_releasing_a_lock_leaves_one_that_took_it_over(settings):
     remove the other's lock."""
     lock = settings.state_dir / "run.lock"
     other = {"pid": 1, "host": "elsewhere", "since": time.time()}
-    with schedule.run_lock(lock):
+    with flow.run_lock(lock):
         lock.unlink()
         lock.write_text(json.dumps(other))  # taken over meanwhile
     assert json.loads(lock.read_text()) == other

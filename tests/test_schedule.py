@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from generator import config, pipeline
+from generator import config, flow, runlog
+from generator.data.refresh import refresh
 from generator.ops import schedule
 from tests.conftest import REPO, write_config
 
@@ -20,7 +21,7 @@ from tests.conftest import REPO, write_config
 @pytest.fixture
 def settings(tmp_path):
     s = config.load(write_config(tmp_path))
-    pipeline.refresh(s)  # the warehouse exists; editions do not yet
+    refresh(s)  # the warehouse exists; editions do not yet
     return s
 
 
@@ -42,7 +43,7 @@ class Recorder:
             if self.ticks in self.fail_build_on:
                 raise RuntimeError("injected render failure")
             self.builds.append(month)
-            return schedule._build(s, month)
+            return flow.build_stage(s, month)
 
         return schedule.Stages(
             release=release,
@@ -84,7 +85,7 @@ def test_a_new_month_on_the_third_tick_builds_one_edition_and_sends_once(setting
     ]  # fmt: skip
     assert rec.builds == ["2025-12"] and rec.publishes == ["2025-12"] and rec.sends == ["2025-12"]
     assert (settings.editions_dir / "2025-12" / "brief.pdf").exists()
-    runs = schedule.read_runs(settings.state_dir / "runs.jsonl")
+    runs = runlog.read_runs(settings.state_dir / "runs.jsonl")
     stages = [r["stage"] for r in runs if r["event"] == "stage"]
     assert stages == ["refresh", "check", "build", "publish", "send"]
     assert all(r["seconds"] >= 0 for r in runs if r["event"] == "stage")
@@ -98,7 +99,7 @@ def test_a_render_failure_publishes_and_sends_nothing_and_the_next_tick_succeeds
     assert "injected render failure" in results[0].error
     assert rec.publishes == ["2025-12"] and rec.sends == ["2025-12"]  # only after the success
     assert len(rec.alerts) == 1 and "failed at build" in rec.alerts[0][0]
-    runs = schedule.read_runs(settings.state_dir / "runs.jsonl")
+    runs = runlog.read_runs(settings.state_dir / "runs.jsonl")
     failed = [r for r in runs if r.get("result") == "failed"]
     assert failed and failed[0]["stage"] == "build"
 
@@ -179,7 +180,7 @@ def test_a_bad_cron_line_is_a_config_error(settings):
 def test_a_second_run_exits_cleanly_while_one_is_in_progress(settings, tmp_path):
     cfg = settings.source_path
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    with schedule.run_lock(settings.state_dir / "run.lock"):
+    with flow.run_lock(settings.state_dir / "run.lock"):
         out = subprocess.run(
             [sys.executable, "-m", "generator", "--config", str(cfg), "schedule", "--once"],
             capture_output=True, text=True, env=env, timeout=120,
@@ -207,7 +208,7 @@ def test_a_stale_lock_is_taken_over(settings):
     lock.write_text(
         json.dumps({"pid": 999_999_999, "host": os.uname().nodename, "since": time.time()})
     )
-    with schedule.run_lock(lock):
+    with flow.run_lock(lock):
         assert json.loads(lock.read_text())["pid"] == os.getpid()
     assert not lock.exists()
 

@@ -1,28 +1,16 @@
-"""The library API behind the CLI: refresh the warehouse, compute and write metrics."""
+"""Bring the warehouse up to date from the configured source, and say whether it needs
+it: the data stage's entry points (`aibrief refresh`, and the flow's refresh stage)."""
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
-from generator.analysis import metrics as m
-from generator.classify.exemptions import load_lists
-from generator.classify.taxonomy import Taxonomy, for_settings
-from generator.config import MONTH_PATTERN, Settings
+from generator.config import Settings
 from generator.data.sources import TradeData
-from generator.data.warehouse import RefreshResult, Warehouse, write_atomic
+from generator.data.warehouse import RefreshResult, Warehouse
 from generator.errors import UserError
-
-
-def taxonomy(settings: Settings) -> Taxonomy:
-    return for_settings(settings)
 
 
 def fetch(settings: Settings, source: str | None = None) -> TradeData:
@@ -42,10 +30,26 @@ def fetch(settings: Settings, source: str | None = None) -> TradeData:
 
 @dataclass
 class RefreshOutcome:
+    """What a refresh did, for the one line `aibrief refresh` and `aibrief run` say."""
+
     result: RefreshResult | None  # None for a dry run or when nothing was due
     plan: Any = None  # census.Plan for the census source
     calls: int = 0
     message: str = ""
+
+    def summary(self, seconds: float, warehouse_dir: Path) -> str:
+        """`warehouse updated: 2 month files written, 70 unchanged (1.2s) → …`."""
+        if self.result is None:
+            return self.message
+        result = self.result
+        written = sum(len(v) for v in result.written.values())
+        how = "rebuilt" if result.rebuilt else "updated"
+        calls = f", {self.calls} API calls" if self.plan is not None else ""
+        fixed = f", {len(result.repaired)} repaired" if result.repaired else ""
+        return (
+            f"warehouse {how}: {written} month files written, {result.unchanged} unchanged"
+            f"{fixed}{calls} ({seconds:.1f}s) → {warehouse_dir}"
+        )
 
 
 def refresh(
@@ -75,6 +79,8 @@ def census_refresh(
     last: str | None = None,
     client: Any = None,
 ) -> RefreshOutcome:
+    """Fetch the months the Census has released and the warehouse lacks (or holds
+    damaged), plus the revision window; a dry run plans without asking anything."""
     from generator.data.sources import census
 
     cs = settings.data.census
@@ -160,99 +166,8 @@ def needs_refresh(settings: Settings) -> bool:
 
 
 def latest_month(settings: Settings) -> str:
+    """The newest month an edition can be built for (both flows held)."""
     months = Warehouse(settings.warehouse_dir).common_months()
     if not months:
         raise UserError("the warehouse holds no month with both imports and exports")
     return months[-1]
-
-
-def options(settings: Settings) -> m.MetricsOptions:
-    return m.MetricsOptions(
-        base_year=settings.metrics.base_year,
-        import_value=settings.metrics.import_value,
-        top_sources=settings.metrics.top_sources,
-        partners=tuple(settings.metrics.partners),
-        excluded_chapters=tuple(settings.taxonomy.exclude_chapters),
-    )
-
-
-def metrics_input(settings: Settings, month: str) -> m.MetricsInput:
-    """Everything the pure metrics step needs, read from the warehouse up to `month`."""
-    wh = Warehouse(settings.warehouse_dir)
-    available = wh.common_months()
-    if month not in available:
-        span = f"{available[0]} … {available[-1]}" if available else "none (run `aibrief refresh`)"
-        raise UserError(f"no data for {month}: months available {span}")
-    months = [x for x in available if x <= month]
-    value = "value_con" if settings.metrics.import_value == "consumption" else "value_gen"
-    keys = ["period", "hs10", "country_code"]
-    imports = wh.read("imports", months, [*keys, *sorted({value, "value_con", "duty"})], True)
-    exports = wh.read("exports", months, [*keys, "value"], True)
-    tax = taxonomy(settings)
-    codes = set(imports["hs10"].cat.categories) | set(exports["hs10"].cat.categories)
-    manifest = wh.manifest()
-    return m.MetricsInput(
-        imports=imports,
-        exports=exports,
-        classification=tax.classify_frame(codes),
-        categories=tax.categories,
-        countries=wh.reference("countries"),
-        exemptions=load_lists(settings.path(settings.taxonomy.exemptions)),
-        info=m.DataInfo(
-            source=str(manifest.get("source")),
-            sample=bool(manifest.get("sample")),
-            vintage=manifest.get("vintage"),
-            latest_month=available[-1],
-        ),
-    )
-
-
-def compute_metrics(settings: Settings, month: str | None = None) -> m.Metrics:
-    month = month or latest_month(settings)
-    try:
-        result = m.compute(metrics_input(settings, month), month, options(settings))
-    except m.MetricsError as exc:
-        raise UserError(str(exc)) from None
-    validate_metrics(result.doc)
-    return result
-
-
-@lru_cache(maxsize=1)
-def metrics_schema() -> dict[str, Any]:
-    text = resources.files("generator").joinpath("schemas/metrics.schema.json").read_text()
-    return json.loads(text)
-
-
-def validate_metrics(doc: dict[str, Any]) -> None:
-    """The document must match the published JSON Schema before anyone reads it."""
-    jsonschema.validate(doc, metrics_schema())
-
-
-def metrics_json(result: m.Metrics) -> str:
-    return json.dumps(result.doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_metrics(result: m.Metrics, path: Path) -> Path:
-    write_atomic(path, metrics_json(result).encode("utf-8"))
-    return path
-
-
-def edition_dir(settings: Settings, month: str) -> Path:
-    return settings.editions_dir / month
-
-
-def edition_months(settings: Settings, having: str | None = None) -> list[str]:
-    """Months with an edition folder (oldest first), optionally holding the file `having`.
-    Staging folders (.YYYY-MM.*) and anything not named YYYY-MM are not editions."""
-    root = settings.editions_dir
-    if not root.is_dir():
-        return []
-    from generator.brief.edition import recover_all  # here: edition imports this module
-
-    recover_all(root)  # an edition a killed swap set aside is listed again
-    month = re.compile(MONTH_PATTERN)
-    return sorted(
-        p.name
-        for p in root.iterdir()
-        if p.is_dir() and month.match(p.name) and (having is None or (p / having).is_file())
-    )
