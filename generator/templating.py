@@ -1,15 +1,21 @@
 """The template lookup chain: the editors' override folder first, then the packaged
 default, file by file (as site themes do). In Jinja, `!default/NAME` reaches the default
-file, so an override can extend the default instead of copying it."""
+file, so an override can extend the default instead of copying it.
+
+`environment` is the one factory of Jinja environments: the brief (page, PDF, narrative,
+charts), the site, the e-mail and the preview all get theirs from it, so every template
+sees the same sandbox, the same strictness about undefined names and the same filters."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
+from generator import numbers
 from generator.errors import UserError, located
 
 DEFAULT_PREFIX = "!default"
@@ -38,6 +44,38 @@ def loader(dirs: Sequence[Path]) -> jinja2.BaseLoader:
             jinja2.FileSystemLoader([str(d) for d in dirs]),
         ]
     )
+
+
+Autoescape = bool | Callable[[str | None], bool]
+# HTML templates escape, text templates (subject, plain-text e-mail) do not.
+HTML_ONLY: Autoescape = jinja2.select_autoescape(
+    enabled_extensions=("html.j2", "html"), default_for_string=False, default=False
+)
+
+
+def environment(
+    dirs: Sequence[Path] = (),
+    *,
+    autoescape: Autoescape = False,
+    filters: Mapping[str, Callable[..., Any]] | None = None,
+    sandboxed: bool = True,
+) -> jinja2.Environment:
+    """A Jinja environment over the lookup chain `dirs` (overrides first, the default
+    last; `!default/NAME` reaches the default), or with no loader when `dirs` is empty
+    (templates given as text). Sandboxed: templates are editors' files, not code.
+    Undefined names are errors; the number filters are always there, `filters` adds."""
+    cls = SandboxedEnvironment if sandboxed else jinja2.Environment
+    env = cls(
+        loader=loader(dirs) if dirs else None,
+        undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(numbers.FILTERS)
+    env.filters.update(filters or {})
+    return env
 
 
 def template_error(exc: Exception, fallback: str) -> UserError:

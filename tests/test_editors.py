@@ -8,10 +8,12 @@ import shutil
 import pytest
 from pypdf import PdfReader
 
-from generator import config, pipeline
+from generator import config
+from generator.analysis.document import compute_metrics
 from generator.brief import edition
 from generator.brief.checks import run_checks
 from generator.brief.render import plain_text
+from generator.data.refresh import refresh
 from generator.errors import UserError
 from tests.conftest import REPO, write_config
 
@@ -21,7 +23,7 @@ def base(tmp_path_factory):
     """A refreshed sample warehouse and the default edition's page text."""
     folder = tmp_path_factory.mktemp("editors")
     settings = config.load(write_config(folder))
-    pipeline.refresh(settings)
+    refresh(settings)
     default = edition.build(settings, "2025-12").folder
     return folder, settings, (default / "brief.html").read_text()
 
@@ -53,7 +55,7 @@ def test_overriding_one_partial_changes_only_that_part(base, tmp_path):
     s = variant(base, tmp_path, "")
     s.templates.overrides = tmp_path / "editor-templates"
     dest = tmp_path / "out"
-    edition.render_edition(s, pipeline.compute_metrics(s, "2025-12"), ("html",), dest=dest)
+    edition.render_edition(s, compute_metrics(s, "2025-12"), ("html",), dest=dest)
     page = (dest / "brief.html").read_text()
     new, old = sections(page), sections(default_page)
     assert "An editor wrote this bottom line." in new["The bottom line:"]
@@ -71,7 +73,7 @@ def test_an_override_can_extend_the_default_with_the_default_prefix(base, tmp_pa
     s = variant(base, tmp_path, "")
     s.templates.overrides = tmp_path / "ed"
     dest = tmp_path / "out"
-    edition.render_edition(s, pipeline.compute_metrics(s, "2025-12"), ("html",), dest=dest)
+    edition.render_edition(s, compute_metrics(s, "2025-12"), ("html",), dest=dest)
     text = plain_text((dest / "brief.html").read_text())
     assert text.index("From the desk") < text.index("Why it matters:")
     assert "The bottom line:" in text
@@ -100,7 +102,7 @@ def test_a_note_is_rendered_safely_in_html_and_pdf_with_its_quote(base, tmp_path
     s = variant(base, tmp_path, "")
     s.templates.notes = notes
     dest = tmp_path / "out"
-    edition.render_edition(s, pipeline.compute_metrics(s, "2025-12"), ("html", "pdf"), dest=dest)
+    edition.render_edition(s, compute_metrics(s, "2025-12"), ("html", "pdf"), dest=dest)
     page = (dest / "brief.html").read_text()
     assert not re.search(r"<script\b", page.split("</head>")[1], re.I)
     assert "onclick" not in page and "onerror" not in page and "javascript:" not in page
@@ -194,17 +196,24 @@ def test_check_command_exit_status(base, tmp_path, capsys):
     assert f"{templates / 'brief' / 'web.html.j2'}:1: template syntax error" in err
 
 
-def test_mail_refuses_a_note_added_after_the_build(base, tmp_path):
+def test_mail_keeps_the_words_of_the_build_when_a_note_is_added(base, tmp_path):
+    """Replaces the refusal of an edition built with other wording (#14): a note added
+    after the build changes nothing the e-mail says until the edition is rebuilt, so the
+    e-mail, the page and the PDF of one edition say the same thing."""
+    from email.headerregistry import Address
+
     from generator.outlets import mail
 
-    _, settings, _ = base
+    _, settings, page = base
     s = settings.model_copy(deep=True)
     s._source_path = settings.source_path
     notes = tmp_path / "notes"
     notes.mkdir()
     s.templates.notes = notes
-    edition_now = mail.load_edition(s, "2025-12")
-    mail.narrative_for(edition_now, s)  # no note: the e-mail matches the PDF
     (notes / "2025-12.md").write_text("---\nwatch:\n  - A bullet the PDF does not have\n---\n")
-    with pytest.raises(UserError, match="note's watch bullets differs"):
-        mail.narrative_for(edition_now, s)
+    edition_now = mail.load_edition(s, "2025-12")
+    content = mail.render_content(s, edition_now, Address("Brief", addr_spec="b@example.org"))
+    assert "A bullet the PDF does not have" not in content.text + content.html
+    assert "A bullet the PDF does not have" not in page
+    for bullet in edition_now.narrative.what_to_watch:
+        assert bullet in plain_text(page)

@@ -177,14 +177,44 @@ def test_list_unsubscribe_from_config(tmp_path, sample_edition):
         mail.list_unsubscribe(bad, SENDER)
 
 
-def test_chart_texts_recomputed_without_charts_json(tmp_path, sample_edition, built):
-    _, edition, _, _ = built
+def test_an_edition_without_charts_json_is_refused_not_redrawn(
+    tmp_path, sample_edition, monkeypatch
+):
+    """Replaces the redrawing of charts when charts.json is missing (#14): an edition
+    without it is incomplete; the e-mail names the file and how to rebuild it."""
+    from generator.brief import charts
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("an outlet must not draw a chart")
+
+    monkeypatch.setattr(charts, "make_charts", no_drawing)
     settings = copy_edition(tmp_path, sample_edition)
     (settings.editions_dir / "2025-12" / "charts" / "charts.json").unlink()
-    again = mail.load_edition(settings)
-    assert [(c.key, c.title, c.alt) for c in again.charts] == [
-        (c.key, c.title, c.alt) for c in edition.charts
-    ]
+    with pytest.raises(
+        UserError,
+        match=r"edition 2025-12 is incomplete \(missing charts/charts.json\): "
+        r"rebuild it with `aibrief render --month 2025-12`",
+    ):
+        mail.load_edition(settings)
+
+
+def test_the_email_says_what_the_edition_was_built_with(tmp_path, sample_edition, built):
+    """Replaces the refusal of an edition built with other wording (#14): the e-mail
+    takes the edition's own words and brand (narrative.json, brand.json), whatever the
+    templates say now, so it always matches the edition's PDF."""
+    _, _, before, _ = built
+    mine = tmp_path / "mine"
+    (mine / "narrative").mkdir(parents=True)
+    (mine / "narrative" / "bottom_line.j2").write_text("Wording written after the build.\n")
+    (mine / "brief").mkdir()
+    (mine / "brief" / "brand.yaml").write_text("title: Another Brand\n")
+    settings = copy_edition(tmp_path, sample_edition, f"  overrides: {mine}\n")
+    content = mail.render_content(settings, mail.load_edition(settings), SENDER)
+    assert content.narrative == before.narrative
+    assert "Wording written after the build" not in content.text + content.html
+    assert before.narrative.bottom_line in " ".join(content.text.split())
+    assert content.pdf_name == "ai-trade-brief-2025-12.pdf"
+    assert "Another Brand" not in content.text + content.html
 
 
 def test_message_id_is_stable_per_recipient_and_resend():
@@ -237,13 +267,10 @@ def test_default_month_is_the_latest_edition(tmp_path, sample_edition):
         (lambda f: (f / "brief.pdf").write_bytes(b"<html>"), "brief.pdf is not a PDF"),
         (lambda f: (f / "metrics.json").write_text("{}"), "metrics.json is not valid"),
         (
-            lambda f: (f / "brief.html").write_text(
-                re.sub(
-                    r"<h1>[^<]*</h1>", "<h1>Last week's words</h1>", (f / "brief.html").read_text()
-                )
-            ),
-            "built with other wording",
+            lambda f: (f / "narrative.json").unlink(),
+            r"incomplete \(missing narrative.json\): it was built by an earlier version",
         ),
+        (lambda f: (f / "brand.json").write_text("[]"), "brand.json of 2025-12 is not valid"),
     ],
 )
 def test_refuses_a_broken_edition(tmp_path, sample_edition, damage, message):

@@ -6,6 +6,7 @@ came from; unusual but honest names go out intact, with no header added."""
 from __future__ import annotations
 
 import email
+import json
 import re
 import shutil
 import socket
@@ -196,8 +197,13 @@ def with_note(tmp_path: Path, sample_edition, headline_yaml: str, page_headline:
     cfg.write_text(
         cfg.read_text().replace("email:\n", f"  notes: {notes}\nemail:\n", 1), encoding="utf-8"
     )
-    page = tmp_path / "output" / "editions" / "2025-12" / "brief.html"
+    folder = tmp_path / "output" / "editions" / "2025-12"
+    page = folder / "brief.html"
     page.write_text(re.sub(r"<h1>[^<]*</h1>", f"<h1>{page_headline}</h1>", page.read_text()))
+    # As if the edition had been built with the note: its narrative.json says so too.
+    words = json.loads((folder / "narrative.json").read_text())
+    words.update(headline=page_headline, note_path=str(notes / "2025-12.md"))
+    (folder / "narrative.json").write_text(json.dumps(words))
     return cfg
 
 

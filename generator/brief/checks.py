@@ -3,13 +3,17 @@ ships — config, taxonomy, exemption lists, notes, and every template parsed an
 test-rendered against the latest metrics with undefined variables as errors.
 
 Each problem is one line `file:line: message`; the whole list is reported, not just the
-first. `aibrief run` and the scheduler run these checks before building."""
+first. `aibrief run` and the scheduler run these checks before building.
+
+These are the brief's checks; the outlets add theirs (the e-mail templates rendered from
+the latest BuiltEdition) through `extra`: generator.outlets.checks.run_checks is the
+whole `aibrief check`. Imports run downward, so nothing here imports an outlet."""
 
 from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +21,7 @@ from typing import Any
 import jinja2
 
 from generator import config as config_mod
+from generator import templating
 from generator.errors import UserError, located
 
 TEMPLATE_SUFFIXES = (".j2", ".html", ".txt")
@@ -37,7 +42,7 @@ class Report:
         try:
             result = fn()
         except UserError as exc:
-            self.problems.append(str(exc))
+            self.problems.extend(exc.lines)  # a file with several errors: one line each
             return None
         except Exception as exc:  # noqa: BLE001 - a crash in a check is a finding too
             self.problems.append(f"{what}: {type(exc).__name__}: {exc}")
@@ -46,9 +51,16 @@ class Report:
         return result
 
 
+Check = Callable[[config_mod.Settings, "Report"], None]
+
+
 def run_checks(
-    config_path: str | None = None, settings: config_mod.Settings | None = None
+    config_path: str | None = None,
+    settings: config_mod.Settings | None = None,
+    extra: Sequence[Check] = (),
 ) -> Report:
+    """Every check; `extra` (the outlets' checks) run once the brief's templates have
+    rendered against real metrics."""
     report = Report()
     if settings is None:
         settings = report.attempt("config", lambda: config_mod.load(config_path))
@@ -60,15 +72,15 @@ def run_checks(
     _check_data_files(settings, report)
     _check_notes(settings, report)
     _parse_templates(settings, report)
-    _check_pdf_references(settings, report, _render_templates(settings, report))
+    _check_pdf_references(settings, report, _render_templates(settings, report, extra))
     return report
 
 
 def _check_data_files(settings: config_mod.Settings, report: Report) -> None:
-    from generator import pipeline
     from generator.classify.exemptions import load_lists
+    from generator.classify.taxonomy import for_settings
 
-    report.attempt("taxonomy", lambda: pipeline.taxonomy(settings))
+    report.attempt("taxonomy", lambda: for_settings(settings))
     report.attempt(
         "exemption lists", lambda: load_lists(settings.path(settings.taxonomy.exemptions))
     )
@@ -94,7 +106,7 @@ def _month_name(stem: str) -> bool:
 
 def _parse_templates(settings: config_mod.Settings, report: Report) -> None:
     """Every template file along the chain parses (syntax errors with file and line)."""
-    env = jinja2.Environment()
+    env = templating.environment()
     for d in settings.template_dirs:
         if not d.is_dir():
             if d != settings.template_dirs[-1]:
@@ -115,23 +127,25 @@ def _parse_templates(settings: config_mod.Settings, report: Report) -> None:
 
 def latest_metrics(settings: config_mod.Settings) -> dict[str, Any] | None:
     """The newest edition's metrics, or fresh ones from the warehouse."""
-    from generator import pipeline
+    from generator.analysis.document import compute_metrics
+    from generator.brief import store
     from generator.data.warehouse import Warehouse
 
-    months = pipeline.edition_months(settings, having="metrics.json")
+    months = store.edition_months(settings, having="metrics.json")
     if months:
-        path = pipeline.edition_dir(settings, months[-1]) / "metrics.json"
+        path = store.edition_dir(settings, months[-1]) / "metrics.json"
         return json.loads(path.read_text(encoding="utf-8"))
     if Warehouse(settings.warehouse_dir).exists():
-        return pipeline.compute_metrics(settings).doc
+        return compute_metrics(settings).doc
     return None
 
 
-def _render_templates(settings: config_mod.Settings, report: Report) -> str | None:
+def _render_templates(
+    settings: config_mod.Settings, report: Report, extra: Sequence[Check] = ()
+) -> str | None:
     """Render narrative, charts, the page and the print version against real metrics;
     every fact's texts are rendered, used or not (narrative.write does that). The print
     page, when it rendered."""
-    from generator import templating
     from generator.brief import charts, narrative, render
 
     doc = report.attempt("latest metrics", lambda: latest_metrics(settings))
@@ -151,13 +165,15 @@ def _render_templates(settings: config_mod.Settings, report: Report) -> str | No
         if n is None or made is None:
             return None
         views = [
-            render.ChartView.of(c, f"charts/{c.svg.name}", f"charts/{c.csv.name}") for c in made
+            render.ChartView.of(c, f"charts/{Path(c.svg).name}", f"charts/{Path(c.csv).name}")
+            for c in made
         ]
         pages = report.attempt(
             "brief templates",
             lambda: render.render_html(doc, n, views, settings.template_dirs, (views, "m.json")),
         )
-    _render_email(settings, report)
+    for check in extra:
+        check(settings, report)
     return pages[1] if pages else None
 
 
@@ -177,25 +193,3 @@ def _check_pdf_references(
         found += [p for p in pdfguard.page_problems(print_page, dirs, sources) if p[1] not in seen]
     report.problems += [problem for problem, _ in found]
     report.checked.append("PDF references")
-
-
-def _render_email(settings: config_mod.Settings, report: Report) -> None:
-    from generator.outlets import deliver, mail
-
-    if not mail.edition_months(settings):
-        report.notes.append("no edition yet: e-mail templates were parsed, not rendered")
-        return
-
-    def render_mail() -> None:
-        edition = mail.load_edition(settings, None)
-        try:
-            mail.render_content(settings, edition, deliver.sender(settings))
-        except UserError as exc:
-            if "was built with other wording" not in str(exc):
-                raise
-            report.notes.append(
-                "the latest edition predates the current wording; e-mail templates will "
-                "render with the next build"
-            )
-
-    report.attempt("e-mail templates", render_mail)

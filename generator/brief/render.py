@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 
 import jinja2
 import matplotlib
-from jinja2.sandbox import SandboxedEnvironment
 
-from generator import numbers, templating, yamlio
+from generator import templating, yamlio
 from generator.brief import pdfguard
+from generator.brief.built import Brand, NarrativeDoc
 from generator.brief.narrative import Narrative
 from generator.errors import UserError
 
@@ -65,16 +65,9 @@ class ChartView:
         )
 
 
-def environment(brief_dir: Path, extra_dirs: list[Path] | None = None) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=templating.loader([*(extra_dirs or []), brief_dir]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(numbers.FILTERS)
-    return env
+def environment(brief_dir: Path, extra_dirs: list[Path] | None = None) -> jinja2.Environment:
+    """The page's environment (HTML, escaped): `extra_dirs` first, then `brief_dir`."""
+    return templating.environment([*(extra_dirs or []), brief_dir], autoescape=True)
 
 
 def font_folder() -> Path:
@@ -100,30 +93,39 @@ def font_css() -> str:
     return "\n".join(rules)
 
 
-def brand(brief_dir: Path) -> str:
-    path = brief_dir / "brand.yaml"
+def brand_of(dirs: Sequence[Path]) -> Brand:
+    """The brand along the lookup chain: brief/brand.yaml of the first folder having one.
+    Read by the build only; outlets take it from the edition's brand.json."""
+    found = next(
+        (d / "brief" / "brand.yaml" for d in dirs if (d / "brief" / "brand.yaml").is_file()), None
+    )
+    return _brand_file(found) if found else Brand()
+
+
+def _brand_file(path: Path) -> Brand:
     if not path.exists():
-        return "AI Trade Brief"
+        return Brand()
     doc = yamlio.load(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("title"), str):
         raise UserError("expected `title: …`", where=str(path))
-    return doc["title"]
+    return Brand(title=doc["title"])
 
 
 def _context(
-    doc: dict[str, Any], n: Narrative, charts: list[ChartView], dirs: list[Path]
+    doc: dict[str, Any],
+    n: Narrative | NarrativeDoc,
+    charts: list[ChartView],
+    dirs: list[Path],
+    brand: Brand,
 ) -> dict[str, Any]:
     def css(name: str) -> str:
         return templating.find(dirs, f"styles/{name}").read_text(encoding="utf-8")
 
-    brand_file = next(
-        (d / "brief" / "brand.yaml" for d in dirs if (d / "brief" / "brand.yaml").is_file()), None
-    )
     return {
         "m": doc,
         "n": n,
         "charts": {c.key: c for c in charts},
-        "brand": brand(brand_file.parent) if brand_file else "AI Trade Brief",
+        "brand": brand.title,
         "css": {"screen": css("brief.css"), "print": css("print.css"), "fonts": font_css()},
     }
 
@@ -134,18 +136,20 @@ render_page = templating.render
 
 def render_html(
     doc: dict[str, Any],
-    n: Narrative,
+    n: Narrative | NarrativeDoc,
     charts: list[ChartView],
     templates_dir: Path | list[Path],
     print_links: tuple[list[ChartView], str] | None = None,
+    brand: Brand | None = None,
 ) -> tuple[str, str]:
     """The web page and the print HTML (input of the PDF). `templates_dir`: a folder or
     the lookup chain (overrides first). `print_links`: the charts and the metrics link to
-    use in the PDF, where relative links would point nowhere."""
+    use in the PDF, where relative links would point nowhere. `brand`: the edition's (by
+    default, the one the templates hold now)."""
     dirs = [templates_dir] if isinstance(templates_dir, Path) else list(templates_dir)
     brief = templating.subdirs(dirs, "brief")
     env = environment(brief[-1], brief[:-1])
-    ctx = _context(doc, n, charts, dirs)
+    ctx = _context(doc, n, charts, dirs, brand or brand_of(dirs))
     page = render_page(env, "web.html.j2", ctx)
     if print_links is not None:
         views, metrics_href = print_links

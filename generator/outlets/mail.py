@@ -2,17 +2,17 @@
 charts as cid: images), a plain-text alternative, the edition's PDF attached.
 
 No SMTP here (generator.outlets.deliver sends): edition folder + settings in, EmailMessage out.
-The words come from the same narrative as the brief, the layout from templates/email/.
+The words, the charts and the brand are the edition's own, as it was built (BuiltEdition:
+narrative.json, charts.json, brand.json), so the e-mail says what its PDF says; only the
+layout comes from templates/email/.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import struct
-import tempfile
 import textwrap
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,18 +25,16 @@ from typing import Any
 import css_inline
 import jinja2
 import jsonschema
-from jinja2.sandbox import SandboxedEnvironment
 
-from generator import headers, numbers, pipeline, templating, yamlio
+from generator import headers, templating, yamlio
+from generator.analysis.document import validate_metrics
 from generator.brief import edition as edition_mod
-from generator.brief import narrative as narrative_mod
 from generator.brief import notes as notes_mod
-from generator.brief import render
-from generator.brief.narrative import Narrative
+from generator.brief import render, store
+from generator.brief.built import BuiltEdition, NarrativeDoc
 from generator.config import Settings
 from generator.errors import UserError, located
 
-REQUIRED = ("brief.pdf", "brief.html", "metrics.json")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -60,10 +58,21 @@ class Edition:
     folder: Path
     doc: dict[str, Any]
     charts: list[ChartPart]
+    built: BuiltEdition
 
     @property
     def pdf(self) -> Path:
-        return self.folder / "brief.pdf"
+        return self.built.pdf
+
+    @property
+    def narrative(self) -> NarrativeDoc:
+        """The words the edition was built with (narrative.json)."""
+        return self.built.narrative
+
+    @property
+    def brand(self) -> str:
+        """The brand the edition was built with (brand.json)."""
+        return self.built.brand.title
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,7 @@ class Content:
     """What every recipient gets (rendered once): the per-recipient part is the headers."""
 
     edition: Edition
-    narrative: Narrative
+    narrative: NarrativeDoc
     subject: str
     html: str  # CSS inlined; images as cid:<key>.<month>@<domain>
     text: str
@@ -85,7 +94,7 @@ class Content:
 
 def edition_months(settings: Settings) -> list[str]:
     """Edition folders present, oldest first (staging folders start with a dot)."""
-    return pipeline.edition_months(settings)
+    return store.edition_months(settings)
 
 
 def pick_month(settings: Settings, month: str | None) -> str:
@@ -111,64 +120,33 @@ def _png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
-def _chart_texts(folder: Path, doc: dict[str, Any], settings: Settings) -> list[dict[str, str]]:
-    """Key, title and alt text of each chart: from charts/charts.json when the build wrote
-    it, else recomputed (same inputs, same words) into a scratch folder."""
-    manifest = folder / "charts" / "charts.json"
-    if manifest.is_file():
-        try:
-            entries = json.loads(manifest.read_text(encoding="utf-8"))
-            return [{k: str(e[k]) for k in ("key", "title", "alt")} for e in entries]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise UserError(f"edition check failed: unreadable charts.json ({exc})") from None
-    from generator.brief import charts as charts_mod
-
-    with tempfile.TemporaryDirectory(prefix="aibrief-charts-") as tmp:
-        made = charts_mod.make_charts(
-            doc, Path(tmp), edition_mod.templates_dir(settings) / "styles"
-        )
-        return [{"key": c.key, "title": c.title, "alt": c.alt} for c in made]
-
-
-def _read_metrics(path: Path, month: str) -> dict[str, Any]:
-    from generator import pipeline
-
+def _validate_metrics(doc: dict[str, Any]) -> None:
+    """The JSON Schema of metrics.json: never mail figures the build would refuse."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        pipeline.validate_metrics(doc)
-    except (ValueError, jsonschema.ValidationError) as exc:
+        validate_metrics(doc)
+    except jsonschema.ValidationError as exc:
         first = str(exc).splitlines()[0]
         raise UserError(f"edition check failed: metrics.json is not valid: {first}") from None
-    if doc.get("month") != month:
-        raise UserError(
-            f"edition check failed: metrics.json is for {doc.get('month')}, not {month}"
-        )
-    return doc
 
 
 def load_edition(settings: Settings, month: str | None = None) -> Edition:
-    """The edition folder, checked as the build checks it: never mail half an edition."""
+    """The edition folder, checked as the build checks it: never mail half an edition
+    (one without its PDF, its narrative.json or its charts.json is refused, with how to
+    rebuild it)."""
     month = pick_month(settings, month)
-    folder = settings.editions_dir / month
-    missing = [name for name in REQUIRED if not (folder / name).is_file()]
-    if missing:
-        raise UserError(
-            f"edition {month} is incomplete (missing {', '.join(missing)}): rebuild it with "
-            f"`aibrief render --month {month}`",
-            where=str(folder),
-        )
-    doc = _read_metrics(folder / "metrics.json", month)
+    folder = store.edition_dir(settings, month)
+    b = BuiltEdition.read(folder, need_pdf=True, validate=_validate_metrics)
     charts = []
-    for entry in _chart_texts(folder, doc, settings):
-        png = folder / "charts" / f"{entry['key']}.png"
+    for chart in b.charts:
+        png = chart.path(folder, "png")
         if not png.is_file():
             raise UserError(
                 f"edition check failed: chart image charts/{png.name} is missing",
                 where=str(folder),
             )
-        charts.append(ChartPart(entry["key"], entry["title"], entry["alt"], png, *_png_size(png)))
-    edition_mod.check(folder, [f"{c.key}.svg" for c in charts], pdf=True)
-    return Edition(month, folder, doc, charts)
+        charts.append(ChartPart(chart.key, chart.title, chart.alt, png, *_png_size(png)))
+    edition_mod.check(folder, [c.svg for c in b.charts], pdf=True)
+    return Edition(month, folder, b.metrics, charts, b)
 
 
 # ---- the words ------------------------------------------------------------------------------
@@ -187,42 +165,14 @@ def wrap(text: str, width: int = 72, first: str = "", rest: str = "") -> str:
     return "\n".join(lines) or first.rstrip()
 
 
-def environment(template_dirs: list[Path]) -> SandboxedEnvironment:
-    """Sandboxed like the brief's; HTML templates escape, text templates do not."""
-    env = SandboxedEnvironment(
-        loader=templating.loader(templating.subdirs(template_dirs, "email")),
-        undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(
-            enabled_extensions=("html.j2", "html"), default_for_string=False, default=False
-        ),
-        trim_blocks=True,
-        lstrip_blocks=True,
+def environment(template_dirs: list[Path]) -> jinja2.Environment:
+    """The e-mail's templates along the lookup chain: HTML templates escape, text
+    templates (subject, plain-text part) do not."""
+    return templating.environment(
+        templating.subdirs(template_dirs, "email"),
+        autoescape=templating.HTML_ONLY,
+        filters={"wrap": wrap},
     )
-    env.filters.update(numbers.FILTERS)
-    env.filters["wrap"] = wrap
-    return env
-
-
-def narrative_for(edition: Edition, settings: Settings) -> Narrative:
-    """The brief's narrative again, refused if the edition's page says something else (the
-    wording templates changed since the build): the e-mail must match its PDF."""
-    n = narrative_mod.for_edition(settings, edition.doc)
-    page = render.plain_text((edition.folder / "brief.html").read_text(encoding="utf-8"))
-    parts = [("headline", n.headline), ("lede", n.lede)]
-    # The editor's note may have changed since the build: its parts must be on the page.
-    parts += [("note's watch bullets", w) for w in n.what_to_watch]
-    if n.saying:
-        parts += [("note's quote", n.saying.text)]
-    if n.editor_note_text:
-        parts += [("editor's note", n.editor_note_text)]
-    for label, text in parts:
-        if " ".join(text.split()) not in page:
-            raise UserError(
-                f"edition {edition.month} was built with other wording than the templates "
-                f"and notes now give (its {label} differs): rebuild it with "
-                f"`aibrief render --month {edition.month}` before sending"
-            )
-    return n
 
 
 def inline_css(page: str) -> str:
@@ -236,14 +186,15 @@ def inline_css(page: str) -> str:
 
 
 def pdf_name(brand: str, month: str) -> str:
+    """The attachment's name, from the edition's brand: `ai-trade-brief-2025-12.pdf`."""
     slug = re.sub(r"[^a-z0-9]+", "-", brand.lower()).strip("-") or "brief"
     return f"{slug}-{month}.pdf"
 
 
 def render_content(settings: Settings, edition: Edition, sender: Address) -> Content:
-    """Subject, HTML and text of the e-mail, rendered once for every recipient."""
-    n = narrative_for(edition, settings)
-    brand = render.brand(edition_mod.templates_dir(settings) / "brief")
+    """Subject, HTML and text of the e-mail, rendered once for every recipient: the
+    edition's words and brand in the current e-mail layout."""
+    n, brand = edition.narrative, edition.brand
     domain = sender.domain or "localhost"
     cids = {c.key: f"{c.key}.{edition.month}@{domain}" for c in edition.charts}
     name = pdf_name(brand, edition.month)
@@ -278,20 +229,25 @@ def render_content(settings: Settings, edition: Edition, sender: Address) -> Con
 
 def _note_headline(path: Path) -> tuple[str, int] | None:
     """The note's headline as written, before the note folds its spaces (and so its line
-    breaks) away, with its line in the file."""
-    front, _, _ = notes_mod._split(path.read_text(encoding="utf-8"), str(path))
+    breaks) away, with its line in the file (None when the note is gone since the build)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    front, _, _ = notes_mod._split(text, str(path))
     meta = yamlio.loads("\n" + front, str(path)) if front.strip() else None
     if isinstance(meta, dict) and isinstance(meta.get("headline"), str):
         return meta["headline"], meta.line_of("headline")
     return None
 
 
-def checked_subject(env: SandboxedEnvironment, n: Narrative, subject: str) -> str:
+def checked_subject(env: jinja2.Environment, n: NarrativeDoc, subject: str) -> str:
     """The subject, decoded; refused when it could add headers to the message (a CR/LF
     or other control character, plain or RFC 2047-encoded), naming the editor's note and
-    line when its headline is the cause, else the subject template."""
+    line when its headline (the one the edition was built with) is the cause, else the
+    subject template."""
     note = _note_headline(Path(n.note_path)) if n.note_path else None
-    if note is not None:
+    if note is not None and " ".join(note[0].split()) == n.headline:
         where = located(n.note_path, note[1])
         headers.header_text(note[0].strip(), where, "headline (the e-mail's subject)")
     template = env.get_template("subject.txt.j2").filename or "templates/email/subject.txt.j2"

@@ -1,8 +1,9 @@
 """`aibrief preview`: a local page for editors that renders an edition again whenever a
 template, the month's note, a chart style or the config changes, and reloads itself.
 
-The edition is rendered (HTML and PDF, by the same code as `aibrief render`) into
-output/preview/YYYY-MM/, never into the live output/editions/ folder. A render that
+The edition is built (HTML and PDF, by the same code as `aibrief render`) into
+output/preview/YYYY-MM/, never into the live output/editions/ folder, and shown as built
+(BuiltEdition). A render that
 fails shows its error (`file:line: message`) in place of the brief; the server keeps
 running, and the save that fixes the file brings the brief back. Changes are found by
 polling modification times and sizes (no extra dependency). Only 127.0.0.1 is bound, and
@@ -29,11 +30,14 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from generator import config as config_mod
-from generator import numbers, pipeline
+from generator import numbers
+from generator.analysis.document import compute_metrics
 from generator.analysis.metrics import Metrics
 from generator.brief import edition
+from generator.brief.built import BuiltEdition
 from generator.brief.notes import note_path
 from generator.config import Settings
+from generator.data.refresh import latest_month
 from generator.errors import UserError
 
 HOST = "127.0.0.1"
@@ -104,7 +108,7 @@ class PreviewServer:
         say: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings
-        self.month = month or pipeline.latest_month(settings)
+        self.month = month or latest_month(settings)
         self.port = port
         self.interval = interval
         self._say = say or (lambda _msg: None)
@@ -157,7 +161,7 @@ class PreviewServer:
 
     def start(self) -> PreviewServer:
         """Compute the metrics, bind the port, render once, then serve and watch."""
-        self._metrics = pipeline.compute_metrics(self.settings, self.month)
+        self._metrics = compute_metrics(self.settings, self.month)
         if self.settings.source_path is not None:
             self._config_stamp = stamp(self.settings.source_path)
         try:
@@ -242,7 +246,7 @@ class PreviewServer:
         if now == self._config_stamp and self._metrics is not None:
             return
         settings = config_mod.load(path)
-        metrics = pipeline.compute_metrics(settings, self.month)
+        metrics = compute_metrics(settings, self.month)
         self.settings, self._metrics, self._config_stamp = settings, metrics, now
 
     def render(self) -> bool:
@@ -259,7 +263,9 @@ class PreviewServer:
                 result = edition.render_edition(
                     self.settings, self._metrics, dest=preview_dir(self.settings, self.month)
                 )
-                page = (result.folder / "brief.html").read_text(encoding="utf-8")
+                # Shown as built: the page of the BuiltEdition the render just wrote.
+                shown = BuiltEdition.read(result.folder, month=self.month, need_pdf=True)
+                page = shown.html.read_text(encoding="utf-8")
             except UserError as exc:
                 error = " ".join(str(exc).split())
             except Exception as exc:  # noqa: BLE001 - shown on the page, not fatal

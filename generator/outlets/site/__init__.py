@@ -23,9 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import locks, pipeline
+from generator import fsutil
 from generator.brief import backfill
 from generator.config import Settings
+from generator.data.refresh import latest_month
 from generator.errors import UserError
 from generator.outlets.site.build import SiteResult
 from generator.outlets.site.build import build as _build
@@ -65,7 +66,7 @@ class PublishResult:
 def lock(settings: Settings) -> contextlib.AbstractContextManager[None]:
     """One publish at a time per output folder (an advisory lock in output/state/)."""
     path = settings.state_dir / LOCK_FILE
-    return locks.exclusive(path, f"another publish is running (lock {path})")
+    return fsutil.lock(path, busy=f"another publish is running (lock {path})")
 
 
 def build(settings: Settings, now: str | None = None) -> SiteResult:
@@ -121,7 +122,7 @@ def publish(
     site, then the deploy command. Nothing is swapped in unless every edition built."""
     say = say or (lambda _m: None)
     with lock(settings):
-        wanted = months if months is not None else [month or pipeline.latest_month(settings)]
+        wanted = months if months is not None else [month or latest_month(settings)]
         editions = backfill.run(settings, wanted, workers=workers, say=say)
         say(editions.summary())
         site = _build(settings, now)

@@ -18,14 +18,9 @@ output/state/site.json (first seen, last changed, per edition).
 from __future__ import annotations
 
 import hashlib
-import html
 import json
-import os
-import re
-import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,64 +28,20 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from generator import numbers, pipeline, yamlio
-from generator.brief import narrative as narrative_mod
-from generator.brief import render
-from generator.brief.narrative import Narrative
+from generator import numbers, yamlio
+from generator.brief import built, render
 from generator.config import Settings
-from generator.data.warehouse import write_atomic
 from generator.errors import UserError, located
+from generator.fsutil import now_utc, write_atomic
 from generator.outlets.site import feed, safe, share, tree
+from generator.outlets.site import spec as site_spec
+from generator.outlets.site.editions import KeyNumber, SiteEdition, collect
+
+__all__ = ["KeyNumber", "Plan", "SiteEdition", "SiteResult", "Templates", "build", "plan"]
 
 STATE_FILE = "site.json"
 SHARE_CACHE = "share"
-EDITION_FILES = ("metrics.json", "brief.html", "brief.pdf")
-# A file named by charts.json: one plain name in charts/, never a path out of it.
-CHART_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 DEFAULT_SAMPLE_NOTE = "Illustrative sample data — synthetic figures, not official statistics"
-
-
-@dataclass(frozen=True)
-class KeyNumber:
-    value: Markup
-    label: Markup
-
-    def plain(self) -> tuple[str, str]:
-        return html.unescape(str(self.value)), html.unescape(str(self.label))
-
-
-@dataclass(frozen=True)
-class ChartFiles:
-    key: str
-    title: str
-    alt: str
-    source: str
-    svg: str
-    png: str
-    csv: str
-
-
-@dataclass
-class SiteEdition:
-    month: str
-    folder: Path
-    doc: dict[str, Any]
-    n: Narrative
-    charts: list[ChartFiles]
-    key_numbers: list[KeyNumber] = field(default_factory=list)
-    digest: str = ""
-
-    @property
-    def sample(self) -> bool:
-        return bool(self.doc.get("data", {}).get("sample"))
-
-    @property
-    def dir(self) -> str:
-        return f"{self.month}/"
-
-    @property
-    def href(self) -> str:
-        return f"{self.month}/index.html"
 
 
 @dataclass
@@ -124,8 +75,6 @@ class Templates:
         site_dirs = [d / "site" for d in self.dirs]
         brief_dirs = [d / "brief" for d in self.dirs]
         self.env = render.environment(brief_dirs[-1], [*site_dirs, *brief_dirs[:-1]])
-        brand_file = self._find("brief", "brand.yaml")
-        self.brand = render.brand(brand_file.parent if brand_file else brief_dirs[-1])
         found = self._find("site", "site.yaml")
         if found is None:
             raise UserError(f"site/site.yaml not found in {', '.join(map(str, self.dirs))}")
@@ -150,12 +99,9 @@ class Templates:
         return self._find_dir("styles", "brief.css")
 
     def _site_config(self) -> yamlio.LineDict:
-        doc = yamlio.load(self.site_yaml)
-        if not isinstance(doc, dict):
-            raise UserError(
-                "expected description, key_numbers and share", where=str(self.site_yaml)
-            )
-        return doc
+        """site.yaml validated as a whole (every error at once, site/spec.py); the
+        parsed document stays for the lines later messages name."""
+        return site_spec.load(self.site_yaml).doc
 
     def _compile_numbers(self) -> list[tuple[jinja2.Template, jinja2.Template]]:
         path = self.site_yaml
@@ -206,77 +152,6 @@ class Templates:
 
     def page(self, name: str, ctx: dict[str, Any]) -> bytes:
         return render.render_page(self.env, name, ctx).encode("utf-8")
-
-
-# ---- editions -----------------------------------------------------------------------------
-
-
-def _charts(listing: bytes | None, doc: dict[str, Any], styles_dir: Path) -> list[ChartFiles]:
-    if listing is not None:
-        items = json.loads(listing.decode("utf-8"))
-    else:  # an edition built before charts.json: the words again, from the metrics
-        from generator.brief import charts as charts_mod
-
-        with tempfile.TemporaryDirectory() as tmp:
-            made = charts_mod.make_charts(doc, Path(tmp), styles_dir)
-        items = [
-            {"key": c.key, "title": c.title, "alt": c.alt, "source": c.source,
-             "svg": c.svg.name, "png": c.png.name, "csv": c.csv.name}
-            for c in made
-        ]  # fmt: skip
-    return [ChartFiles(**{k: str(i[k]) for k in ChartFiles.__dataclass_fields__}) for i in items]
-
-
-def _edition(settings: Settings, tpl: Templates, month: str) -> SiteEdition | str:
-    """The edition of `month`, or why it is left out. Every file the site takes is a
-    regular file reached from the editions folder without a symlink (site.safe): a
-    planted link, or a folder linked in, never brings outside content into the site."""
-    root = settings.editions_dir
-
-    def read(name: str) -> bytes:
-        return safe.read_below(root, f"{month}/{name}")
-
-    try:
-        for name in EDITION_FILES:
-            os.close(safe.open_below(root, f"{month}/{name}"))
-        metrics_bytes, brief_html = read("metrics.json"), read("brief.html")
-        try:
-            listing: bytes | None = read("charts/charts.json")
-        except safe.Unsafe as exc:
-            if not exc.missing:
-                raise
-            listing = None  # an edition built before charts.json
-        doc = json.loads(metrics_bytes)
-        charts = _charts(listing, doc, tpl.styles_dir)
-        names = [name for c in charts for name in (c.svg, c.png, c.csv)]
-        bad = next((name for name in names if not CHART_NAME.fullmatch(name)), None)
-        if bad is not None:
-            return f"charts/charts.json names {bad!r}, not a file name in charts/"
-        for name in names:
-            os.close(safe.open_below(root, f"{month}/charts/{name}"))
-    except safe.Unsafe as exc:
-        return exc.reason.replace(f"{month}/", "", 1)
-    n = narrative_mod.for_edition(settings, doc)
-    folder = pipeline.edition_dir(settings, month)
-    e = SiteEdition(month, folder, doc, n, charts, tpl.key_numbers(doc))
-    h = hashlib.sha256(metrics_bytes)
-    h.update(brief_html)
-    h.update(json.dumps([k.plain() for k in e.key_numbers]).encode())
-    e.digest = h.hexdigest()
-    return e
-
-
-def collect(settings: Settings, tpl: Templates) -> tuple[list[SiteEdition], list[tuple[str, str]]]:
-    """Every complete edition in the editions folder, oldest first, and those left out."""
-    editions: list[SiteEdition] = []
-    skipped: list[tuple[str, str]] = []
-    for month in pipeline.edition_months(settings):
-        e = _edition(settings, tpl, month)
-        if isinstance(e, str):
-            skipped.append((month, e))
-        else:
-            editions.append(e)
-    return editions, skipped
 
 
 # ---- state: when each edition was first published and last changed ------------------------
@@ -342,7 +217,7 @@ def _share_card(e: SiteEdition, tpl: Templates, base: str) -> share.ShareCard:
     host = (where.netloc + where.path).rstrip("/") or base
     month = numbers.month_name(e.month)
     return share.ShareCard(
-        kicker=f"{tpl.brand} · {month}".upper(),
+        kicker=f"{e.brand} · {month}".upper(),
         headline=e.n.headline,
         numbers=tuple(k.plain() for k in e.key_numbers),
         footer=f"{host} · {month} edition",
@@ -371,74 +246,108 @@ class Plan:
     share_used: set[Path]
 
 
+@dataclass
+class _Site:
+    """What every page of one site build shares. The site's own name is the brand the
+    latest edition was built with (each edition page names its own)."""
+
+    settings: Settings
+    tpl: Templates
+    editions: list[SiteEdition]  # oldest first
+    state: dict[str, Any]
+    base: str
+    files: dict[str, tree.Entry] = field(default_factory=dict)
+
+    @property
+    def newest(self) -> list[SiteEdition]:
+        return list(reversed(self.editions))
+
+    @property
+    def brand(self) -> str:
+        return self.editions[-1].brand
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return {
+            "title": self.brand,
+            "description": self.tpl.description,
+            "any_sample": any(e.sample for e in self.editions),
+            "base_url": self.base,
+        }
+
+    def put(self, rel: str, data: bytes | None = None, source: Path | None = None) -> None:
+        """A file of the site; a source is taken without a symlink below its root."""
+        cache = self.settings.state_dir / SHARE_CACHE
+        within = None
+        if source is not None:
+            within = cache if source.parent == cache else self.settings.editions_dir
+        self.files[rel] = tree.Entry(data=data, source=source, within=within)
+
+
 def plan(settings: Settings, now: str | None = None) -> Plan:
     """The site's files (relative path → Entry), the editions and the state to keep."""
     tpl = Templates(settings)
-    editions, skipped = collect(settings, tpl)
+    editions, skipped = collect(settings, tpl.key_numbers)
     if not editions:
         why = f" ({skipped[0][0]}: {skipped[0][1]})" if skipped else ""
         raise UserError(
             f"no complete edition in {settings.editions_dir} to publish{why}: "
             "build one with `aibrief publish --month YYYY-MM` or `aibrief run`"
         )
-    now = now or datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    now = now or now_utc()
     state = _dates(_load_state(settings.state_dir / STATE_FILE), editions, now)
-    base = _base_url(settings)
-    newest = list(reversed(editions))
-    site = {
-        "title": tpl.brand,
-        "description": tpl.description,
-        "any_sample": any(e.sample for e in editions),
-        "base_url": base,
-    }
-    files: dict[str, tree.Entry] = {}
-    cache, ed_root = settings.state_dir / SHARE_CACHE, settings.editions_dir
-
-    def put(rel: str, data: bytes | None = None, source: Path | None = None) -> None:
-        """A file of the site; a source is taken without a symlink below its root."""
-        within = None if source is None else cache if source.parent == cache else ed_root
-        files[rel] = tree.Entry(data=data, source=source, within=within)
-
+    site = _Site(settings, tpl, editions, state, _base_url(settings))
     css = tpl.text("styles", "brief.css") + "\n" + tpl.text("site", "site.css")
-    put("style.css", css.encode("utf-8"))
+    site.put("style.css", css.encode("utf-8"))
+    used_images = {_edition_files(site, i) for i in range(len(editions))}
+    index_page = _index(site)
+    _archive(site, index_page)
+    _feeds(site)
+    return Plan(site.files, [e.month for e in editions], skipped, state, used_images)
 
-    used_images: set[Path] = set()
-    for i, e in enumerate(editions):
-        card = _share_card(e, tpl, base)
-        image = _share_image(card, tpl.share_colours, cache)
-        used_images.add(image)
-        d = e.dir
-        put(d + "share.png", source=image)
-        put(d + "brief.pdf", source=e.folder / "brief.pdf")
-        put(d + "data/metrics.json", source=e.folder / "metrics.json")
-        for c in e.charts:
-            put(f"{d}charts/{c.svg}", source=e.folder / "charts" / c.svg)
-            put(f"{d}charts/{c.png}", source=e.folder / "charts" / c.png)
-            put(f"{d}data/{c.csv}", source=e.folder / "charts" / c.csv)
-        page = {
-            "title": f"{e.n.headline} — {tpl.brand}, {numbers.month_name(e.month)}",
-            "og_title": e.n.headline,
-            "description": e.n.lede,
-            "url": base + d,
-            "image": base + d + "share.png",
-            "image_alt": _image_alt(e),
-            "type": "article",
-            "root": "../",
-        }
-        ctx = {
-            **_edition_ctx(e, ""),
-            "brand": tpl.brand,
-            "site": site,
-            "page": page,
-            "prev": editions[i - 1] if i > 0 else None,
-            "next": editions[i + 1] if i + 1 < len(editions) else None,
-        }
-        put(d + "index.html", tpl.page("edition.html.j2", ctx))
 
-    latest = newest[0]
-    index_page = {
-        "title": f"{tpl.brand}: {latest.n.headline}",
-        "og_title": f"{tpl.brand}: {latest.n.headline}",
+def _edition_files(site: _Site, i: int) -> Path:
+    """The page of the i-th edition and the files it links; its share image."""
+    e, tpl, base = site.editions[i], site.tpl, site.base
+    image = _share_image(
+        _share_card(e, tpl, base), tpl.share_colours, site.settings.state_dir / SHARE_CACHE
+    )
+    d = e.dir
+    site.put(d + "share.png", source=image)
+    site.put(d + "brief.pdf", source=e.folder / built.PDF)
+    site.put(d + "data/metrics.json", source=e.folder / built.METRICS)
+    for c in e.charts:
+        site.put(f"{d}charts/{c.svg}", source=c.path(e.folder, "svg"))
+        site.put(f"{d}charts/{c.png}", source=c.path(e.folder, "png"))
+        site.put(f"{d}data/{c.csv}", source=c.path(e.folder, "csv"))
+    page = {
+        "title": f"{e.n.headline} — {e.brand}, {numbers.month_name(e.month)}",
+        "og_title": e.n.headline,
+        "description": e.n.lede,
+        "url": base + d,
+        "image": base + d + "share.png",
+        "image_alt": _image_alt(e),
+        "type": "article",
+        "root": "../",
+    }
+    ctx = {
+        **_edition_ctx(e, ""),
+        "brand": e.brand,
+        "site": site.info,
+        "page": page,
+        "prev": site.editions[i - 1] if i > 0 else None,
+        "next": site.editions[i + 1] if i + 1 < len(site.editions) else None,
+    }
+    site.put(d + "index.html", tpl.page("edition.html.j2", ctx))
+    return image
+
+
+def _index(site: _Site) -> dict[str, Any]:
+    """index.html: the latest edition in full, then the ones before it; its page info."""
+    latest, brand, base = site.newest[0], site.brand, site.base
+    page = {
+        "title": f"{brand}: {latest.n.headline}",
+        "og_title": f"{brand}: {latest.n.headline}",
         "description": latest.n.lede,
         "url": base,
         "image": base + latest.dir + "share.png",
@@ -446,53 +355,52 @@ def plan(settings: Settings, now: str | None = None) -> Plan:
         "type": "website",
         "root": "",
     }
-    put(
-        "index.html",
-        tpl.page(
-            "index.html.j2",
-            {
-                **_edition_ctx(latest, latest.dir),
-                "brand": tpl.brand,
-                "site": site,
-                "page": index_page,
-                "editions": newest,
-            },
-        ),
-    )
-    years: dict[str, list[SiteEdition]] = {}
-    for e in newest:
-        years.setdefault(e.month[:4], []).append(e)
-    archive_page = {
-        **index_page,
-        "title": f"All editions — {tpl.brand}",
-        "og_title": f"{tpl.brand}: all editions",
-        "description": tpl.description,
-        "url": base + "archive.html",
+    ctx = {
+        **_edition_ctx(latest, latest.dir),
+        "brand": latest.brand,
+        "site": site.info,
+        "page": page,
+        "editions": site.newest,
     }
-    put(
-        "archive.html",
-        tpl.page(
-            "archive.html.j2",
-            {
-                "brand": tpl.brand,
-                "site": site,
-                "page": archive_page,
-                "editions": newest,
-                "years": list(years.items()),
-            },
-        ),
-    )
+    site.put("index.html", site.tpl.page("index.html.j2", ctx))
+    return page
 
+
+def _archive(site: _Site, index_page: dict[str, Any]) -> None:
+    """archive.html: every edition by year, newest first."""
+    years: dict[str, list[SiteEdition]] = {}
+    for e in site.newest:
+        years.setdefault(e.month[:4], []).append(e)
+    page = {
+        **index_page,
+        "title": f"All editions — {site.brand}",
+        "og_title": f"{site.brand}: all editions",
+        "description": site.tpl.description,
+        "url": site.base + "archive.html",
+    }
+    ctx = {
+        "brand": site.brand,
+        "site": site.info,
+        "page": page,
+        "editions": site.newest,
+        "years": list(years.items()),
+    }
+    site.put("archive.html", site.tpl.page("archive.html.j2", ctx))
+
+
+def _feeds(site: _Site) -> None:
+    """feed.xml (one entry per edition) and sitemap.xml, with absolute URLs."""
+    base, state = site.base, site.state
     entries = []
-    for e in newest:
-        url, pdf = base + e.dir, base + e.dir + "brief.pdf"
+    for e in site.newest:
+        url, pdf = base + e.dir, base + e.dir + built.PDF
         dates = state["editions"][e.month]
         entries.append(
             feed.FeedEntry(
                 title=f"{numbers.month_name(e.month)}: {e.n.headline}",
                 url=url,
                 pdf_url=pdf,
-                pdf_length=(e.folder / "brief.pdf").stat().st_size,
+                pdf_length=(e.folder / built.PDF).stat().st_size,
                 published=dates["published"],
                 updated=dates["updated"],
                 summary=e.n.lede + (" (Illustrative sample data.)" if e.sample else ""),
@@ -501,25 +409,19 @@ def plan(settings: Settings, now: str | None = None) -> Plan:
                 ),
             )
         )
-    put(
-        "feed.xml",
-        feed.atom(
-            title=tpl.brand,
-            subtitle=tpl.description,
-            base_url=base,
-            author=tpl.brand,
-            entries=entries,
-        ),
+    brand = site.brand
+    atom = feed.atom(
+        title=brand, subtitle=site.tpl.description, base_url=base, author=brand, entries=entries
     )
+    site.put("feed.xml", atom)
     newest_update = max(d["updated"] for d in state["editions"].values())[:10]
-    put(
+    site.put(
         "sitemap.xml",
         feed.sitemap(
             [(base, newest_update), (base + "archive.html", newest_update)]
-            + [(base + e.dir, state["editions"][e.month]["updated"][:10]) for e in newest]
+            + [(base + e.dir, state["editions"][e.month]["updated"][:10]) for e in site.newest]
         ),
     )
-    return Plan(files, [e.month for e in editions], skipped, state, used_images)
 
 
 def build(settings: Settings, now: str | None = None) -> SiteResult:

@@ -5,9 +5,10 @@ first compared with the folder on disk; when every file is already there with th
 bytes and nothing else is, nothing at all is written (no file, no folder, no mtime).
 Otherwise the new tree is built in a hidden staging folder beside the target: a file
 whose bytes are unchanged is a hard link to the current one (same inode, same mtime,
-no copy), a new file is hard-linked from its source or written. Then staging and target
-are exchanged in one atomic `renameat2(RENAME_EXCHANGE)` (Linux), or with two renames
-elsewhere, and the old tree is removed.
+no copy), a new file is hard-linked from its source or written. Then staging is swapped
+in by `fsutil.swap_in`, the swap the editions and the warehouse use too: one atomic
+`renameat2(RENAME_EXCHANGE)` (Linux), or two renames elsewhere that `fsutil.recover`
+completes after a kill; the old tree is removed.
 
 A failure or a kill at any point before the exchange leaves the target byte for byte
 as it was, plus a staging folder that the next commit removes. Files of the current
@@ -24,17 +25,13 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.data.warehouse import DIR_MODE, FILE_MODE
+from generator import fsutil
 from generator.errors import UserError
-from generator.fsutil import exchange as _exchange  # one exchange routine for all swaps
+from generator.fsutil import DIR_MODE, FILE_MODE
 from generator.outlets.site import safe
-
-STAGING = "staging"
-OLD = "old"
 
 
 @dataclass(frozen=True)
@@ -68,26 +65,6 @@ class CommitResult:
     kept: int = 0  # unchanged files (hard links to the previous tree)
     removed: int = 0  # files of the previous tree that are gone
     dropped: list[str] = field(default_factory=list)  # symlinks etc. not carried over
-
-
-def _leftovers(target: Path) -> list[Path]:
-    prefix = f".{target.name}."
-    return [
-        p
-        for p in target.parent.glob(f"{prefix}*")
-        if p.name.startswith((prefix + STAGING, prefix + OLD)) and p.is_dir()
-    ]
-
-
-def recover(target: Path) -> None:
-    """After an interrupted commit: put back a tree moved aside, drop staging folders.
-    The caller holds the lock, so no other commit is using them."""
-    if not target.exists():
-        olds = sorted(p for p in _leftovers(target) if f".{OLD}" in p.name)
-        if olds:
-            os.replace(olds[-1], target)
-    for p in _leftovers(target):
-        shutil.rmtree(p, ignore_errors=True)
 
 
 def scan(folder: Path) -> tuple[set[str], list[str]]:
@@ -225,8 +202,7 @@ def _mkdirs(root: Path, rel_dirs: set[str]) -> None:
 
 def stage(tree: dict[str, Entry], target: Path) -> tuple[Path, CommitResult]:
     """Build the new tree in a staging folder beside target."""
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{STAGING}-", dir=target.parent))
-    os.chmod(staging, DIR_MODE)
+    staging = fsutil.make_staging(target)
     result = CommitResult(changed=True)
     try:
         dirs = {str(Path(rel).parent) for rel in tree} - {"."}
@@ -252,24 +228,6 @@ def stage(tree: dict[str, Entry], target: Path) -> tuple[Path, CommitResult]:
     return staging, result
 
 
-def swap(staging: Path, target: Path) -> None:
-    """Put staging in target's place; the previous tree is removed last."""
-    if not target.exists():
-        os.replace(staging, target)
-        return
-    if _exchange(staging, target):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous tree
-        return
-    old = target.with_name(f".{target.name}.{OLD}-{os.getpid()}")
-    os.replace(target, old)  # if killed here, recover() puts it back
-    try:
-        os.replace(staging, target)
-    except BaseException:
-        os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def commit(tree: dict[str, Entry], target: Path) -> CommitResult:
     """Make target hold exactly `tree`; write nothing when it already does."""
     for rel in tree:  # a name like a/../../x would write outside the staging folder
@@ -279,13 +237,13 @@ def commit(tree: dict[str, Entry], target: Path) -> CommitResult:
             raise UserError(f"site file {exc.reason}; nothing published") from None
     target = target.resolve() if target.is_symlink() else target
     target.parent.mkdir(parents=True, exist_ok=True)
-    recover(target)
+    fsutil.recover(target)
     if target.is_dir() and unchanged(tree, target):
         return CommitResult(changed=False, kept=len(tree))
     staging, result = stage(tree, target)
     result.dropped = scan(target)[1]
     try:
-        swap(staging, target)
+        fsutil.swap_in(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
