@@ -32,6 +32,7 @@ def _sane_year(month: str) -> str:
     return month
 
 
+yamlio.describe_pattern(MONTH_PATTERN, "a month as YYYY-MM")
 Month = Annotated[str, Field(pattern=MONTH_PATTERN), AfterValidator(_sane_year)]
 DEFAULT_CONFIG = Path("config.yaml")
 ENV_VAR = "AIBRIEF_CONFIG"
@@ -233,42 +234,6 @@ class Settings(_Section):
         return [*first, self.templates_dir]
 
 
-_MESSAGES = {
-    "int_parsing": "expected an integer",
-    "int_type": "expected an integer",
-    "int_from_float": "expected an integer",
-    "float_parsing": "expected a number",
-    "float_type": "expected a number",
-    "string_type": "expected text",
-    "bool_parsing": "expected true or false",
-    "bool_type": "expected true or false",
-    "list_type": "expected a list",
-    "dict_type": "expected a mapping of keys",
-    "model_type": "expected a mapping of keys",
-    "model_attributes_type": "expected a mapping of keys",
-    "extra_forbidden": "unknown key",
-    "missing": "required key is missing",
-}
-
-
-def _message(err: dict[str, Any]) -> str:
-    kind = err["type"]
-    if kind == "string_pattern_mismatch":
-        pattern = err.get("ctx", {}).get("pattern", "")
-        if pattern == MONTH_PATTERN:
-            return f"expected a month as YYYY-MM, got {err['input']!r}"
-        return f"{err['input']!r} does not match the expected form"
-    if kind == "literal_error":
-        return f"expected one of {err['ctx']['expected']}, got {err['input']!r}"
-    if kind == "finite_number":
-        return f"expected a finite number, got {err['input']!r}"
-    if kind == "value_error":
-        return str(err["ctx"]["error"])
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"out of range: {err['msg'].lower()}, got {err['input']!r}"
-    return _MESSAGES.get(kind, err["msg"])
-
-
 def _drop_empty(node: Any) -> Any:
     """A key left empty (`files:` with every line below commented out) means defaults."""
     if isinstance(node, dict):
@@ -277,19 +242,17 @@ def _drop_empty(node: Any) -> Any:
 
 
 def from_mapping(doc: Any, name: str = "config.yaml", path: Path | None = None) -> Settings:
-    """Validate a parsed document; raise ConfigError with file:line: key.path: message."""
+    """Validate a parsed document; raise ConfigError listing every problem, one line
+    each `file:line: key.path: message` (the path editor files share, yamlio.validate)."""
     if doc is None:
         doc = yamlio.LineDict()
     if not isinstance(doc, dict):
         raise ConfigError("expected a mapping of keys at the top level", where=name)
+    # Lines are looked up in `doc`; the model sees it with empty keys dropped.
     try:
         settings = Settings.model_validate(_drop_empty(doc))
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        line = yamlio.line_at(doc, loc)
-        key = ".".join(str(p) for p in loc) or "(top level)"
-        raise ConfigError(f"{key}: {_message(err)}", where=located(name, line)) from None
+        yamlio.raise_errors(exc, doc, name, ConfigError, Settings)
     settings._source_path = path.resolve() if path else None
     settings._doc, settings._name = doc, name
     return settings

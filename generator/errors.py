@@ -1,6 +1,8 @@
-"""Errors a user can act on: the CLI prints them as one line, without a traceback."""
+"""Errors a user can act on: the CLI prints them one line each, without a traceback."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class UserError(Exception):
@@ -8,10 +10,19 @@ class UserError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, where: str | None = None) -> None:
+    def __init__(self, message: str, *, where: str | None = None, more: Sequence[str] = ()) -> None:
         self.message = message
         self.where = where
-        super().__init__(f"{where}: {message}" if where else message)
+        # Further problems found in the same pass (a file with several errors), each
+        # already a whole line `file:line: key: message`.
+        self.more = tuple(more)
+        super().__init__("\n".join(self.lines))
+
+    @property
+    def lines(self) -> list[str]:
+        """Every problem, one line each; the first is `where: message`."""
+        first = f"{self.where}: {self.message}" if self.where else self.message
+        return [first, *self.more]
 
 
 class ConfigError(UserError):

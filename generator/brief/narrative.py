@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from generator import numbers, templating, yamlio
 from generator.analysis.facts import Fact, Thresholds, find_facts
 from generator.brief import notes as notes_mod
+from generator.brief import words_file
 from generator.brief.notes import Note, Quote
 from generator.errors import UserError, located
 
@@ -47,6 +47,8 @@ class Narrative:
     what_to_watch: list[str]
     bottom_line: str
     facts: list[Fact] = field(default_factory=list)  # ranked; [0] led the brief
+    bullet_facts: list[Fact] = field(default_factory=list)  # behind by_the_numbers, in order
+    headline_by_note: bool = False  # the editor's note gave the headline, not facts[0]
     period: str = ""
     saying: Quote | None = None  # only ever from an editor's note: never generated
     editor_note_html: str = ""  # sanitised HTML from the note's Markdown body
@@ -58,29 +60,24 @@ class Narrative:
 
 
 def load_words(path: Path) -> Words:
-    doc = yamlio.load(path)
-    try:
-        g = doc["growth"]
-        marks = tuple(sorted((float(k), str(v)) for k, v in doc["share_marks"].items()))
-        news = doc["news"]
-        return Words(
-            steady_below=float(g["steady_below"]),
-            small_below=float(g["small_below"]),
-            large_from=float(g["large_from"]),
-            doubled_from=float(g["doubled_from"]),
-            up=dict(doc["up"]),
-            down=dict(doc["down"]),
-            steady=str(doc["steady"]),
-            doubled=str(doc["doubled"]),
-            gap_steady_below=float(doc["gap_steady_below"]),
-            thresholds=Thresholds(
-                big_growth=float(news["big_growth"]),
-                big_gap_change=float(news["big_gap_change"]),
-                share_marks=marks,
-            ),
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise UserError(f"missing or malformed entry: {exc}", where=str(path)) from None
+    """words.yaml; every problem of the file is reported with its line (words_file)."""
+    w = words_file.load(path)
+    return Words(
+        steady_below=w.growth.steady_below,
+        small_below=w.growth.small_below,
+        large_from=w.growth.large_from,
+        doubled_from=w.growth.doubled_from,
+        up=w.up.model_dump(),
+        down=w.down.model_dump(),
+        steady=w.steady,
+        doubled=w.doubled,
+        gap_steady_below=w.gap_steady_below,
+        thresholds=Thresholds(
+            big_growth=w.news.big_growth,
+            big_gap_change=w.news.big_gap_change,
+            share_marks=tuple(sorted(w.share_marks.items())),
+        ),
+    )
 
 
 def word_filters(w: Words) -> dict[str, Any]:
@@ -121,21 +118,12 @@ def word_filters(w: Words) -> dict[str, Any]:
 # ---- the environment ------------------------------------------------------------------------
 
 
-def environment(template_dirs: list[Path], words: Words) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=templating.loader(template_dirs),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
-    env.filters.update(numbers.FILTERS)
-    env.filters.update(word_filters(words))
-    return env
+def environment(template_dirs: list[Path], words: Words) -> jinja2.Environment:
+    """The narrative's environment: plain text (no escaping), with the word filters."""
+    return templating.environment(template_dirs, filters=word_filters(words))
 
 
-def render_string(env: SandboxedEnvironment, source: str, ctx: dict[str, Any], where: str) -> str:
+def render_string(env: jinja2.Environment, source: str, ctx: dict[str, Any], where: str) -> str:
     """Render a template given as text (from facts.yaml); errors name `where`."""
     try:
         tmpl = env.from_string(source)
@@ -239,12 +227,14 @@ def write(
     }
     lead = facts[0]
     bullets: list[str] = []
+    bullet_facts: list[Fact] = []
     used_kinds = {lead.kind}
     for f in facts[1:]:
         if f.kind in used_kinds:
             continue
         used_kinds.add(f.kind)
         bullets.append(texts_of[(f.kind, "bullet")])
+        bullet_facts.append(f)
         if len(bullets) == 5:
             break
     ctx["lead"] = lead.kind
@@ -259,6 +249,8 @@ def write(
         what_to_watch=_bullets(sections["what_to_watch"]) + list(note.watch if note else ()),
         bottom_line=" ".join(_lines(sections["bottom_line"])),
         facts=facts,
+        bullet_facts=bullet_facts,
+        headline_by_note=bool(note and note.headline),
         period=ctx["period"],
         saying=note.quote if note else None,
         editor_note_html=note.body_html if note else "",

@@ -9,14 +9,15 @@ from __future__ import annotations
 import html as html_mod
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import markdown
 import nh3
+from pydantic import BeforeValidator
 
 from generator import yamlio
 from generator.errors import UserError, located
 
-KEYS = {"headline", "watch", "quote"}
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "blockquote", "code",
     "pre", "h3", "h4",
@@ -85,49 +86,47 @@ def _read(path: Path) -> str:
         raise UserError("not UTF-8 text", where=str(path)) from None
 
 
+def _bullets(value: object) -> object:
+    if isinstance(value, str):
+        return [value]  # one bullet may be written without the list
+    if not isinstance(value, list):
+        raise ValueError("expected a list of bullets")
+    return value
+
+
+def _quote(value: object) -> object:
+    if not isinstance(value, dict):
+        raise ValueError("expected `text:` and `by:`")
+    return value
+
+
+class QuoteEntry(yamlio.FileModel):
+    text: yamlio.Words
+    by: yamlio.Words
+
+
+class FrontMatter(yamlio.FileModel):
+    """The keys a note's front matter may have (the body is the editor's note)."""
+
+    headline: yamlio.Words | None = None  # overrides the computed one
+    watch: Annotated[list[yamlio.Words], BeforeValidator(_bullets)] = []
+    quote: Annotated[QuoteEntry, BeforeValidator(_quote)] | None = None
+
+
+def _front_matter(front: str, name: str) -> FrontMatter:
+    if not front.strip():
+        return FrontMatter()
+    # Parse with the real line numbers of the file (the front matter starts at line 2).
+    meta = yamlio.loads("\n" + front, name)
+    if not isinstance(meta, dict):
+        raise UserError("front matter must be keys: values", where=located(name, 2))
+    return yamlio.validate(meta, FrontMatter, name)
+
+
 def load(path: Path) -> Note:
     name = str(path)
-    text = _read(path)
-    front, body, _ = _split(text, name)
-    meta = yamlio.LineDict()
-    if front.strip():
-        # Parse with the real line numbers of the file (the front matter starts at line 2).
-        meta = yamlio.loads("\n" + front, name)
-        if not isinstance(meta, dict):
-            raise UserError("front matter must be keys: values", where=located(name, 2))
-    unknown = sorted(set(meta) - KEYS)
-    if unknown:
-        key = unknown[0]
-        raise UserError(
-            f"unknown key {key!r} (known: headline, watch, quote)",
-            where=located(name, meta.line_of(key)),
-        )
-    headline = meta.get("headline")
-    if headline is not None and (not isinstance(headline, str) or not headline.strip()):
-        raise UserError("headline: expected text", where=located(name, meta.line_of("headline")))
-    watch = meta.get("watch", [])
-    if isinstance(watch, str):
-        watch = [watch]
-    if not isinstance(watch, list) or not all(isinstance(w, str) and w.strip() for w in watch):
-        raise UserError(
-            "watch: expected a list of bullets", where=located(name, meta.line_of("watch"))
-        )
-    quote = None
-    if "quote" in meta:
-        q = meta["quote"]
-        where = located(name, meta.line_of("quote"))
-        if (
-            not isinstance(q, dict)
-            or not isinstance(q.get("text"), str)
-            or not isinstance(q.get("by"), str)
-        ):
-            raise UserError("quote: expected `text:` and `by:`", where=where)
-        extra = sorted(set(q) - {"text", "by"})
-        if extra:
-            raise UserError(
-                f"quote: unknown key {extra[0]!r}", where=located(name, q.line_of(extra[0]))
-            )
-        quote = Quote(" ".join(q["text"].split()), " ".join(q["by"].split()))
+    front, body, _ = _split(_read(path), name)
+    meta = _front_matter(front, name)
     html = (
         sanitize(markdown.markdown(body, extensions=[], output_format="html"))
         if body.strip()
@@ -136,9 +135,9 @@ def load(path: Path) -> Note:
     plain = " ".join(html_mod.unescape(nh3.clean(html, tags=set())).split()) if html else ""
     return Note(
         path=name,
-        headline=" ".join(headline.split()) if headline else None,
-        watch=tuple(" ".join(w.split()) for w in watch),
-        quote=quote,
+        headline=meta.headline,
+        watch=tuple(meta.watch),
+        quote=Quote(meta.quote.text, meta.quote.by) if meta.quote else None,
         body_html=html,
         body_text=plain,
     )

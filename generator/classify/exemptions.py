@@ -4,16 +4,19 @@ covers, from when to when, and under which legal text."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 from generator import yamlio
-from generator.errors import UserError, located
+from generator.errors import UserError
 
 _CODE = re.compile(r"^\d{4}(\d{2}){0,3}$")  # 4, 6, 8 or 10 digits
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-FIELDS = {"key", "name", "source", "effective", "end", "note", "codes"}
 
 
 @dataclass(frozen=True)
@@ -49,65 +52,78 @@ class ExemptionList:
         return self.lines[self.codes.index(code)] if code in self.codes else None
 
 
-def _date(value: object, what: str, where: str) -> date:
+def _date(value: object) -> date:
+    if value is None:
+        raise ValueError("missing")
     if isinstance(value, date):
         return value
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise UserError(f"{what}: expected a date YYYY-MM-DD, got {value!r}", where=where) from None
+        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _key(value: object) -> str:
+    if not isinstance(value, str) or not _KEY.match(value):
+        raise ValueError("lower-case letters, digits and _ only")
+    return value
+
+
+def _code(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f'code {value!r} must be quoted text, e.g. "847150"')
+    code = value.replace(".", "").strip()
+    if not _CODE.match(code):
+        raise ValueError(f"code {value!r} is not an HTS code of 4, 6, 8 or 10 digits")
+    return code
+
+
+def _codes(value: object) -> object:
+    if not isinstance(value, list) or not value:
+        raise ValueError("expected a list of HTS codes")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_date)]
+
+
+class ExemptionFile(yamlio.FileModel):
+    """One exemption list as written (taxonomy/exemptions/<key>.yaml)."""
+
+    key: Annotated[str, BeforeValidator(_key)]
+    name: yamlio.Words
+    source: yamlio.Words
+    effective: Day
+    end: Day | None = None
+    note: str | None = None
+    codes: Annotated[list[Annotated[str, BeforeValidator(_code)]], BeforeValidator(_codes)]
+
+    def located_problems(self, doc: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+        """Checks across fields: the end after the start, each code listed once."""
+        if self.end is not None and self.end < self.effective:
+            yield ("end",), "before the effective date"
+        seen: set[str] = set()
+        for i, code in enumerate(self.codes):
+            if code in seen:
+                yield ("codes", i), f"code {code} is listed twice"
+            seen.add(code)
 
 
 def load_list(path: Path) -> ExemptionList:
+    """Read one list; every problem of the file is reported with its line."""
     name = str(path)
     doc = yamlio.load(path)
-    if not isinstance(doc, dict):
-        raise UserError("expected key, name, source, effective and codes", where=name)
-    unknown = sorted(set(doc) - FIELDS)
-    if unknown:
-        raise UserError(f"unknown key {unknown[0]!r}", where=located(name, doc.line_of(unknown[0])))
-    for field in ("key", "name", "source", "effective", "codes"):
-        if field not in doc or doc[field] in (None, ""):
-            raise UserError(f"{field}: missing", where=located(name, doc.line))
-    if not isinstance(doc["key"], str) or not _KEY.match(doc["key"]):
-        raise UserError(
-            "key: lower-case letters, digits and _ only", where=located(name, doc.line_of("key"))
-        )
-    effective = _date(doc["effective"], "effective", located(name, doc.line_of("effective")))
-    end = None
-    if doc.get("end") is not None:
-        end = _date(doc["end"], "end", located(name, doc.line_of("end")))
-        if end < effective:
-            raise UserError(
-                "end: before the effective date", where=located(name, doc.line_of("end"))
-            )
-    codes_doc = doc["codes"]
-    if not isinstance(codes_doc, list) or not codes_doc:
-        raise UserError(
-            "codes: expected a list of HTS codes", where=located(name, doc.line_of("codes"))
-        )
-    codes, lines = [], []
-    for i, raw in enumerate(codes_doc):
-        where = located(name, codes_doc.line_of(i))
-        if not isinstance(raw, str):
-            raise UserError(f'code {raw!r} must be quoted text, e.g. "847150"', where=where)
-        code = raw.replace(".", "").strip()
-        if not _CODE.match(code):
-            raise UserError(f"code {raw!r} is not an HTS code of 4, 6, 8 or 10 digits", where=where)
-        if code in codes:
-            raise UserError(f"code {code} is listed twice", where=where)
-        codes.append(code)
-        lines.append(codes_doc.line_of(i))
+    model = yamlio.validate(doc, ExemptionFile, name)
     return ExemptionList(
-        key=doc["key"],
-        name=str(doc["name"]).strip(),
-        source=" ".join(str(doc["source"]).split()),
-        effective=effective,
-        end=end,
-        codes=tuple(codes),
+        key=model.key,
+        name=model.name,
+        source=model.source,
+        effective=model.effective,
+        end=model.end,
+        codes=tuple(model.codes),
         file=name,
-        note=" ".join(str(doc.get("note") or "").split()),
-        lines=tuple(lines),
+        note=" ".join((model.note or "").split()),
+        lines=tuple(doc["codes"].line_of(i) for i in range(len(model.codes))),
     )
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pandas as pd
+from pydantic import BeforeValidator, field_validator
 
 from generator import yamlio
 from generator.errors import UserError, located
@@ -155,68 +156,75 @@ def normalize_code(code: str) -> str:
     return digits
 
 
+def _prefix(value: object) -> str:
+    if not isinstance(value, str):
+        # Unquoted, 8471.50 would read as 8471.5 and 0101 as the octal number 65.
+        raise ValueError(f'prefix {value!r} must be quoted text, e.g. prefix: "847150"')
+    prefix = value.replace(".", "").strip()
+    if not _PREFIX.match(prefix):
+        raise ValueError(f"prefix {value!r} is not an HS code of 2 to 10 digits")
+    return prefix
+
+
+class RuleEntry(yamlio.FileModel):
+    """One rule as written: an HS prefix (2 to 10 digits), a tier and why."""
+
+    prefix: Annotated[str, BeforeValidator(_prefix)]
+    tier: Literal["high", "medium", "low"]
+    category: str | None = None
+    reason: yamlio.Words
+
+
+class RulesFile(yamlio.FileModel):
+    """taxonomy/ai_products.yaml: the categories (key → label) and the rules."""
+
+    categories: dict[str, yamlio.Words]
+    rules: list[RuleEntry]
+
+    @field_validator("categories")
+    @classmethod
+    def _some_categories(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            raise ValueError("must map keys to labels")
+        return value
+
+    def located_problems(self, doc: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+        """Checks across rules: categories exist, high rules name one, prefixes unique."""
+        first: dict[str, int] = {}
+        for i, rule in enumerate(self.rules):
+            if rule.category is not None and rule.category not in self.categories:
+                known = ", ".join(self.categories)
+                yield (
+                    ("rules", i, "category"),
+                    f"unknown category {rule.category!r} (known: {known})",
+                )
+            if rule.tier == "high" and rule.category is None:
+                yield ("rules", i), "a high-relevance rule needs a category"
+            if rule.prefix in first:
+                line = yamlio.line_at(doc, ("rules", first[rule.prefix]))
+                yield (
+                    ("rules", i, "prefix"),
+                    f"prefix {rule.prefix} already has a rule at line {line}",
+                )
+            first.setdefault(rule.prefix, i)
+
+
 def load_taxonomy(
     path: Path,
     exclude_chapters: Iterable[int] = (),
     classification_csv: Path | None = None,
 ) -> Taxonomy:
-    """Read and check the rule file (and the published classification, if any); a bad
-    rule or CSV row fails with file and line."""
+    """Read and check the rule file (and the published classification, if any); every
+    problem of the rule file is reported with file and line, a bad CSV row too."""
     name = str(path)
     doc = yamlio.load(path)
-    if not isinstance(doc, dict):
-        raise UserError("expected keys 'categories' and 'rules'", where=name)
-    unknown = set(doc) - {"categories", "rules"}
-    if unknown:
-        key = sorted(unknown)[0]
-        raise UserError(f"unknown key {key!r}", where=located(name, doc.line_of(key)))
-    categories = doc.get("categories")
-    if not isinstance(categories, dict) or not categories:
-        raise UserError("'categories' must map keys to labels", where=located(name, doc.line))
-    rules_doc = doc.get("rules")
-    if not isinstance(rules_doc, list):
-        raise UserError("'rules' must be a list", where=located(name, doc.line_of("rules")))
-
-    rules: dict[str, Rule] = {}
-    for i, item in enumerate(rules_doc):
-        line = rules_doc.line_of(i)
-        where = located(name, line)
-        if not isinstance(item, dict):
-            raise UserError("a rule must be a mapping with prefix, tier and reason", where=where)
-        extra = set(item) - {"prefix", "tier", "category", "reason"}
-        if extra:
-            raise UserError(f"unknown key {sorted(extra)[0]!r} in rule", where=where)
-        raw_prefix = item.get("prefix")
-        if not isinstance(raw_prefix, str):
-            # Unquoted, 8471.50 would read as 8471.5 and 0101 as the octal number 65.
-            raise UserError(
-                f'prefix {raw_prefix!r} must be quoted text, e.g. prefix: "847150"',
-                where=where,
-            )
-        prefix = raw_prefix.replace(".", "")
-        if not _PREFIX.match(prefix):
-            raise UserError(
-                f"prefix {item.get('prefix')!r} is not an HS code of 2 to 10 digits", where=where
-            )
-        tier = item.get("tier")
-        if tier not in TIERS:
-            raise UserError(f"tier {tier!r} is not one of high, medium, low", where=where)
-        category = item.get("category")
-        if category is not None and category not in categories:
-            raise UserError(
-                f"unknown category {category!r} (known: {', '.join(categories)})", where=where
-            )
-        if tier == "high" and category is None:
-            raise UserError("a high-relevance rule needs a category", where=where)
-        reason = item.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            raise UserError("every rule needs a reason", where=where)
-        if prefix in rules:
-            raise UserError(
-                f"prefix {prefix} already has a rule at line {rules[prefix].line}", where=where
-            )
-        rules[prefix] = Rule(prefix, tier, category, reason.strip(), name, line)
-    labels = {str(k): str(v) for k, v in categories.items()}
+    model = yamlio.validate(doc, RulesFile, name)
+    rules_doc = doc["rules"]
+    rules = {
+        r.prefix: Rule(r.prefix, r.tier, r.category, r.reason, name, rules_doc.line_of(i))
+        for i, r in enumerate(model.rules)
+    }
+    labels = dict(model.categories)
     published = load_published(classification_csv, labels) if classification_csv is not None else {}
     return Taxonomy(
         categories=labels,
