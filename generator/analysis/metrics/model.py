@@ -1,0 +1,103 @@
+"""The metrics step's contract: what goes in (MetricsInput, MetricsOptions), what comes
+out (Metrics), and the check every document passes before anyone reads it.
+
+These types cross module boundaries (pipeline, edition, facts, preview), so they live
+apart from the topic modules that compute the numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from generator.errors import UserError
+
+SCHEMA_VERSION = "aibrief.metrics/1"
+AI, MEDIUM, LOW = "high", "medium", "low"
+
+
+@dataclass(frozen=True)
+class MetricsOptions:
+    base_year: int = 2023
+    import_value: str = "consumption"  # or "general"
+    top_sources: int = 8
+    partners: tuple[str, ...] = ("2010", "1220")
+    excluded_chapters: tuple[int, ...] = (27, 71, 98, 99)
+
+
+@dataclass(frozen=True)
+class DataInfo:
+    """Where the rows came from; travels into every output."""
+
+    source: str
+    sample: bool
+    vintage: str | None = None
+    latest_month: str | None = None  # newest month in the warehouse, if rows were cut
+
+
+@dataclass
+class MetricsInput:
+    imports: pd.DataFrame  # period, hs10, country_code, value_con, value_gen, duty, …
+    exports: pd.DataFrame  # period, hs10, country_code, value
+    classification: pd.DataFrame  # hs10, tier, category, excluded
+    categories: dict[str, str]  # key → label, in display order
+    countries: pd.DataFrame = field(default_factory=pd.DataFrame)  # country_code, name
+    info: DataInfo = field(default_factory=lambda: DataInfo("sample", True))
+    # Exemption lists (generator.classify.exemptions.ExemptionList or alike: key, name, source,
+    # effective, end, covers(code), in_force(month)).
+    exemptions: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The metrics document of one edition, with dotted-path access for templates and tests."""
+
+    month: str
+    doc: dict[str, Any]
+
+    def get(self, path: str) -> Any:
+        return get_path(self.doc, path)
+
+
+def get_path(doc: Any, path: str) -> Any:
+    """`imports.ai.annual.2025` or `sources.0.share` in a metrics document."""
+    node: Any = doc
+    for part in path.split("."):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+class MetricsError(ValueError):
+    """The data cannot support the requested edition (month missing, base year incomplete)."""
+
+
+class ShareError(MetricsError, UserError):
+    """A share outside [0, 1]: the data hold a negative or inconsistent figure, and a
+    headline such as "108% of U.S. imports" must never reach a page."""
+
+    def __init__(self, message: str) -> None:
+        UserError.__init__(self, message)
+
+
+# Keys whose numbers are shares of a whole; their "change" entries are differences.
+_SHARE_KEYS = frozenset({"ai_share", "share_of_ai", "share", "prior_share"})
+
+
+def check_shares(node: Any, path: str = "", inside: bool = False) -> None:
+    """Refuse the document when any share is outside [0, 1], naming its metrics path."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if inside and key == "change":
+                continue
+            sub = f"{path}.{key}" if path else str(key)
+            check_shares(value, sub, inside or key in _SHARE_KEYS)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            check_shares(value, f"{path}.{i}", inside)
+    elif inside and isinstance(node, float) and not 0.0 <= node <= 1.0:
+        raise ShareError(
+            f"metrics {path} is {node:g}, not a share between 0 and 1: the warehouse holds "
+            "a negative or inconsistent figure; check the source data"
+        )
