@@ -11,12 +11,10 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-import math
 import os
 import random
 import shutil
 import socket
-import sys
 import threading
 import time
 import urllib.error
@@ -30,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator import report
 from generator.config import CensusSettings
 from generator.data.sources import TradeData
 from generator.data.sources.census_format import (
@@ -41,6 +40,7 @@ from generator.data.sources.census_format import (
     records_frame,
 )
 from generator.errors import UserError
+from generator.fsutil import write_atomic
 
 ENDPOINT = {"imports": "imports/hs", "exports": "exports/hs"}
 COMMODITY = {"imports": "I_COMMODITY", "exports": "E_COMMODITY"}
@@ -253,9 +253,9 @@ class CensusClient:
         self.key = os.environ.get(settings.api_key_env) or None
         self.cache_root = cache_dir / "census"
         self.sleep = sleep
-        # Progress goes to stderr unless turned off: a bar on a terminal, lines in a log.
+        # Progress goes through generator.report unless turned off: a bar on a terminal,
+        # lines in a log.
         self.progress = True if progress is None else progress
-        self.bar = sys.stderr.isatty()
         self.log = CallLog()
 
     # -- one call ---------------------------------------------------------------------------
@@ -303,7 +303,7 @@ class CensusClient:
     def _note(self, text: str) -> None:
         """One line on stderr, so a slow or failing refresh is never silent."""
         if self.progress:
-            print(("\n" if self.bar else "") + f"census: {text}", file=sys.stderr, flush=True)
+            report.say(f"census: {text}")  # above the bar, if one is drawn
 
     def _once(self, flow: str, params: dict[str, str], what: str) -> list[list[str]] | None:
         self.log.add(calls=1)
@@ -364,8 +364,7 @@ class CensusClient:
         cache.mkdir(parents=True, exist_ok=True)
         frames: dict[str, list[pd.DataFrame]] = {"imports": [], "exports": []}
         lock = threading.Lock()
-        done = [0]
-        total = len(plan.requests)
+        bar = report.progress("census", len(plan.requests), "calls", enabled=self.progress)
 
         def one(r: Request) -> None:
             try:
@@ -375,34 +374,21 @@ class CensusClient:
                 raise
             with lock:
                 frames[r.flow].extend(f for f in got if f is not None)
-                done[0] += 1
-                self._show(done[0], total, r)
+                span = r.months[0] if len(r.months) == 1 else f"{r.months[0]} … {r.months[-1]}"
+                bar.advance(detail=f"{span} {r.flow}")
 
         pool = ThreadPoolExecutor(max_workers=self.settings.concurrency)
-        try:
-            futures = [pool.submit(one, r) for r in plan.requests]
-            wait(futures, return_when=FIRST_EXCEPTION)
-            for f in futures:
-                if f.done() and f.exception() is not None:
-                    raise f.exception()  # type: ignore[misc]
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            if self.progress and self.bar:
-                print(file=sys.stderr)
+        with bar:  # on leaving, the bar's line ends before the next message
+            try:
+                futures = [pool.submit(one, r) for r in plan.requests]
+                wait(futures, return_when=FIRST_EXCEPTION)
+                for f in futures:
+                    if f.done() and f.exception() is not None:
+                        raise f.exception()  # type: ignore[misc]
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
         self._completed = cache
         return frames
-
-    def _show(self, done: int, total: int, r: Request) -> None:
-        """Progress: a bar on a terminal; else a line every tenth of the calls (at least 5)."""
-        if not self.progress:
-            return
-        if self.bar:
-            bar = "#" * int(30 * done / total)
-            print(f"\rcensus: [{bar:<30}] {done}/{total} requests", end="", file=sys.stderr)
-            sys.stderr.flush()
-        elif done == total or done % max(5, math.ceil(total / 10)) == 0:
-            span = r.months[0] if len(r.months) == 1 else f"{r.months[0]} … {r.months[-1]}"
-            print(f"census: {done}/{total} calls, {span} {r.flow}", file=sys.stderr, flush=True)
 
     def forget(self) -> None:
         """Drop the resume cache once its data are safely in the warehouse."""
@@ -429,9 +415,7 @@ class CensusClient:
             answers = []
             for half in r.split():
                 answers.extend(self._fetch_cached(half, cache))
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps([rows for _, rows in answers]))
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps([rows for _, rows in answers]).encode())
         return answers
 
 

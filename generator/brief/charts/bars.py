@@ -1,0 +1,215 @@
+"""Bar charts: where AI imports come from (top sources) and the counterfactual balance
+(actual vs had AI trade grown like other trade). Each picks its data from the metrics
+document, draws, and says which wording variant of charts.yaml the data call for."""
+
+from __future__ import annotations
+
+import calendar
+import math
+from typing import Any
+
+from matplotlib.offsetbox import AnchoredOffsetbox, HPacker, TextArea
+
+from generator import numbers
+from generator.brief.charts.draw import Plan, caption, label_size, new_figure, num, value_axis
+from generator.brief.charts.style import Style
+from generator.brief.charts.wording import short_name
+
+SOURCE_HEADER = [
+    "rank",
+    "country_code",
+    "name",
+    "ai_imports",
+    "share",
+    "prior_rank",
+    "prior_ai_imports",
+    "prior_share",
+    "growth",
+]
+CF_FIELDS = ("actual_balance", "counterfactual_balance")
+CF_HEADER = [
+    "period",
+    "months",
+    *CF_FIELDS,
+    "excess_imports",
+    "excess_exports",
+    "net_effect",
+]
+Block = tuple[str, int, dict[str, Any]]  # label year, months covered, counterfactual block
+
+
+def _value_label(ax: Any, text: str, xy: tuple[float, float], size: float, colour: str, **kw):
+    ax.annotate(
+        text,
+        xy=xy,
+        textcoords="offset points",
+        fontsize=size,
+        color=colour,
+        annotation_clip=False,
+        **kw,
+    )
+
+
+def top_sources(doc: dict[str, Any], style: Style) -> Plan | None:
+    sources = doc["sources"]
+    if not sources:
+        return None
+    t = style.texts
+    short = short_name(style)
+    fig, ax = new_figure()
+    size = label_size()
+    n = len(sources)
+    slots = max(n, 5)  # a short list keeps bars of the usual thickness, at the top
+    ys = [slots - 1 - i for i in range(n)]  # the largest on top
+    shares = [num(s["share"]) for s in sources]
+    ax.barh(ys, shares, height=0.68, color=t.palette["bars"], zorder=3)
+    ax.set_yticks(ys, [short(s["name"]) for s in sources])
+    ax.tick_params(axis="y", length=0)
+    ax.xaxis.set_visible(False)
+    ax.grid(False)
+    ax.spines["bottom"].set_visible(False)
+    top = max((v for v in shares if math.isfinite(v)), default=0.0)
+    ax.set_xlim(0, max(top, 1e-9) * 1.14)
+    ax.set_ylim(-0.6, slots - 0.4)
+    for y, v in zip(ys, shares, strict=True):
+        if math.isfinite(v):
+            _value_label(
+                ax, numbers.pct(v), (v, y), size, t.palette["label"],
+                xytext=(4, 0), ha="left", va="center",
+            )  # fmt: skip
+    first = sources[0]
+    if n == 1:
+        variant = "single"
+    elif first.get("prior_rank") not in (None, 1):
+        variant = "new_leader"
+    else:
+        variant = "leader"
+    ctx = {"sources": sources, "top": first, "second": sources[1] if n > 1 else None}
+    rows = [[s.get(h) for h in SOURCE_HEADER] for s in sources]
+    return Plan(
+        fig, list(SOURCE_HEADER), rows, ctx, variant, finish=caption(ax, t.palette["muted"])
+    )
+
+
+# ---- counterfactual --------------------------------------------------------------------------
+
+
+def _blocks(doc: dict[str, Any]) -> list[Block]:
+    """Complete years, then the current year to date when it is not complete."""
+    cf = doc["counterfactual"]
+    blocks: list[Block] = [(y, 12, b) for y, b in cf["annual"].items()]
+    year, n_ytd = str(doc["period"]["year"]), doc["period"]["ytd_months"]
+    if cf.get("ytd") and year not in cf["annual"]:
+        blocks.append((year, n_ytd, cf["ytd"]))
+    return blocks
+
+
+def _balance_bars(ax: Any, values: list[list[float]], sign: float, style: Style) -> list[float]:
+    """Actual and counterfactual bars side by side per period, labelled; their heights."""
+    t = style.texts
+    size = label_size()
+    width = 0.38
+    colours = (t.palette["actual"], t.palette["counterfactual"])
+    extent = [0.0]
+    for i, pair in enumerate(values):
+        for j, v in enumerate(pair):
+            if not math.isfinite(v):
+                continue
+            h = sign * v
+            x = i + (j - 0.5) * width
+            ax.bar(x, h, width=width * 0.94, color=colours[j], zorder=3)
+            extent.append(h)
+            _value_label(
+                ax, numbers.money_short(h), (x, h), size, t.palette["label"],
+                xytext=(0, 2 if h >= 0 else -2), ha="center", va="bottom" if h >= 0 else "top",
+            )  # fmt: skip
+    return extent
+
+
+def _period_axis(ax: Any, blocks: list[Block]) -> None:
+    labels = []
+    for y, months, _ in blocks:
+        if months == 12:
+            labels.append(y)
+        else:
+            span = "Jan" if months == 1 else f"Jan–{calendar.month_abbr[months]}"
+            labels.append(f"{y}\n{span}")
+    ax.set_xticks(range(len(blocks)), labels)
+    ax.tick_params(axis="x", length=0)
+    ax.set_xlim(-0.6, len(blocks) - 0.4)
+
+
+def _series_key(ax: Any, style: Style) -> None:
+    """The series named in line with the axis caption, right-aligned (no boxed legend)."""
+    t = style.texts
+    size = label_size()
+    names = t.chart_labels["counterfactual"]
+    colours = (t.palette["actual"], t.palette["counterfactual"])
+    parts = []
+    for colour, key in zip(colours, CF_FIELDS, strict=True):
+        label = names["actual" if key == "actual_balance" else "counterfactual"]
+        parts.append(TextArea("■", textprops={"color": colour, "fontsize": size + 1}))
+        parts.append(TextArea(label, textprops={"color": t.palette["label"], "fontsize": size}))
+    key_box = AnchoredOffsetbox(
+        loc="lower right",
+        child=HPacker(children=parts, sep=4, align="baseline"),
+        frameon=False,
+        bbox_to_anchor=(1.0, 1.0),
+        bbox_transform=ax.transAxes,
+        pad=0.0,
+        borderpad=0.35,
+    )
+    ax.add_artist(key_box)
+
+
+def _cf_context(blocks: list[Block], deficit: bool) -> tuple[dict[str, Any], str]:
+    """The names the counterfactual texts use, and the variant: added, reduced, unchanged."""
+    label_year, n_last, block = blocks[-1]
+    if n_last == 12:
+        cf_period = f"in {label_year}"
+    else:
+        last = calendar.month_name[n_last]
+        cf_period = f"in January–{last} {label_year}" if n_last > 1 else f"in January {label_year}"
+    net = block["net_effect"]
+    variant = "unchanged" if not net else "reduced" if net < 0 else "added"
+    ctx = {
+        "cf": block,
+        "cf_period": cf_period,
+        "net_effect": net,
+        "actual_balance": block["actual_balance"],
+        "counterfactual_balance": block["counterfactual_balance"],
+        "deficit": deficit,
+    }
+    return ctx, variant
+
+
+def counterfactual(doc: dict[str, Any], style: Style) -> Plan | None:
+    blocks = _blocks(doc)
+    base = int(doc["definitions"]["base_year"])
+    if not any(int(y) > base for y, _, _ in blocks):
+        return None  # only the base year, where actual and counterfactual coincide
+    fig, ax = new_figure()
+    values = [[num(b[f]) for f in CF_FIELDS] for _, _, b in blocks]
+    deficit = all(v < 0 for pair in values for v in pair if math.isfinite(v))
+    extent = _balance_bars(ax, values, -1.0 if deficit else 1.0, style)
+    _period_axis(ax, blocks)
+    lo, hi = min(extent), max(extent)
+    pad = (hi - lo) * 0.12 or 1.0
+    ax.set_ylim(lo - (pad if lo < 0 else 0), hi + pad)
+    value_axis(ax, lambda v: numbers.money_short(v) if v else "0")
+    if not deficit:
+        ax.axhline(0, color=style.texts.palette["reference"], linewidth=0.8, zorder=2)
+        ax.spines["bottom"].set_visible(False)
+    _series_key(ax, style)
+
+    ctx, variant = _cf_context(blocks, deficit)
+    rows = [[y, months, *(b[h] for h in CF_HEADER[2:])] for y, months, b in blocks]
+    return Plan(
+        fig,
+        list(CF_HEADER),
+        rows,
+        ctx,
+        variant,
+        axis_variant="deficit" if deficit else "balance",
+        finish=caption(ax, style.texts.palette["muted"]),
+    )

@@ -1,0 +1,124 @@
+"""Drawing helpers the chart families share: what a chart function returns (`Plan`),
+month axes, direct labels at line ends, captions."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from generator import numbers
+
+
+@dataclass
+class Plan:
+    """What one chart function returns: the figure drawn, its data and its wording."""
+
+    fig: Figure
+    header: list[str]
+    rows: list[list[Any]]
+    context: dict[str, Any]
+    variant: str
+    axis_variant: str = "default"
+    finish: Callable[[str], None] | None = None  # draws the axis caption once rendered
+
+
+def num(x: Any) -> float:
+    return float("nan") if x is None else float(x)
+
+
+def month_axis(ax: Any, months: list[str]) -> None:
+    """Months at positions 0…n−1; ticks each January (or every quarter on short spans)."""
+    n = len(months)
+    if n > 18:
+        ticks = [i for i, m in enumerate(months) if m.endswith("-01")]
+        labels = [months[i][:4] for i in ticks]
+    else:
+        ticks = [i for i, m in enumerate(months) if int(m[5:]) % 3 == 1]
+        labels = [numbers.month_short(months[i]) for i in ticks]
+    ax.set_xticks(ticks, labels)
+    ax.set_xlim(-0.5, n - 0.5)
+
+
+def value_axis(ax: Any, fmt: Callable[[float], str]) -> None:
+    """About five round ticks on the value axis, labelled in the house style."""
+    ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v)))
+
+
+def _spread(ys: list[float], gap: float, lo: float, hi: float) -> list[float]:
+    """Move label positions apart by at least `gap`, keeping them in [lo, hi] if possible."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    pos = [ys[i] for i in order]
+    for i in range(1, len(pos)):
+        pos[i] = max(pos[i], pos[i - 1] + gap)
+    if pos and pos[-1] > hi:
+        pos[-1] = hi
+        for i in range(len(pos) - 2, -1, -1):
+            pos[i] = min(pos[i], pos[i + 1] - gap)
+    if pos and pos[0] < lo:
+        pos[0] = lo
+        for i in range(1, len(pos)):
+            pos[i] = max(pos[i], pos[i - 1] + gap)
+    out = [0.0] * len(ys)
+    for p, i in zip(pos, order, strict=True):
+        out[i] = p
+    return out
+
+
+def end_labels(
+    ax: Any, fig: Figure, ends: list[tuple[float, float, str, str]], size: float
+) -> None:
+    """Direct labels right of the last point of each line: (x, y, text, colour)."""
+    lo, hi = ax.get_ylim()
+    # Axes height in points, estimated from the figure (the layout is not run yet).
+    axes_pt = fig.get_figheight() * 72.0 * 0.6
+    gap = (size * 1.25) / axes_pt * (hi - lo)
+    ys = _spread([y for _, y, _, _ in ends], gap, lo + gap / 2, hi - gap / 2)
+    for (x, y, text, colour), y_label in zip(ends, ys, strict=True):
+        ax.plot([x], [y], marker="o", markersize=4, color=colour, clip_on=False, zorder=4)
+        ax.annotate(
+            text,
+            xy=(x, y_label),
+            xytext=(6, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            color=colour,
+            fontsize=size,
+            fontweight="bold",
+            annotation_clip=False,
+        )
+
+
+def label_size() -> float:
+    """Direct labels take the tick label size of the style ("small" or 8.5 alike), in pt."""
+    return float(FontProperties(size=matplotlib.rcParams["ytick.labelsize"]).get_size_in_points())
+
+
+def new_figure() -> tuple[Figure, Any]:
+    fig = Figure()
+    ax = fig.add_subplot()
+    return fig, ax
+
+
+def caption(ax: Any, colour: str) -> Callable[[str], None]:
+    """Draws the axis caption (rendered later, from charts.yaml) above the plot."""
+
+    def finish(text: str) -> None:
+        ax.set_title(text, loc="left", color=colour)
+
+    return finish
+
+
+def last_finite(values: list[float]) -> int | None:
+    for i in range(len(values) - 1, -1, -1):
+        if math.isfinite(values[i]):
+            return i
+    return None
