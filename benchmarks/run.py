@@ -26,25 +26,27 @@ ROOT = Path(__file__).resolve().parents[1]
 
 STAGE = r"""
 import json, resource, sys, time
-from generator import config, pipeline
+from generator import config
+from generator.analysis.document import compute_metrics
+from generator.data.refresh import refresh
 s = config.load(sys.argv[1])
 stage = sys.argv[2]
 t = time.perf_counter()
 extra = {}
 if stage == "refresh":
-    r = pipeline.refresh(s)
+    r = refresh(s)
     from generator.data.warehouse import Warehouse
     man = Warehouse(s.warehouse_dir).manifest()
     rows = [e["rows"] for e in man["flows"]["imports"].values()]
     extra = {"months": len(rows), "import_rows_per_month": sum(rows) // len(rows),
              "import_rows": sum(rows)}
 elif stage == "metrics":
-    m = pipeline.compute_metrics(s, "2025-12")
+    m = compute_metrics(s, "2025-12")
     extra = {"ai_share_2025": m.doc["imports"]["ai_share"]["annual"]["2025"]}
 elif stage == "render":
     from generator.brief import edition
-    pipeline.refresh(s)
-    metrics = pipeline.compute_metrics(s, "2025-12")
+    refresh(s)
+    metrics = compute_metrics(s, "2025-12")
     t = time.perf_counter()
     r = edition.render_edition(s, metrics)
     extra = {k: round(v, 3) for k, v in r.timings.items()}

@@ -41,11 +41,11 @@ def write_config(folder: Path, extra: str = "") -> Path:
 @pytest.fixture(scope="session")
 def sample_edition(tmp_path_factory):
     """The 2025-12 sample edition, built through the library as `aibrief run` does."""
-    from generator import pipeline
     from generator.brief import edition
+    from generator.data.refresh import refresh
 
     folder = tmp_path_factory.mktemp("sample")
     settings = config.load(write_config(folder))
-    pipeline.refresh(settings)
+    refresh(settings)
     result = edition.build(settings, "2025-12")
     return settings, result.folder

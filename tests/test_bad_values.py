@@ -13,8 +13,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from generator import config, pipeline
+from generator import config
 from generator.analysis import metrics
+from generator.data.refresh import latest_month, refresh
 from generator.data.sources import TradeData, census, sample
 from generator.data.warehouse import Warehouse
 from generator.errors import UserError
@@ -82,7 +83,7 @@ def files_settings(folder: Path, suffix: str) -> config.Settings:
 def refused(settings: config.Settings) -> str:
     """Refresh, expecting one user error; the error text."""
     with pytest.raises(UserError) as err:
-        pipeline.refresh(settings)
+        refresh(settings)
     text = str(err.value)
     assert "\n" not in text
     return text
@@ -96,7 +97,7 @@ def test_csv_with_a_bad_figure_is_refused_and_the_warehouse_stays(tmp_path, flow
     s = files_settings(tmp_path, "csv")
     write_csv(tmp_path / "imports.csv", IMP_HEADER, IMPORTS)
     write_csv(tmp_path / "exports.csv", EXP_HEADER, EXPORTS)
-    pipeline.refresh(s)
+    refresh(s)
     before = snapshot(s.warehouse_dir)
 
     header, lines = (IMP_HEADER, IMPORTS) if flow == "imports" else (EXP_HEADER, EXPORTS)
@@ -113,7 +114,7 @@ def test_empty_quantity_with_unit_x_and_zero_quantity_are_fine(tmp_path):
     imports = with_value(IMPORTS, IMP_HEADER, 3, "CON_QY1_MO", "0")
     write_csv(tmp_path / "imports.csv", IMP_HEADER, imports)
     write_csv(tmp_path / "exports.csv", EXP_HEADER, EXPORTS)  # record 2: no quantity, unit X
-    pipeline.refresh(s)
+    refresh(s)
     got = Warehouse(s.warehouse_dir).read("exports")
     x = got[got["unit1"] == "X"]
     assert list(x["qty1"]) == [0.0] and list(x["value"]) == [700.0]
@@ -163,7 +164,7 @@ def test_parquet_with_a_bad_figure_is_refused_and_the_warehouse_stays(
     s = files_settings(tmp_path, "parquet")
     write_parquet(tmp_path / "imports.parquet", parquet_frame("imports"))
     write_parquet(tmp_path / "exports.parquet", parquet_frame("exports"))
-    pipeline.refresh(s)
+    refresh(s)
     before = snapshot(s.warehouse_dir)
 
     bad = parquet_frame(flow)
@@ -246,13 +247,13 @@ def test_census_answer_with_a_bad_figure_is_refused_and_the_warehouse_stays(
 ):
     monkeypatch.setattr(census, "last_complete_month", lambda today=None: "2025-12")
     s = census_settings(tmp_path, stub.url)
-    pipeline.refresh(s)
+    refresh(s)
     before = snapshot(s.warehouse_dir)
 
     real = stub.data
     corrupt(stub, flow, country, column, text)
     with pytest.raises(UserError) as err:
-        pipeline.refresh(s, first="2025-10", last="2025-12")
+        refresh(s, first="2025-10", last="2025-12")
     msg = str(err.value)
     assert "\n" not in msg
     who = "all countries" if country is None else f"country {country}"
@@ -262,7 +263,7 @@ def test_census_answer_with_a_bad_figure_is_refused_and_the_warehouse_stays(
 
     # A bad answer is not kept for a resume: once the API is right again, so is the refresh.
     stub.data = real
-    out = pipeline.refresh(s, first="2025-10", last="2025-12")
+    out = refresh(s, first="2025-10", last="2025-12")
     assert out.result is not None
 
 
@@ -299,7 +300,7 @@ def built(tmp_path: Path) -> config.Settings:
     s = files_settings(tmp_path, "csv")
     write_csv(tmp_path / "imports.csv", IMP_HEADER, IMPORTS)
     write_csv(tmp_path / "exports.csv", EXP_HEADER, EXPORTS)
-    pipeline.refresh(s)
+    refresh(s)
     return s
 
 
@@ -311,13 +312,13 @@ def test_a_manifest_with_a_non_finite_number_is_one_clear_error(tmp_path, consta
     doc["flows"]["imports"]["2025-01"]["value"] = "@"
     path.write_text(json.dumps(doc, indent=2).replace('"@"', constant))
     with pytest.raises(UserError) as err:
-        pipeline.latest_month(s)
+        latest_month(s)
     msg = str(err.value)
     assert str(path) in msg and "aibrief refresh" in msg and "\n" not in msg
 
     # … and `aibrief refresh` repairs it.
-    pipeline.refresh(s)
-    assert pipeline.latest_month(s) == "2025-01"
+    refresh(s)
+    assert latest_month(s) == "2025-01"
     assert constant not in path.read_text()
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from generator import config, numbers, pipeline
+from generator import config, numbers
 from generator.analysis.metrics import DataInfo, MetricsInput, MetricsOptions, compute
 from generator.brief import edition, narrative
 from generator.brief.render import plain_text
@@ -358,7 +358,7 @@ def test_run_on_a_clean_folder_writes_html_and_pdf(sample_edition):
     _, folder = sample_edition
     assert (folder / "brief.pdf").read_bytes().startswith(b"%PDF")
     assert "<html" in (folder / "brief.html").read_text()
-    _ = config, pipeline
+    _ = config
 
 
 # ---- wording that must follow signs and history -----------------------------------------------

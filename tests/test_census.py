@@ -14,8 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import config, pipeline
+from generator import config
+from generator.analysis.document import compute_metrics
 from generator.data import schema
+from generator.data.refresh import refresh
 from generator.data.sources import census, sample
 from generator.data.warehouse import Warehouse
 from generator.errors import UserError
@@ -101,7 +103,7 @@ def test_full_then_incremental_refresh_equals_the_served_data(stub, records, tmp
     end_today(monkeypatch)
     stub.released = set(MONTHS[:-1])  # December 2025 not out yet
     s = settings_for(tmp_path, stub.url)
-    first = pipeline.refresh(s)
+    first = refresh(s)
     assert first.result is not None and first.plan.full
     wh = Warehouse(s.warehouse_dir)
     assert wh.common_months() == MONTHS[:-1]
@@ -112,7 +114,7 @@ def test_full_then_incremental_refresh_equals_the_served_data(stub, records, tmp
     rec.loc[hit, "CON_VAL_MO"] += 1_000_000.0
     stub.released.add("2025-12")
     stub.calls.clear()
-    second = pipeline.refresh(s)
+    second = refresh(s)
     assert len(stub.calls) <= (1 + len(TRACKED)) * 2 + 1  # + the release probe
     assert second.plan.months == ["2025-09", "2025-10", "2025-11", "2025-12"]
     assert wh.common_months() == MONTHS
@@ -137,7 +139,7 @@ def test_full_then_incremental_refresh_equals_the_served_data(stub, records, tmp
     assert not got.duplicated(["period", "hs10", "country_code"]).any()
 
     # The derived rest of the world counts in totals but never ranks as a source.
-    doc = pipeline.compute_metrics(s, "2025-12").doc
+    doc = compute_metrics(s, "2025-12").doc
     assert doc["data"]["source"] == "census" and doc["data"]["sample"] is False
     codes = [x["country_code"] for x in doc["sources"] + doc["category_leaders"]]
     assert codes and schema.REST_OF_WORLD not in codes
@@ -152,10 +154,10 @@ def test_full_then_incremental_refresh_equals_the_served_data(stub, records, tmp
 def test_nothing_released_yet_is_not_an_error(stub, tmp_path, monkeypatch):
     end_today(monkeypatch, "2026-03")
     s = settings_for(tmp_path, stub.url)
-    pipeline.refresh(s)
+    refresh(s)
     stub.calls.clear()
     stub.released = set(MONTHS)
-    out = pipeline.refresh(s, first="2026-01", last="2026-03")
+    out = refresh(s, first="2026-01", last="2026-03")
     assert out.result is None and "no new or revised month" in out.message
     assert len(stub.calls) == 1
 
@@ -209,7 +211,7 @@ def test_transient_failures_are_retried(stub, tmp_path, monkeypatch, reply):
     # The delayed reply comes 3 s late; a 2 s client timeout always fires first.
     timeout = 2 if reply.delay else 60
     s = settings_for(tmp_path, stub.url, "    months_per_request: 36\n", timeout=timeout)
-    out = pipeline.refresh(s)
+    out = refresh(s)
     assert fault.fired
     assert out.result is not None
     assert Warehouse(s.warehouse_dir).common_months() == MONTHS
@@ -221,18 +223,18 @@ def test_retry_after_is_honoured(stub, tmp_path, monkeypatch):
     s = settings_for(tmp_path, stub.url, "    months_per_request: 36\n")
     slept = []
     client = census.CensusClient(s.data.census, s.cache_dir, sleep=slept.append, progress=False)
-    pipeline.refresh(s, client=client)
+    refresh(s, client=client)
     assert slept and max(slept) >= 1.0
 
 
 def test_a_400_is_one_line_with_the_api_text_and_nothing_changes(stub, tmp_path, monkeypatch):
     end_today(monkeypatch)
     s = settings_for(tmp_path, stub.url)
-    pipeline.refresh(s)
+    refresh(s)
     before = snapshot(s.warehouse_dir)
     stub.faults.append(lambda f, p, n: Reply(400, b"error: unknown predicate variable: 'CTY'"))
     with pytest.raises(UserError) as err:
-        pipeline.refresh(s, first="2025-10", last="2025-12")
+        refresh(s, first="2025-10", last="2025-12")
     assert "HTTP 400: error: unknown predicate variable: 'CTY'" in str(err.value)
     assert "\n" not in str(err.value)
     assert snapshot(s.warehouse_dir) == before
@@ -243,7 +245,7 @@ def test_persistent_server_errors_give_up_with_one_line(stub, tmp_path, monkeypa
     s = settings_for(tmp_path, stub.url, "    months_per_request: 1\n")
     stub.faults.append(lambda f, p, n: Reply(500, b"down") if "CTY_CODE" in p else None)
     with pytest.raises(UserError, match=r"HTTP 500 \(gave up after 4 attempts\)"):
-        pipeline.refresh(s)
+        refresh(s)
     assert not Warehouse(s.warehouse_dir).exists()
 
 
@@ -261,7 +263,7 @@ def test_a_large_request_that_keeps_failing_is_split(stub, tmp_path, monkeypatch
 
     stub.faults.append(too_long)
     client = census.CensusClient(s.data.census, s.cache_dir, progress=False)
-    pipeline.refresh(s, client=client)
+    refresh(s, client=client)
     assert client.log.splits > 0
     assert Warehouse(s.warehouse_dir).common_months() == MONTHS
 
@@ -269,7 +271,7 @@ def test_a_large_request_that_keeps_failing_is_split(stub, tmp_path, monkeypatch
 def test_a_missing_column_fails_and_the_warehouse_stays(stub, tmp_path, monkeypatch):
     end_today(monkeypatch)
     s = settings_for(tmp_path, stub.url)
-    pipeline.refresh(s)
+    refresh(s)
     before = snapshot(s.warehouse_dir)
     real = stub.data
 
@@ -283,7 +285,7 @@ def test_a_missing_column_fails_and_the_warehouse_stays(stub, tmp_path, monkeypa
 
     stub.data = without_duty
     with pytest.raises(UserError, match="missing column CAL_DUT_MO"):
-        pipeline.refresh(s, first="2025-12", last="2025-12")
+        refresh(s, first="2025-12", last="2025-12")
     assert snapshot(s.warehouse_dir) == before
 
 
@@ -304,7 +306,7 @@ def test_country_rows_above_the_total_are_refused(stub, tmp_path, monkeypatch):
     stub.data = inflate
     s = settings_for(tmp_path, stub.url)
     with pytest.raises(UserError, match="more than the all-country total"):
-        pipeline.refresh(s)
+        refresh(s)
     assert not Warehouse(s.warehouse_dir).exists()
 
 
@@ -314,7 +316,7 @@ def test_groupings_and_total_rows_in_a_country_answer_are_not_double_counted(
     end_today(monkeypatch)
     stub.extra_country_rows = True
     s = settings_for(tmp_path, stub.url)
-    pipeline.refresh(s)
+    refresh(s)
     got = Warehouse(s.warehouse_dir).read("imports")
     want = served(records, "imports", MONTHS)
     assert got["value_con"].sum() == pytest.approx(want["CON_VAL_MO"].sum())
@@ -326,7 +328,7 @@ def test_the_key_is_sent_but_never_shown_or_stored(stub, tmp_path, monkeypatch, 
     secret = "k" * 39 + "Z"
     monkeypatch.setenv("CENSUS_API_KEY", secret)
     s = settings_for(tmp_path, stub.url)
-    pipeline.refresh(s)
+    refresh(s)
     assert all(p.get("key") == secret for _, p in stub.calls)
     stub.faults.append(lambda f, p, n: Reply(400, f"error: bad key={p.get('key')}".encode()))
     from generator.cli import main
@@ -398,8 +400,8 @@ def test_an_interrupted_refresh_resumes_without_duplicates(stub, tmp_path):
 def test_files_and_census_give_the_same_metrics(stub, tmp_path, monkeypatch):
     end_today(monkeypatch)
     s_api = settings_for(tmp_path / "api", stub.url)
-    pipeline.refresh(s_api)
-    m_api = pipeline.compute_metrics(s_api, "2025-12").doc
+    refresh(s_api)
+    m_api = compute_metrics(s_api, "2025-12").doc
 
     # The same records as bulk files: tracked countries plus the all-country total rows.
     folder = tmp_path / "bulk"
@@ -421,8 +423,8 @@ def test_files_and_census_give_the_same_metrics(stub, tmp_path, monkeypatch):
             f"    exports: {folder}/exports-*.csv\n",
         )
     )
-    pipeline.refresh(s_files)
-    m_files = pipeline.compute_metrics(s_files, "2025-12").doc
+    refresh(s_files)
+    m_files = compute_metrics(s_files, "2025-12").doc
     m_api.pop("data")
     m_files.pop("data")
     assert m_api == m_files

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, pipeline
+from generator import config
 from generator.cli import main
+from generator.data.refresh import refresh
 from generator.data.sources import census, sample
 from generator.data.warehouse import Warehouse
 from generator.errors import UserError
@@ -114,7 +115,7 @@ def test_connection_refused_fails_after_at_most_two_attempts(tmp_path, refused_p
     client = census.CensusClient(s.data.census, s.cache_dir, sleep=slept.append, progress=False)
     attempts = counting(client)
     with pytest.raises(UserError) as err:
-        pipeline.refresh(s, "census", client=client)
+        refresh(s, "census", client=client)
     msg = str(err.value)
     assert "\n" not in msg and f"127.0.0.1:{refused_port}" in msg
     assert "refused" in msg.lower()
@@ -146,7 +147,7 @@ def test_a_name_that_does_not_resolve_is_not_retried_as_transient(tmp_path, monk
     client = census.CensusClient(s.data.census, s.cache_dir, sleep=lambda _: None, progress=False)
     attempts = counting(client)
     with pytest.raises(UserError) as err:
-        pipeline.refresh(s, "census", client=client)
+        refresh(s, "census", client=client)
     assert "census.invalid" in str(err.value) and "\n" not in str(err.value)
     assert max(attempts.values()) <= 2
 
@@ -158,7 +159,7 @@ def test_a_long_refresh_shows_progress_lines_on_stderr(stub, tmp_path, monkeypat
     monkeypatch.setattr(census, "last_complete_month", lambda today=None: "2025-12")
     s = settings_for(tmp_path, stub.url, "    months_per_request: 1\n")
     client = census.CensusClient(s.data.census, s.cache_dir, progress=True)
-    out = pipeline.refresh(s, "census", client=client)
+    out = refresh(s, "census", client=client)
     assert out.result is not None
     err = capsys.readouterr().err
     total = 12 * 2 * (1 + len(TRACKED))

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, pipeline
-from generator.brief import backfill, edition
+from generator import config
+from generator.analysis.document import compute_metrics
+from generator.brief import backfill, edition, store
 from generator.cli import main
 from generator.outlets import site
 from tests.conftest import REPO, write_config
@@ -201,7 +202,7 @@ def test_a_killed_builds_staging_folder_is_removed_by_the_next_build(world, tmp_
     kill_build(settings, tmp_path, "pdf")
     assert contents(folder) == before, "killed before the swap: the edition as it was"
     assert leftovers(settings), "the killed build left its staging folder"
-    metrics = pipeline.compute_metrics(settings, "2025-11")
+    metrics = compute_metrics(settings, "2025-11")
     edition.render_edition(settings, metrics, ("html",))
     assert leftovers(settings) == []
     assert contents(folder) == before
@@ -224,9 +225,9 @@ def test_only_stale_staging_folders_are_removed(tmp_path):
     for p in (live, dead, legacy_new, legacy_old):
         p.mkdir()
         (p / "brief.html").write_text("half")
-    old = time.time() - edition.STALE_AFTER - 60
+    old = time.time() - store.STALE_AFTER - 60
     os.utime(legacy_old, (old, old))
-    edition.recover_all(root)
+    store.recover_all(root)
     assert sorted(p.name for p in root.iterdir()) == sorted(["2025-12", live.name, legacy_new.name])
     assert (root / "2025-12" / "brief.html").read_text() == "live"
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, pipeline
+from generator import config
+from generator.data.refresh import refresh
 from generator.outlets.preview import PreviewServer, preview_dir
 from tests.conftest import REPO, write_config
 
@@ -27,7 +28,7 @@ def output(tmp_path_factory) -> Path:
     """An output folder whose warehouse holds the sample (filled once for the module)."""
     folder = tmp_path_factory.mktemp("preview-data")
     settings = config.load(write_config(folder))
-    pipeline.refresh(settings)
+    refresh(settings)
     return settings.output_dir
 
 

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator import config, pipeline
-from generator.brief import edition, render
+from generator import config
+from generator.analysis.document import compute_metrics
+from generator.brief import edition, render, store
 from generator.brief.checks import run_checks
+from generator.data.refresh import refresh
 from generator.errors import UserError
 from tests.conftest import write_config
 
@@ -48,9 +50,9 @@ def base(tmp_path_factory):
     """A refreshed sample warehouse, its metrics, and a previous (good) edition."""
     folder = tmp_path_factory.mktemp("security")
     settings = config.load(write_config(folder))
-    pipeline.refresh(settings)
+    refresh(settings)
     edition.build(settings, "2025-12")
-    return settings, pipeline.compute_metrics(settings, "2025-12")
+    return settings, compute_metrics(settings, "2025-12")
 
 
 @pytest.fixture
@@ -98,7 +100,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def refused_build(base, s: config.Settings) -> UserError:
     """Build over the previous edition; it must fail and leave that edition as it was."""
     settings, metrics = base
-    previous = pipeline.edition_dir(settings, "2025-12")
+    previous = store.edition_dir(settings, "2025-12")
     before = snapshot(previous)
     with pytest.raises(UserError) as exc:
         edition.render_edition(s, metrics, ("html", "pdf"))

@@ -3,6 +3,7 @@ import json
 import pandas as pd
 import pytest
 
+from generator import fsutil
 from generator.data import schema, warehouse
 from generator.data.sources import TradeData
 from generator.data.warehouse import Warehouse
@@ -121,7 +122,7 @@ def test_a_failed_write_leaves_the_old_month(tmp_path, monkeypatch):
     def boom(*_a, **_k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(warehouse.os, "replace", boom)
+    monkeypatch.setattr(fsutil.os, "replace", boom)  # the rename of fsutil.write_atomic
     with pytest.raises(OSError):
         wh.commit(trade(value=999.0))
     monkeypatch.undo()
@@ -197,14 +198,15 @@ def test_a_corrupt_manifest_is_rebuilt_by_refresh(tmp_path):
 
 def test_a_new_release_of_the_sample_replaces_the_old_warehouse(tmp_path, monkeypatch):
     """An upgrade that changes the sample must not keep serving the old sample."""
-    from generator import config, pipeline
+    from generator import config
+    from generator.data.refresh import needs_refresh, refresh
     from generator.data.sources import sample
     from tests.conftest import write_config
 
     cfg = write_config(tmp_path, "data:\n  start: 2025-10\n  sample:\n    end: 2025-12\n")
     settings = config.load(cfg)
-    assert pipeline.needs_refresh(settings)  # nothing there yet
-    pipeline.refresh(settings)
-    assert not pipeline.needs_refresh(settings)
+    assert needs_refresh(settings)  # nothing there yet
+    refresh(settings)
+    assert not needs_refresh(settings)
     monkeypatch.setattr(sample, "VERSION", sample.VERSION + 1)
-    assert pipeline.needs_refresh(settings)
+    assert needs_refresh(settings)

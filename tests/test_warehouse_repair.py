@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, pipeline
+from generator import config
+from generator.analysis.document import compute_metrics
 from generator.cli import main
+from generator.data.refresh import needs_refresh, refresh
 from generator.data.warehouse import Warehouse
 from generator.errors import UserError
 from tests.conftest import REPO, write_config
@@ -42,7 +44,7 @@ def built(tmp_path, capsys):
     code, err = cli(capsys, "--config", str(cfg), "refresh")
     assert code == 0, err
     settings = config.load(cfg)
-    return cfg, settings, pipeline.compute_metrics(settings, "2025-12").doc
+    return cfg, settings, compute_metrics(settings, "2025-12").doc
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -87,7 +89,7 @@ def test_a_deleted_countries_file_is_restored_and_the_brief_names_countries(buil
     path = settings.warehouse_dir / ref
     path.unlink()
 
-    assert pipeline.needs_refresh(settings)  # so `aibrief run` refreshes first
+    assert needs_refresh(settings)  # so `aibrief run` refreshes first
     code, err = cli(capsys, "--config", str(cfg), "metrics", "--out", str(cfg.parent / "m.json"))
     assert code == 1 and "Traceback" not in err
     assert err.count("\n") == 1 and "countries" in err and str(path) in err
@@ -96,8 +98,8 @@ def test_a_deleted_countries_file_is_restored_and_the_brief_names_countries(buil
     code, err = cli(capsys, "--config", str(cfg), "refresh")
     assert code == 0, err
     assert path.is_file() and checksums_match(settings)
-    assert not pipeline.needs_refresh(settings)
-    assert pipeline.compute_metrics(settings, "2025-12").doc == before
+    assert not needs_refresh(settings)
+    assert compute_metrics(settings, "2025-12").doc == before
 
     code, err = cli(capsys, "--config", str(cfg), "render", "--format", "html")
     assert code == 0, err
@@ -113,7 +115,7 @@ def test_a_corrupt_commodities_file_is_one_clear_error_then_repaired(built, caps
     man = Warehouse(settings.warehouse_dir).manifest()
     path = settings.warehouse_dir / man["reference"]["commodities"]["file"]
     path.write_bytes(b"not parquet at all")
-    assert pipeline.needs_refresh(settings)
+    assert needs_refresh(settings)
     code, err = cli(capsys, "--config", str(cfg), "classify", "--report")
     assert code == 1 and "Traceback" not in err and err.count("\n") == 1
     assert "commodities" in err and str(path) in err
@@ -130,9 +132,9 @@ def test_a_warehouse_without_reference_tables_is_an_error_not_codes(built):
     del man["reference"]["countries"]
     wh.manifest_path.write_text(json.dumps(man), encoding="utf-8")
     with pytest.raises(UserError, match=r"countries.*aibrief refresh"):
-        pipeline.compute_metrics(settings, "2025-12")
-    assert pipeline.needs_refresh(settings)
-    pipeline.refresh(settings)
+        compute_metrics(settings, "2025-12")
+    assert needs_refresh(settings)
+    refresh(settings)
     assert checksums_match(settings)
 
 
@@ -150,14 +152,14 @@ def test_a_corrupt_month_file_is_repaired_by_refresh(built, capsys):
     path.write_bytes(bytes(blob))
     assert not checksums_match(settings)
 
-    assert pipeline.needs_refresh(settings)
+    assert needs_refresh(settings)
     code, err = cli(capsys, "--config", str(cfg), "refresh")
     assert code == 0, err
     assert "repaired" in err
     assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
     assert checksums_match(settings)
     assert wh.manifest_path.read_bytes() == man_bytes  # same data: no revision, same vintage
-    assert pipeline.compute_metrics(settings, "2025-12").doc == before
+    assert compute_metrics(settings, "2025-12").doc == before
 
 
 def test_a_deleted_month_file_is_restored_by_refresh(built, capsys):
@@ -166,11 +168,11 @@ def test_a_deleted_month_file_is_restored_by_refresh(built, capsys):
     path = settings.warehouse_dir / wh.manifest()["flows"]["exports"]["2024-02"]["file"]
     path.unlink()
     with pytest.raises(UserError, match="aibrief refresh"):
-        pipeline.compute_metrics(settings, "2025-12")
+        compute_metrics(settings, "2025-12")
     code, err = cli(capsys, "--config", str(cfg), "refresh")
     assert code == 0, err
     assert checksums_match(settings)
-    assert pipeline.compute_metrics(settings, "2025-12").doc == before
+    assert compute_metrics(settings, "2025-12").doc == before
 
 
 def test_census_refresh_refetches_a_corrupt_month_outside_the_revision_window(
@@ -193,17 +195,17 @@ def test_census_refresh_refetches_a_corrupt_month_outside_the_revision_window(
         )
         settings = config.load(cfg)
         monkeypatch.setattr(census, "last_complete_month", lambda today=None: "2025-12")
-        pipeline.refresh(settings)
-        before = pipeline.compute_metrics(settings, "2025-12").doc
+        refresh(settings)
+        before = compute_metrics(settings, "2025-12").doc
         wh = Warehouse(settings.warehouse_dir)
         path = wh.root / wh.manifest()["flows"]["imports"]["2024-05"]["file"]
         path.write_bytes(path.read_bytes()[:100])
-        outcome = pipeline.refresh(settings)
+        outcome = refresh(settings)
     finally:
         stub.stop()
     assert "2024-05" in outcome.plan.months
     assert checksums_match(settings)
-    assert pipeline.compute_metrics(settings, "2025-12").doc == before
+    assert compute_metrics(settings, "2025-12").doc == before
 
 
 # ---- a rebuild killed between its two renames ------------------------------------------------
@@ -272,6 +274,6 @@ def test_refresh_after_a_killed_rebuild_starts_from_the_old_warehouse(built):
     old = snapshot(root)
     os.replace(root, root.with_name(".warehouse.old-999999999"))  # a pid no process has
     (root.parent / ".warehouse.staging-999999999-abc").mkdir()
-    assert pipeline.needs_refresh(settings) is False
+    assert needs_refresh(settings) is False
     assert snapshot(root) == old
     assert not [p for p in root.parent.iterdir() if p.name.startswith(".warehouse")]

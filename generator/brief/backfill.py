@@ -2,9 +2,9 @@
 processes, skipping each edition whose inputs have not changed.
 
 An edition's inputs are its metrics (from the warehouse, the taxonomy and the metrics
-settings), the templates, the code that renders them and the editor's notes for that
-month (`editions/YYYY-MM.md` or `.yaml` beside the config, when present). After a build,
-`.inputs.json` in the edition folder records two hashes:
+settings), the templates, the code that renders them and the editor's note for that
+month (`YYYY-MM.md` in the templates.notes folder: the very file the build reads, when
+present). After a build, `.inputs.json` in the edition folder records two hashes:
 
   inputs   everything upstream of the metrics (warehouse manifest, taxonomy files and
            settings, metrics settings, code) + templates + notes: computed without
@@ -30,21 +30,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import pipeline
+from generator import report
+from generator.analysis.document import compute_metrics, metrics_json
+from generator.brief import notes, store
 from generator.config import Settings
-from generator.data.warehouse import Warehouse, write_atomic
+from generator.data.warehouse import Warehouse
 from generator.errors import UserError
+from generator.fsutil import write_atomic
 
 STAMP = ".inputs.json"
-REQUIRED = ("brief.html", "brief.pdf", "metrics.json", "charts/charts.json")
-NOTE_SUFFIXES = (".md", ".yaml", ".yml")
+REQUIRED = (
+    "brief.html",
+    "brief.pdf",
+    "metrics.json",
+    "charts/charts.json",
+    "narrative.json",
+    "brand.json",
+)
 PACKAGE = Path(__file__).resolve().parents[1]
 # Parts of the package that do not shape an edition (every other file counts: a new
 # module is assumed to matter until listed here), as paths below generator/. Sources
 # only reach an edition through the warehouse, whose manifest is hashed.
 NOT_IN_EDITIONS = (
     "outlets", "ops", "cli.py", "flow.py", "syscheck.py", "__main__.py", "data/sources",
-    "brief/backfill.py",
+    "brief/backfill.py", "report.py", "classify/explain.py", "analysis/review.py",
+    "runlog.py", "data/refresh.py", "brief/store.py",
 )  # fmt: skip
 Say = Callable[[str], None]
 
@@ -140,8 +150,10 @@ def fingerprints(settings: Settings) -> Fingerprints:
 
 
 def note_files(settings: Settings, month: str) -> list[Path]:
-    folder = settings.root / "editions"
-    return [folder / f"{month}{s}" for s in NOTE_SUFFIXES if (folder / f"{month}{s}").is_file()]
+    """The note the build of `month` reads (templates.notes/YYYY-MM.md), when there is one:
+    exactly that file, so that editing it, and nothing else, makes the edition due."""
+    path = notes.note_path(settings.path(settings.templates.notes), month)
+    return [path] if path.is_file() else []
 
 
 def _notes_hash(settings: Settings, month: str) -> str:
@@ -183,7 +195,7 @@ def complete(folder: Path) -> bool:
 
 
 def is_current(settings: Settings, month: str, fp: Fingerprints) -> bool:
-    folder = pipeline.edition_dir(settings, month)
+    folder = store.edition_dir(settings, month)
     stamp = read_stamp(folder)
     return stamp.get("inputs") == inputs_key(settings, month, fp) and complete(folder)
 
@@ -198,9 +210,9 @@ def build_one(settings: Settings, month: str, fp: Fingerprints | None = None) ->
     t0 = time.perf_counter()
     fp = fp or fingerprints(settings)
     key = inputs_key(settings, month, fp)
-    metrics = pipeline.compute_metrics(settings, month)
-    content = content_key(settings, pipeline.metrics_json(metrics), fp)
-    folder = pipeline.edition_dir(settings, month)
+    metrics = compute_metrics(settings, month)
+    content = content_key(settings, metrics_json(metrics), fp)
+    folder = store.edition_dir(settings, month)
     if read_stamp(folder).get("content") == content and complete(folder):
         write_stamp(folder, key, content)
         return Outcome(month, "unchanged", time.perf_counter() - t0, pid=os.getpid())
@@ -213,7 +225,7 @@ def stamp(settings: Settings, month: str) -> None:
     """Record the inputs of an edition just built by `edition.build` (e.g. by `aibrief
     run`), so that a publish right after it does not build it again."""
     fp = fingerprints(settings)
-    folder = pipeline.edition_dir(settings, month)
+    folder = store.edition_dir(settings, month)
     text = (folder / "metrics.json").read_text(encoding="utf-8")
     write_stamp(folder, inputs_key(settings, month, fp), content_key(settings, text, fp))
 
@@ -246,11 +258,8 @@ def run(
 ) -> BackfillResult:
     """Bring every month's edition up to date; the ones already current are skipped.
     First an edition a killed build set aside is put back, so it is not built again."""
-    from generator.brief import edition
-
     t0 = time.perf_counter()
-    say = say or (lambda _msg: None)
-    edition.recover_all(settings.editions_dir)
+    store.recover_all(settings.editions_dir)
     fp = fingerprints(settings)
     result = BackfillResult()
     todo = []
@@ -260,30 +269,33 @@ def run(
         else:
             todo.append(month)
     failures: list[tuple[str, BaseException]] = []
+    # One line per edition through `say` (none without it); a bar too on a terminal.
+    bar = report.progress("backfill", len(todo), "editions", say=say, enabled=say is not None)
 
     def done(o: Outcome) -> None:
         result.outcomes.append(o)
         if o.status == "built":
-            say(f"edition {o.month}: built ({o.seconds:.1f}s) {o.headline!r}")
+            bar.advance(line=f"edition {o.month}: built ({o.seconds:.1f}s) {o.headline!r}")
         else:
-            say(f"edition {o.month}: unchanged ({o.seconds:.1f}s)")
+            bar.advance(line=f"edition {o.month}: unchanged ({o.seconds:.1f}s)")
 
-    if len(todo) <= 1 or workers <= 1:
-        for month in todo:
-            done(build_one(settings, month, fp))  # one at a time: the first error stops
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-            futures = {pool.submit(_work, settings, m, fp): m for m in todo}
-            try:
-                for fut in as_completed(futures):
-                    try:
-                        done(fut.result())
-                    except UserError as exc:
-                        failures.append((futures[fut], exc))
-                        say(f"edition {futures[fut]}: failed: {exc}")
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+    with bar:
+        if len(todo) <= 1 or workers <= 1:
+            for month in todo:
+                done(build_one(settings, month, fp))  # one at a time: the first error stops
+        else:
+            with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+                futures = {pool.submit(_work, settings, m, fp): m for m in todo}
+                try:
+                    for fut in as_completed(futures):
+                        try:
+                            done(fut.result())
+                        except UserError as exc:
+                            failures.append((futures[fut], exc))
+                            bar.advance(line=f"edition {futures[fut]}: failed: {exc}")
+                except BaseException:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
     if failures:
         month, exc = min(failures, key=lambda f: f[0])
         raise UserError(

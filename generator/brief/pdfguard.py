@@ -184,7 +184,7 @@ def pdf_templates(templates: Sequence[Path]) -> list[tuple[Path, bool]]:
     includes (found by parsing), then print.css; with whether each is CSS."""
     if not templates:
         return []
-    env = jinja2.Environment(loader=templating.loader(templating.subdirs(templates, "brief")))
+    env = templating.environment(templating.subdirs(templates, "brief"))
     found: dict[str, Path] = {}
     todo = [PRINT_TEMPLATE]
     while todo:

@@ -18,15 +18,11 @@ source or parameters) is built beside the warehouse and swapped in with
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +34,11 @@ from generator import fsutil
 from generator.data import schema
 from generator.data.sources import TradeData
 from generator.errors import UserError
+from generator.fsutil import now_utc, sha256, write_atomic  # shared with every stage
 
 MANIFEST = "manifest.json"
 MANIFEST_SCHEMA = 1
 _VALUE_COLUMN = {"imports": "value_con", "exports": "value"}
-
-
-def now_utc() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def parquet_bytes(frame: pd.DataFrame, columns: dict[str, str]) -> bytes:
@@ -56,30 +49,6 @@ def parquet_bytes(frame: pd.DataFrame, columns: dict[str, str]) -> bytes:
     buf = io.BytesIO()
     pq.write_table(table, buf, compression="zstd", write_statistics=True)
     return buf.getvalue()
-
-
-FILE_MODE = fsutil.FILE_MODE  # kept here too: other modules import them from here
-DIR_MODE = fsutil.DIR_MODE
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the target, fsync, then rename: readers see old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
