@@ -49,3 +49,17 @@ def sample_edition(tmp_path_factory):
     refresh(settings)
     result = edition.build(settings, "2025-12")
     return settings, result.folder
+
+
+def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
+    """`aibrief ARGS` in this process: exit status, stdout, stderr."""
+    from generator.cli import main
+
+    capsys.readouterr()
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out = capsys.readouterr()
+    return code, out.out, out.err

@@ -12,17 +12,9 @@ import sys
 import pytest
 
 from generator.cli import main
-from tests.conftest import REPO, write_config
+from tests.conftest import REPO, run_cli, write_config
 
-
-def run(args: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out = capsys.readouterr()
-    return code, out.out, out.err
+run = run_cli
 
 
 @pytest.fixture(scope="module")

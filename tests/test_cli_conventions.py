@@ -21,23 +21,16 @@ import pytest
 import generator
 from generator import config, report
 from generator.brief import backfill
-from generator.cli import cli, main
+from generator.cli import cli
 from generator.data.sources import census
-from tests.conftest import write_config
+from tests.conftest import run_cli, write_config
 from tests.test_census_dryrun import SPAN, records, settings_for, stub  # noqa: F401
 
 HEAVY = ("pandas", "matplotlib", "weasyprint", "duckdb", "pyarrow", "numpy")
 BAR = re.compile(r"\r\x1b\[K(\w+): \[#*\s*\] (\d+)/(\d+)")
 
 
-def run(args: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out = capsys.readouterr()
-    return code, out.out, out.err
+run = run_cli
 
 
 class FakeTerminal(io.StringIO):

@@ -7,18 +7,9 @@ import subprocess
 import sys
 
 from generator import config
-from generator.cli import main
-from tests.conftest import REPO, write_config
+from tests.conftest import REPO, run_cli, write_config
 
-
-def run(args: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out = capsys.readouterr()
-    return code, out.out, out.err
+run = run_cli
 
 
 def test_config_after_the_command_is_the_config_used(tmp_path, capsys, monkeypatch):

@@ -18,9 +18,8 @@ import pytest
 from generator import config
 from generator.analysis.document import compute_metrics
 from generator.brief import backfill, edition, store
-from generator.cli import main
 from generator.outlets import site
-from tests.conftest import REPO, write_config
+from tests.conftest import REPO, run_cli, write_config
 
 MONTHS = ["2025-11", "2025-12"]
 NOW = "2026-01-15T10:00:00Z"
@@ -117,15 +116,7 @@ def kill_build(settings: config.Settings, tmp_path: Path, where: str) -> None:
     proc.stderr.close()
 
 
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out = capsys.readouterr()
-    return code, out.out, out.err
+run = run_cli
 
 
 def leftovers(settings: config.Settings) -> list[str]:
