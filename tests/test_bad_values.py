@@ -205,7 +205,7 @@ def census_settings(folder: Path, url: str) -> config.Settings:
         folder,
         "data:\n  source: census\n  start: 2025-07\n  census:\n"
         f"    base_url: {url}\n    countries: [{', '.join(repr(c) for c in TRACKED)}]\n"
-        "    retries: 1\n    backoff: 0\n    timeout: 10\n    concurrency: 2\n",
+        "    retries: 1\n    backoff: 0\n    timeout: 60\n    concurrency: 2\n",
     )
     return config.load(cfg)
 

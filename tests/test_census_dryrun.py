@@ -41,7 +41,7 @@ def settings_for(folder: Path, url: str, extra: str = "") -> config.Settings:
         folder,
         "data:\n  source: sample\n  start: 2025-01\n  census:\n"
         f"    base_url: {url}\n    countries: [{', '.join(repr(c) for c in TRACKED)}]\n"
-        "    retries: 3\n    backoff: 0\n    timeout: 10\n    concurrency: 2\n" + extra,
+        "    retries: 3\n    backoff: 0\n    timeout: 60\n    concurrency: 2\n" + extra,
     )
     return config.load(cfg)
 

@@ -124,7 +124,7 @@ def setup(tmp_path: Path, sample_edition, port: int, extra: str = "", csv_rows: 
         "    host: 127.0.0.1\n"
         f"    port: {port}\n"
         "    security: none\n"
-        "    timeout: 5\n"
+        "    timeout: 60\n"
         "    retries: 2\n" + extra,
     )
     return cfg
@@ -353,7 +353,7 @@ def test_an_unanswering_server_times_out_and_stops_the_run(tmp_path, sample_edit
         cfg = setup(tmp_path, sample_edition, port, extra="")
         text = (
             cfg.read_text()
-            .replace("timeout: 5", "timeout: 0.3")
+            .replace("timeout: 60", "timeout: 0.3")
             .replace("retries: 2", "retries: 1")
         )
         cfg.write_text(text)
