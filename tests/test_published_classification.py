@@ -126,11 +126,8 @@ def test_same_code_twice_with_the_same_answer_is_fine(tmp_path):
         ("code,relevance,primary_category\n", "", 1, "missing column hs10_code"),
         ("", "", 1, "empty file"),
         (HEADER, "8471500150,Low,\n8471410000,Critical,\n", 3, "relevance 'Critical'"),
-        (HEADER, "8471500150,High,Robots\n", 2, "unknown primary_category 'Robots'"),
-        (HEADER, "8471500150,Medium,robots\n", 2, "unknown primary_category"),
         (HEADER, "84715,Low,\n", 2, "hs10_code '84715' is not an HS10 code"),
         (HEADER, "8471-50-0150,Low,\n", 2, "is not an HS10 code"),
-        (HEADER, "8471500150,High,\n", 2, "needs a primary_category"),
         (
             HEADER,
             "8471500150,High,Compute hardware\n8517620090,Low,\n8471.50.0150,Low,\n",
@@ -145,6 +142,20 @@ def test_bad_csv_names_file_and_line(tmp_path, header, body, line, message):
         load_taxonomy(rules, classification_csv=csv_path)
     assert f"{csv_path}:{line}:" in str(err.value)
     assert message in str(err.value)
+
+
+def test_unknown_labels_are_no_error(tmp_path):
+    """Replaces the old errors `unknown primary_category` and `a High code needs a
+    primary_category` (#16 item 1): any label below High, Other AI-related for High."""
+    body = "8471500150,High,Robots\n8517620090,Medium,robots\n8471410000,High,\n"
+    rules, csv_path = setup(tmp_path, body)
+    t = load_taxonomy(rules, classification_csv=csv_path)
+    robots = t.classify("8471500150")
+    assert (robots.category, robots.ai_related) == ("other_ai", True)
+    assert t.classify("8471410000").category == "other_ai"
+    assert (t.classify("8517620090").tier, t.classify("8517620090").category) == ("medium", None)
+    assert list(t.categories)[-1] == "other_ai"
+    assert t.label("other_ai") == "Other AI-related"
 
 
 def test_missing_csv_names_the_file(tmp_path):

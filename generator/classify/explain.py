@@ -32,7 +32,8 @@ def _decided_by(tax: Taxonomy, c: Classification) -> list[str]:
     if c.source == "published":
         lines = [
             f"  decided by: published classification ({tax.published_path}:"
-            f"{c.published_line}), which takes precedence over the rules"
+            f"{c.published_line}), which takes precedence over the rules",
+            *_published_row(tax, c.hs10),
         ]
         rule = tax.rule_for(c.hs10)
         if rule:
@@ -46,6 +47,20 @@ def _decided_by(tax: Taxonomy, c: Classification) -> list[str]:
     return [
         "  decided by: default — no rule matches; codes without a rule are low relevance (non-AI)"
     ]
+
+
+def _published_row(tax: Taxonomy, hs10: str) -> list[str]:
+    """The published row as its authors wrote it: relevance, label, specific use."""
+    entry = tax.published.get(hs10)
+    if entry is None:
+        return []
+    label = f"  label: {entry.label}" if entry.label else ""
+    if entry.label and entry.category and tax.label(entry.category) != entry.label:
+        label += f" (→ {tax.label(entry.category)})"
+    lines = [f"  published row: relevance {entry.tier}{label}"]
+    if entry.use:
+        lines.append(f"  specific use: {' '.join(entry.use.split())}")
+    return lines
 
 
 def _exemption(lst: ExemptionList, hs10: str) -> list[str]:

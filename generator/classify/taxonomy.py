@@ -7,10 +7,8 @@ our own rules, by the longest matching prefix. A code neither names is low.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -19,15 +17,41 @@ import pandas as pd
 from pydantic import BeforeValidator, field_validator
 
 from generator import yamlio
-from generator.errors import UserError, located
+from generator.classify.published import (
+    OTHER_KEY,
+    OTHER_LABEL,
+    PUBLISHED_COLUMNS,
+    TIERS,
+    Published,
+    category_key,
+    load_published,
+    published_code,
+    with_other,
+)
+from generator.errors import UserError
 
 if TYPE_CHECKING:
     from generator.config import Settings
 
-TIERS = ("high", "medium", "low")
+__all__ = [
+    "OTHER_KEY",
+    "OTHER_LABEL",
+    "PUBLISHED_COLUMNS",
+    "SOURCES",
+    "TIERS",
+    "Classification",
+    "Published",
+    "Rule",
+    "Taxonomy",
+    "category_key",
+    "for_settings",
+    "load_published",
+    "load_taxonomy",
+    "normalize_code",
+    "published_code",
+]
+
 SOURCES = ("published", "rules", "default")
-# Columns a published classification must have (others, e.g. a description, are ignored).
-PUBLISHED_COLUMNS = ("hs10_code", "relevance", "primary_category")
 _PREFIX = re.compile(r"^\d{2,10}$")
 _HS10 = re.compile(r"^\d{10}$")
 
@@ -38,21 +62,6 @@ class Rule:
     tier: str
     category: str | None
     reason: str
-    file: str
-    line: int
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
-
-
-@dataclass(frozen=True)
-class Published:
-    """One code of a published classification, with the line that decided it."""
-
-    hs10: str
-    tier: str
-    category: str | None
     file: str
     line: int
 
@@ -213,9 +222,11 @@ def load_taxonomy(
     path: Path,
     exclude_chapters: Iterable[int] = (),
     classification_csv: Path | None = None,
+    category_map: Mapping[str, str] | None = None,
 ) -> Taxonomy:
     """Read and check the rule file (and the published classification, if any); every
-    problem of the rule file is reported with file and line, a bad CSV row too."""
+    problem of the rule file is reported with file and line, a bad CSV row too. A
+    published High label outside our categories adds "Other AI-related" to them."""
     name = str(path)
     doc = yamlio.load(path)
     model = yamlio.validate(doc, RulesFile, name)
@@ -225,9 +236,13 @@ def load_taxonomy(
         for i, r in enumerate(model.rules)
     }
     labels = dict(model.categories)
-    published = load_published(classification_csv, labels) if classification_csv is not None else {}
+    published = (
+        load_published(classification_csv, labels, category_map)
+        if classification_csv is not None
+        else {}
+    )
     return Taxonomy(
-        categories=labels,
+        categories=with_other(labels, published),
         rules=rules,
         exclude_chapters=frozenset(int(c) for c in exclude_chapters),
         path=name,
@@ -236,103 +251,34 @@ def load_taxonomy(
     )
 
 
+def rules_only(settings: Settings) -> Taxonomy:
+    """Our rules alone, without the published classification the config may name: what
+    `aibrief taxonomy compare` holds against a published file."""
+    return load_taxonomy(settings.rules_path, settings.taxonomy.exclude_chapters)
+
+
+def check_category_map(settings: Settings, categories: Mapping[str, str]) -> None:
+    """Every target of `taxonomy.category_map` is one of our categories (or other_ai);
+    the error names the config line."""
+    known = set(categories) | {OTHER_KEY}
+    for label, key in settings.taxonomy.category_map.items():
+        if key not in known:
+            raise UserError(
+                f"taxonomy.category_map.{label}: unknown category {key!r} "
+                f"(known: {', '.join(sorted(known))})",
+                where=settings.where("taxonomy", "category_map", label),
+            )
+
+
 def for_settings(settings: Settings) -> Taxonomy:
     """The taxonomy a config names, its paths resolved against the config folder."""
     csv_path = settings.taxonomy.classification_csv
+    category_map = settings.taxonomy.category_map
+    if category_map:
+        check_category_map(settings, rules_only(settings).categories)
     return load_taxonomy(
         settings.rules_path,
         settings.taxonomy.exclude_chapters,
         settings.path(csv_path) if csv_path is not None else None,
+        category_map,
     )
-
-
-def category_key(text: str) -> str:
-    """A category label or key reduced to its words, so "Networking & Telecom",
-    "networking and telecom" and "networking_telecom" compare equal."""
-    words = re.split(r"[\s_\-/,&]+", text.strip().lower())
-    return " ".join(w for w in words if w and w != "and")
-
-
-def published_code(text: str) -> str | None:
-    """An HS10 code as a published CSV may write it: with dots (8471.50.0150), or as a
-    number a spreadsheet stripped of its leading zero (102291000) or gave a ".0" to.
-    None when it is not a code."""
-    raw = text.strip()
-    if re.fullmatch(r"\d{9,10}\.0+", raw):  # 8471500150.0: a number, not dotted
-        raw = raw.split(".", 1)[0]
-    digits = raw.replace(".", "")
-    if re.fullmatch(r"\d{9}", digits):
-        digits = "0" + digits
-    return digits if _HS10.match(digits) else None
-
-
-def load_published(path: Path, categories: dict[str, str]) -> dict[str, Published]:
-    """Read a published classification (hs10_code, relevance, primary_category).
-
-    Every problem names `file:line`, the header being line 1: an operator fixes the
-    CSV, not our code. A code listed twice must give the same answer both times.
-    """
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # spreadsheets write a BOM
-    except FileNotFoundError:
-        raise UserError("file not found", where=name) from None
-    except UnicodeDecodeError:
-        raise UserError("not UTF-8 text", where=name) from None
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror or exc}", where=name) from None
-
-    by_words: dict[str, str] = {}
-    for key, label in categories.items():
-        by_words.setdefault(category_key(key), key)
-        by_words.setdefault(category_key(label), key)
-
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise UserError(
-                f"empty file; expected columns {', '.join(PUBLISHED_COLUMNS)}",
-                where=located(name, 1),
-            )
-        index = {h.strip().lower(): i for i, h in enumerate(header)}
-        missing = [c for c in PUBLISHED_COLUMNS if c not in index]
-        if missing:
-            raise UserError(f"missing column {', '.join(missing)}", where=located(name, 1))
-
-        out: dict[str, Published] = {}
-        line = reader.line_num
-        for row in reader:
-            start, line = line + 1, reader.line_num
-            if not any(value.strip() for value in row):
-                continue
-            where = located(name, start)
-            written, relevance, label = (
-                row[index[c]].strip() if index[c] < len(row) else "" for c in PUBLISHED_COLUMNS
-            )
-            code = published_code(written)
-            if code is None:
-                raise UserError(f"hs10_code {written!r} is not an HS10 code", where=where)
-            tier = relevance.lower()
-            if tier not in TIERS:
-                raise UserError(
-                    f"relevance {relevance!r} is not one of High, Medium, Low", where=where
-                )
-            category = by_words.get(category_key(label)) if label else None
-            if label and category is None:
-                known = ", ".join(categories.values())
-                raise UserError(f"unknown primary_category {label!r} (known: {known})", where=where)
-            if tier == "high" and category is None:
-                raise UserError("a High code needs a primary_category", where=where)
-            before = out.get(code)
-            if before is not None:
-                if (before.tier, before.category) != (tier, category):
-                    raise UserError(
-                        f"code {code} already classified differently at line {before.line}",
-                        where=where,
-                    )
-                continue
-            out[code] = Published(code, tier, category, name, start)
-    except csv.Error as exc:
-        raise UserError(f"invalid CSV: {exc}", where=located(name, reader.line_num)) from None
-    return out
