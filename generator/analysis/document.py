@@ -5,18 +5,23 @@ published JSON Schema before anything is written, and written atomically."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pandas as pd
 
 from generator.analysis import metrics as m
+from generator.analysis.metrics.cube import class_table
 from generator.classify.exemptions import load_lists
-from generator.classify.taxonomy import for_settings
+from generator.classify.taxonomy import Taxonomy, for_settings
 from generator.config import Settings
+from generator.data import queries, schema
 from generator.data.refresh import latest_month
+from generator.data.schema import FLOW_COLUMNS
 from generator.data.warehouse import Warehouse
 from generator.errors import UserError
 from generator.fsutil import write_atomic
@@ -32,41 +37,123 @@ def options(settings: Settings) -> m.MetricsOptions:
     )
 
 
-def metrics_input(settings: Settings, month: str) -> m.MetricsInput:
-    """Everything the pure metrics step needs, read from the warehouse up to `month`."""
-    wh = Warehouse(settings.warehouse_dir)
+@dataclass(frozen=True)
+class WarehouseSums:
+    """The warehouse summed once (SQL scan) with what the metrics read beside it: one
+    value serves every edition of one data vintage (a backfill) up to `months[-1]`."""
+
+    aggregate: m.Aggregate
+    classification: pd.DataFrame
+    categories: dict[str, str]
+    countries: pd.DataFrame
+    exemptions: list[Any]
+    info: m.DataInfo
+    months: list[str]  # months both flows hold, up to the last one scanned
+
+
+def _months(wh: Warehouse, upto: str | None) -> tuple[list[str], list[str]]:
+    """Months both flows hold (all, and up to `upto`), refusing a month not held."""
     available = wh.common_months()
-    if month not in available:
+    if upto is not None and upto not in available:
         span = f"{available[0]} … {available[-1]}" if available else "none (run `aibrief refresh`)"
-        raise UserError(f"no data for {month}: months available {span}")
-    months = [x for x in available if x <= month]
-    value = "value_con" if settings.metrics.import_value == "consumption" else "value_gen"
-    keys = ["period", "hs10", "country_code"]
-    imports = wh.read("imports", months, [*keys, *sorted({value, "value_con", "duty"})], True)
-    exports = wh.read("exports", months, [*keys, "value"], True)
+        raise UserError(f"no data for {upto}: months available {span}")
+    if not available:
+        raise UserError("no data in the warehouse: run `aibrief refresh`")
+    return available, [x for x in available if upto is None or x <= upto]
+
+
+def warehouse_sums(settings: Settings, upto: str | None = None, workers: int = 1) -> WarehouseSums:
+    """Scan the warehouse (months up to `upto`, all by default) in SQL: the classification
+    and exemption lists go in as small tables, sums by month × class × country come out.
+    `workers`: processes scanning at once (a backfill's), which share cores and memory."""
+    wh = Warehouse(settings.warehouse_dir)
+    available, months = _months(wh, upto)
     tax = for_settings(settings)
-    codes = set(imports["hs10"].cat.categories) | set(exports["hs10"].cat.categories)
+    lists = load_lists(settings.path(settings.taxonomy.exemptions))
     manifest = wh.manifest()
+    countries = wh.reference("countries")
+    spill = settings.cache_dir / "duckdb"
+    engine = queries.Engine(settings.warehouse.memory_limit_mb, workers, spill)
+    with queries.Scan.of_warehouse(wh, months, engine) as scan:
+        # The commodity table names every code the refresh wrote: classifying it saves a
+        # pass over the rows. A code it lacks shows as UNCLASSIFIED: classify what the
+        # rows hold, and sum again.
+        classification, class_of = _classes(tax, _known_codes(wh))
+        sums = queries.aggregate(scan, class_of, lists) if len(class_of) else None
+        if sums is None or sums.unclassified:
+            classification, class_of = _classes(tax, queries.codes(scan))
+            sums = queries.aggregate(scan, class_of, lists)
+    keys = tuple(x.key for x in lists)
+    info = m.DataInfo(
+        source=str(manifest.get("source")),
+        sample=bool(manifest.get("sample")),
+        vintage=manifest.get("vintage"),
+        latest_month=available[-1],
+    )
+    agg = m.Aggregate(sums.imports, sums.exports, tuple(tax.categories), keys)
+    return WarehouseSums(agg, classification, tax.categories, countries, lists, info, months)
+
+
+def _known_codes(wh: Warehouse) -> list[str]:
+    """Codes of the warehouse's commodity table (none if it is missing or damaged)."""
+    try:
+        return list(wh.reference("commodities")["hs10"].astype(str))
+    except UserError:
+        return []
+
+
+def _classes(tax: Taxonomy, codes: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """The classification of `codes` and its class index per code."""
+    classification = tax.classify_frame(codes)
+    try:
+        return classification, class_table(classification, list(tax.categories))
+    except m.MetricsError as exc:
+        raise UserError(str(exc)) from None
+
+
+def metrics_input(
+    settings: Settings, month: str, sums: WarehouseSums | None = None, workers: int = 1
+) -> m.MetricsInput:
+    """Everything the pure metrics step needs, summed from the warehouse up to `month`;
+    `sums` of a wider span (a backfill's) are cut to the edition's months."""
+    sums = sums or warehouse_sums(settings, month, workers)
+    if month not in sums.months:
+        return metrics_input(settings, month, None, workers)  # outside the shared span
+    agg = sums.aggregate
+    cut = m.Aggregate(
+        agg.imports[agg.imports["period"] <= month].reset_index(drop=True),
+        agg.exports[agg.exports["period"] <= month].reset_index(drop=True),
+        agg.categories,
+        agg.lists,
+    )
     return m.MetricsInput(
-        imports=imports,
-        exports=exports,
-        classification=tax.classify_frame(codes),
-        categories=tax.categories,
-        countries=wh.reference("countries"),
-        exemptions=load_lists(settings.path(settings.taxonomy.exemptions)),
-        info=m.DataInfo(
-            source=str(manifest.get("source")),
-            sample=bool(manifest.get("sample")),
-            vintage=manifest.get("vintage"),
-            latest_month=available[-1],
-        ),
+        imports=_no_rows("imports"),
+        exports=_no_rows("exports"),
+        classification=sums.classification,
+        categories=sums.categories,
+        countries=sums.countries,
+        exemptions=sums.exemptions,
+        info=sums.info,
+        aggregate=cut,
     )
 
 
-def compute_metrics(settings: Settings, month: str | None = None) -> m.Metrics:
+def _no_rows(flow: str) -> pd.DataFrame:
+    """Row-level frames stay empty on the SQL path: the aggregate carries the sums."""
+    return schema.conform(pd.DataFrame(columns=list(FLOW_COLUMNS[flow])), FLOW_COLUMNS[flow])
+
+
+def compute_metrics(
+    settings: Settings,
+    month: str | None = None,
+    sums: WarehouseSums | None = None,
+    workers: int = 1,
+) -> m.Metrics:
+    """The validated metrics document of the edition of `month` (the latest by default)."""
     month = month or latest_month(settings)
     try:
-        result = m.compute(metrics_input(settings, month), month, options(settings))
+        inp = metrics_input(settings, month, sums, workers)
+        result = m.compute(inp, month, options(settings))
     except m.MetricsError as exc:
         raise UserError(str(exc)) from None
     validate_metrics(result.doc)
@@ -79,9 +166,20 @@ def metrics_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    """The schema checked once per process (jsonschema.validate checks it on every call)."""
+    schema_doc = metrics_schema()
+    cls = jsonschema.validators.validator_for(schema_doc)
+    cls.check_schema(schema_doc)
+    return cls(schema_doc)
+
+
 def validate_metrics(doc: dict[str, Any]) -> None:
     """The document must match the published JSON Schema before anyone reads it."""
-    jsonschema.validate(doc, metrics_schema())
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(doc))
+    if error is not None:
+        raise error
 
 
 def metrics_json(result: m.Metrics) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from generator.analysis.metrics import counterfactual, exemptions, tariffs, trade
-from generator.analysis.metrics.cube import Classes, Cube, build_cube, class_table, country_axis
+from generator.analysis.metrics.cube import Classes, Cube, aggregate_of, build_cube, country_axis
 from generator.analysis.metrics.model import (
     SCHEMA_VERSION,
+    Aggregate,
     Metrics,
     MetricsInput,
     MetricsOptions,
@@ -26,11 +27,12 @@ DEFAULTS = MetricsOptions()  # frozen: safe to share as the default of every cal
 
 def compute(inp: MetricsInput, month: str, options: MetricsOptions = DEFAULTS) -> Metrics:
     """Build the metrics document for the edition of `month` from rows up to that month."""
-    available = available_months(inp.imports, inp.exports)
-    w = window(available, month, options.base_year)
     classes = Classes(list(inp.categories))
-    countries, names = country_axis(inp)
-    imp, exp = _cubes(inp, options, classes, w, countries)
+    agg = aggregate_of(inp, classes)
+    available = available_months(agg.imports, agg.exports)
+    w = window(available, month, options.base_year)
+    countries, names = country_axis(inp.countries, agg)
+    imp, exp = _cubes(agg, options, classes, w, countries)
     bal = trade.balance_series(classes, imp, exp)
     doc = _header(inp, options, w, available)
     doc.update(trade.flows(w, classes, imp, exp))
@@ -48,21 +50,19 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = DEFAULTS) -
 
 
 def _cubes(
-    inp: MetricsInput, options: MetricsOptions, classes: Classes, w: Window, countries: list[str]
+    agg: Aggregate, options: MetricsOptions, classes: Classes, w: Window, countries: list[str]
 ) -> tuple[Cube, Cube]:
     """Imports (value, duty, imports for consumption; by exemption list) and exports."""
-    class_of = class_table(inp.classification, classes.keys)
     value_col = "value_con" if options.import_value == "consumption" else "value_gen"
     imp = build_cube(
-        inp.imports,
+        agg.imports,
         {"value": value_col, "duty": "duty", "value_con": "value_con"},
-        class_of,
         classes.n,
         w.months,
         countries,
-        tuple(inp.exemptions),
+        len(agg.lists),
     )
-    exp = build_cube(inp.exports, {"value": "value"}, class_of, classes.n, w.months, countries)
+    exp = build_cube(agg.exports, {"value": "value"}, classes.n, w.months, countries)
     return imp, exp
 
 

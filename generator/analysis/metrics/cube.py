@@ -1,8 +1,10 @@
 """The cube: trade values summed by month × class (× country, × exemption lists).
 
-Rows are summed once, here; every topic then reads sums from the cube instead of going
-back to the frames. Classes are the AI categories in display order, then medium, then
-low; a code in an excluded chapter has no class and counts nowhere.
+Rows are summed once, into an Aggregate (model.py): on the warehouse by the SQL scan
+(generator.data.queries), on row-level frames by `aggregate_rows` here. The cube is laid
+out from that aggregate; every topic then reads sums from the cube. Classes are the AI
+categories in display order, then medium, then low; a code in an excluded chapter has
+no class (−1) and counts nowhere.
 """
 
 from __future__ import annotations
@@ -13,7 +15,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from generator.analysis.metrics.model import AI, MEDIUM, MetricsError, MetricsInput
+from generator.analysis.metrics.model import (
+    AI,
+    EXPORT_AGGREGATE,
+    IMPORT_AGGREGATE,
+    MEDIUM,
+    Aggregate,
+    MetricsError,
+    MetricsInput,
+)
 
 
 @dataclass(frozen=True)
@@ -79,23 +89,108 @@ def class_table(classification: pd.DataFrame, categories: list[str]) -> pd.Serie
     return pd.Series(idx, index=cls.index.astype(str))
 
 
-def country_axis(inp: MetricsInput) -> tuple[list[str], dict[str, str]]:
+def country_axis(countries: pd.DataFrame, agg: Aggregate) -> tuple[list[str], dict[str, str]]:
     """Every country in the reference table or in the rows, and the names to print."""
-    codes = sorted(set(inp.countries.get("country_code", pd.Series(dtype=str)).astype(str)))
-    seen = set(map(str, inp.imports["country_code"].unique())) | set(
-        map(str, inp.exports["country_code"].unique())
+    codes = sorted(set(countries.get("country_code", pd.Series(dtype=str)).astype(str)))
+    seen = set(map(str, agg.imports["country_code"].unique())) | set(
+        map(str, agg.exports["country_code"].unique())
     )
-    countries = sorted(set(codes) | seen)
     names = {}
-    if len(inp.countries):
+    if len(countries):
         names = dict(
-            zip(
-                inp.countries["country_code"].astype(str),
-                inp.countries["name"].astype(str),
-                strict=False,
-            )
+            zip(countries["country_code"].astype(str), countries["name"].astype(str), strict=False)
         )
-    return countries, names
+    return sorted(set(codes) | seen), names
+
+
+def exemption_masks(codes: pd.Index, lists: tuple[Any, ...]) -> np.ndarray:
+    """Bit k set where the code is on exemption list k (dates are applied per month later)."""
+    return np.array(
+        [sum(1 << k for k, lst in enumerate(lists) if lst.covers(str(c))) for c in codes],
+        dtype=np.int64,
+    )
+
+
+def aggregate_of(inp: MetricsInput, classes: Classes) -> Aggregate:
+    """The input's aggregate: summed already (SQL path) or summed here from its rows."""
+    lists = tuple(inp.exemptions)
+    if inp.aggregate is None:
+        class_of = class_table(inp.classification, classes.keys)
+        return aggregate_rows(inp.imports, inp.exports, class_of, classes.keys, lists)
+    agg = inp.aggregate
+    if list(agg.categories) != classes.keys or list(agg.lists) != [x.key for x in lists]:
+        raise MetricsError("the aggregate was summed for other categories or exemption lists")
+    return agg
+
+
+def aggregate_rows(
+    imports: pd.DataFrame,
+    exports: pd.DataFrame,
+    class_of: pd.Series,
+    categories: list[str],
+    lists: tuple[Any, ...] = (),
+) -> Aggregate:
+    """The pandas path to the aggregate (hand-built frames, tests): rows summed by
+    month × country × class (× exemption mask), as the SQL scan sums them."""
+    imp = _summed(imports, class_of, lists, IMPORT_AGGREGATE)
+    exp = _summed(exports, class_of, None, EXPORT_AGGREGATE)
+    return Aggregate(imp, exp, tuple(categories), tuple(x.key for x in lists))
+
+
+def _summed(
+    frame: pd.DataFrame, class_of: pd.Series, lists: tuple[Any, ...] | None, names: list[str]
+) -> pd.DataFrame:
+    hs_codes, hs_uniques = _codes(frame["hs10"])
+    lookup = class_of.reindex(hs_uniques.astype(str))
+    if lookup.isna().any():
+        missing = lookup[lookup.isna()].index[:3].tolist()
+        raise MetricsError(f"codes without a classification: {', '.join(missing)}")
+    keys = {
+        "period": frame["period"].astype(str).to_numpy(dtype=object),
+        "country_code": frame["country_code"].astype(str).to_numpy(dtype=object),
+        "klass": lookup.to_numpy(dtype=np.int64)[hs_codes],
+    }
+    if lists is not None:
+        keys["mask"] = exemption_masks(hs_uniques, lists)[hs_codes]
+    values = [c for c in names if c not in keys and c in frame.columns]
+    rows = pd.DataFrame({**keys, **{c: frame[c].to_numpy(dtype=np.float64) for c in values}})
+    by = list(keys)
+    out = rows.groupby(by, sort=True, as_index=False)[values].sum(skipna=False)
+    return out.astype({"klass": np.int64, **({"mask": np.int64} if "mask" in by else {})})
+
+
+def build_cube(
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    n_classes: int,
+    months: list[str],
+    countries: list[str],
+    n_lists: int = 0,
+) -> Cube:
+    """Sum each value column (`columns`: name → aggregate column) over the cube's axes."""
+    nm, nc = len(months), len(countries)
+    # Positions on the axes, vectorised (−1: a month outside the window).
+    month = pd.Index(months).get_indexer(frame["period"].astype(str)).astype(np.int64)
+    country = pd.Index(countries).get_indexer(frame["country_code"].astype(str)).astype(np.int64)
+    klass = frame["klass"].to_numpy(dtype=np.int64)
+    keep = (klass >= 0) & (month >= 0)
+    month, country, klass = month[keep], country[keep], klass[keep]
+    key = (month * nc + country) * n_classes + klass
+    weights = {col: frame[col].to_numpy(dtype=np.float64)[keep] for col in set(columns.values())}
+    values, by_country = {}, {}
+    for name, col in columns.items():
+        flat = np.bincount(key, weights=weights[col], minlength=nm * nc * n_classes)
+        by_country[name] = flat.reshape(nm, nc, n_classes)
+        values[name] = by_country[name].sum(axis=1)
+    by_mask: dict[str, np.ndarray] = {}
+    if n_lists:
+        nk = 1 << n_lists
+        mask = frame["mask"].to_numpy(dtype=np.int64)[keep]
+        mkey = (month * nk + mask) * n_classes + klass
+        for name, col in columns.items():
+            flat = np.bincount(mkey, weights=weights[col], minlength=nm * nk * n_classes)
+            by_mask[name] = flat.reshape(nm, nk, n_classes)
+    return Cube(months, countries, values, by_country, by_mask)
 
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -103,97 +198,3 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
         return series.cat.codes.to_numpy().astype(np.int64), pd.Index(series.cat.categories)
     codes, uniques = pd.factorize(series, sort=False)
     return codes.astype(np.int64), pd.Index(uniques)
-
-
-@dataclass(frozen=True)
-class _Rows:
-    """Per-row positions on the cube's axes, and which rows count at all."""
-
-    hs_codes: np.ndarray
-    hs_uniques: pd.Index
-    klass: np.ndarray
-    month: np.ndarray
-    country: np.ndarray
-    keep: np.ndarray
-
-
-def _rows(
-    frame: pd.DataFrame, class_of: pd.Series, months: list[str], countries: list[str]
-) -> _Rows:
-    hs_codes, hs_uniques = _codes(frame["hs10"])
-    lookup = class_of.reindex(hs_uniques.astype(str))
-    if lookup.isna().any():
-        missing = lookup[lookup.isna()].index[:3].tolist()
-        raise MetricsError(f"codes without a classification: {', '.join(missing)}")
-    row_class = lookup.to_numpy(dtype=np.int64)[hs_codes]
-
-    p_codes, p_uniques = _codes(frame["period"])
-    p_map = np.array([months.index(str(p)) if str(p) in months else -1 for p in p_uniques])
-    row_month = p_map[p_codes] if len(p_map) else np.zeros(0, dtype=np.int64)
-
-    c_codes, c_uniques = _codes(frame["country_code"])
-    c_pos = {c: i for i, c in enumerate(countries)}
-    c_map = np.array([c_pos[str(c)] for c in c_uniques], dtype=np.int64)
-    row_country = c_map[c_codes] if len(c_map) else np.zeros(0, dtype=np.int64)
-
-    keep = (row_class >= 0) & (row_month >= 0)
-    return _Rows(hs_codes, hs_uniques, row_class, row_month, row_country, keep)
-
-
-def build_cube(
-    frame: pd.DataFrame,
-    columns: dict[str, str],
-    class_of: pd.Series,
-    n_classes: int,
-    months: list[str],
-    countries: list[str],
-    lists: tuple[Any, ...] = (),
-) -> Cube:
-    """Sum each value column (`columns`: name → frame column) over the cube's axes."""
-    r = _rows(frame, class_of, months, countries)
-    nm, nc = len(months), len(countries)
-    # One flat key per row: (month, country, class). Sums by month × class follow from
-    # the 3-D sums, so each value column costs a single pass over the rows.
-    key = (r.month * nc + r.country) * n_classes + r.klass
-    if not r.keep.all():
-        key = key[r.keep]
-    values, by_country, done = {}, {}, {}
-    for name, col in columns.items():
-        if col not in done:
-            w = frame[col].to_numpy(dtype=np.float64)
-            if not r.keep.all():
-                w = w[r.keep]
-            flat3 = np.bincount(key, weights=w, minlength=nm * nc * n_classes)
-            done[col] = flat3.reshape(nm, nc, n_classes)
-        by_country[name] = done[col]
-        values[name] = done[col].sum(axis=1)
-    by_mask = _by_mask(frame, columns, r, lists, nm, n_classes) if lists else {}
-    return Cube(months, countries, values, by_country, by_mask)
-
-
-def _by_mask(
-    frame: pd.DataFrame,
-    columns: dict[str, str],
-    r: _Rows,
-    lists: tuple[Any, ...],
-    nm: int,
-    n_classes: int,
-) -> dict[str, np.ndarray]:
-    """Sums by month × list membership (a bit mask over the exemption lists) × class."""
-    code_mask = np.array(
-        [sum(1 << k for k, lst in enumerate(lists) if lst.covers(str(c))) for c in r.hs_uniques],
-        dtype=np.int64,
-    )
-    nk = 1 << len(lists)
-    row_mask = code_mask[r.hs_codes] if len(code_mask) else np.zeros(0, dtype=np.int64)
-    mkey = (r.month * nk + row_mask) * n_classes + r.klass
-    if not r.keep.all():
-        mkey = mkey[r.keep]
-    by_mask: dict[str, np.ndarray] = {}
-    for name, col in columns.items():
-        w = frame[col].to_numpy(dtype=np.float64)
-        if not r.keep.all():
-            w = w[r.keep]
-        flat = np.bincount(mkey, weights=w, minlength=nm * nk * n_classes)
-        by_mask[name] = flat.reshape(nm, nk, n_classes)
-    return by_mask

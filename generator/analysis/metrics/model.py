@@ -37,6 +37,29 @@ class DataInfo:
     latest_month: str | None = None  # newest month in the warehouse, if rows were cut
 
 
+# Columns of the aggregate frames (the boundary between the warehouse scan and the
+# metrics): `klass` is the cube's class index (AI categories in display order, then
+# medium, then low; −1 for an excluded chapter), `mask` bit k says the code is on
+# exemption list k.
+IMPORT_AGGREGATE = ["period", "country_code", "klass", "mask", "value_con", "value_gen", "duty"]
+EXPORT_AGGREGATE = ["period", "country_code", "klass", "value"]
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """Trade summed by month × class × country (× exemption mask for imports).
+
+    Every metric is computed from these few thousand rows; the SQL scan of the
+    warehouse (generator.data.queries) and the pandas aggregation of row-level frames
+    (cube.aggregate_rows) produce the same frames.
+    """
+
+    imports: pd.DataFrame  # IMPORT_AGGREGATE
+    exports: pd.DataFrame  # EXPORT_AGGREGATE
+    categories: tuple[str, ...]  # the AI category keys `klass` counts through
+    lists: tuple[str, ...] = ()  # exemption list keys, in bit order
+
+
 @dataclass
 class MetricsInput:
     imports: pd.DataFrame  # period, hs10, country_code, value_con, value_gen, duty, …
@@ -48,6 +71,8 @@ class MetricsInput:
     # Exemption lists (generator.classify.exemptions.ExemptionList or alike: key, name, source,
     # effective, end, covers(code), in_force(month)).
     exemptions: list[Any] = field(default_factory=list)
+    # Already summed (the SQL path); when given, `imports` and `exports` may be empty.
+    aggregate: Aggregate | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,259 @@
+"""Warehouse queries in SQL, run by DuckDB embedded (no server).
+
+The scan of every trade row is the one heavy step of the metrics; an engine made for it
+reads only the columns it needs, joins the classification and sums in parallel, in a
+fraction of pandas' time and memory. The rest of the metrics work happens on the few
+thousand rows these queries return.
+
+Scale-out: the queries use only the SQL that DuckDB and Spark SQL share, and name
+tables, never files: `imports` and `exports` (the warehouse's parquet files, see
+warehouse.py), `classes` (hs10 → class index, a small table) and `exemption_codes`
+(listed code prefix, its LIKE pattern and its list's bit, a small table; the pattern
+is built here since string concatenation treats NULL differently on the two engines).
+Only `_define` is engine-specific: on Spark,
+`spark.read.parquet(*paths).createOrReplaceTempView("imports")` and
+`spark.createDataFrame(classes).createOrReplaceTempView("classes")` replace it, and the
+query strings run unchanged (tests/test_queries.py parses each for both dialects;
+benchmarks/README.md says when that is worth it).
+
+Nothing here imports from the stages above: the class index of each code and the
+exemption bits come in as frames (generator.analysis.document builds them).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from generator.data.warehouse import Warehouse
+from generator.errors import UserError
+
+if TYPE_CHECKING:  # imported inside the functions: `aibrief --help` stays light
+    import duckdb
+
+# Every distinct code of both flows: the codes the classification must cover.
+CODES_SQL = """
+SELECT DISTINCT hs10 FROM imports
+UNION
+SELECT DISTINCT hs10 FROM exports
+"""
+
+# Each code's class and exemption mask (bit k: on list k); a code on several prefixes
+# of one list counts once, hence SUM over DISTINCT bits (an OR of distinct powers of 2).
+_MASKS = """
+masks AS (
+  SELECT c.hs10, c.klass, COALESCE(SUM(DISTINCT e.bit), 0) AS mask
+  FROM classes AS c
+  LEFT JOIN exemption_codes AS e ON c.hs10 LIKE e.pattern
+  GROUP BY c.hs10, c.klass
+)"""
+
+# Class of a code `classes` lacks: the caller classifies every code and runs again.
+UNCLASSIFIED = -2
+
+# Imports summed by month × country × class × exemption mask (metrics.model.Aggregate).
+IMPORTS_SQL = f"""
+WITH {_MASKS.strip()}
+SELECT i.period, i.country_code, COALESCE(m.klass, {UNCLASSIFIED}) AS klass,
+       COALESCE(m.mask, 0) AS mask,
+       SUM(i.value_con) AS value_con, SUM(i.value_gen) AS value_gen, SUM(i.duty) AS duty
+FROM imports AS i
+LEFT JOIN masks AS m ON i.hs10 = m.hs10
+GROUP BY i.period, i.country_code, COALESCE(m.klass, {UNCLASSIFIED}), COALESCE(m.mask, 0)
+ORDER BY 1, 2, 3, 4
+"""
+
+EXPORTS_SQL = f"""
+SELECT x.period, x.country_code, COALESCE(c.klass, {UNCLASSIFIED}) AS klass,
+       SUM(x.value) AS value
+FROM exports AS x
+LEFT JOIN classes AS c ON x.hs10 = c.hs10
+GROUP BY x.period, x.country_code, COALESCE(c.klass, {UNCLASSIFIED})
+ORDER BY 1, 2, 3
+"""
+
+# Unit values (#14, price and volume): value and quantity by HS10 × month (× country)
+# and unit, for every counted code (excluded chapters left out), with its class.
+_UNITS = """
+SELECT i.period, i.hs10{country}, i.unit1 AS unit, c.klass,
+       SUM(i.value_con) AS value, SUM(i.qty1) AS quantity
+FROM imports AS i
+JOIN classes AS c ON i.hs10 = c.hs10
+WHERE c.klass >= 0
+GROUP BY i.period, i.hs10{country}, i.unit1, c.klass
+ORDER BY i.period, i.hs10{country}, i.unit1
+"""
+UNITS_SQL = _UNITS.format(country="")
+UNITS_BY_COUNTRY_SQL = _UNITS.format(country=", i.country_code")
+
+QUERIES = {
+    "codes": CODES_SQL,
+    "imports": IMPORTS_SQL,
+    "exports": EXPORTS_SQL,
+    "units": UNITS_SQL,
+    "units_by_country": UNITS_BY_COUNTRY_SQL,
+}
+
+
+@dataclass(frozen=True)
+class Engine:
+    """How much of the machine one scan may use: memory shared by `workers` processes
+    (a backfill's), and cores ÷ workers threads each."""
+
+    memory_limit_mb: int = 1024
+    workers: int = 1
+    spill_dir: Path | None = None  # where a scan past the memory limit spills
+
+    @property
+    def threads(self) -> int:
+        return max(1, (os.cpu_count() or 1) // max(1, self.workers))
+
+    @property
+    def memory(self) -> str:
+        return f"{max(64, self.memory_limit_mb // max(1, self.workers))}MB"
+
+
+class Scan:
+    """One DuckDB connection over the warehouse files of the given months."""
+
+    def __init__(self, engine: Engine = Engine()) -> None:
+        import duckdb
+
+        self._error = duckdb.Error
+        self.con: duckdb.DuckDBPyConnection = duckdb.connect(":memory:")
+        self.con.execute(f"SET memory_limit = '{engine.memory}'")
+        self.con.execute(f"SET threads = {engine.threads}")
+        self.con.execute("SET preserve_insertion_order = false")
+        if engine.spill_dir is not None:  # not DuckDB's default, .tmp in the working folder
+            path = str(engine.spill_dir).replace("'", "''")
+            self.con.execute(f"SET temp_directory = '{path}'")
+
+    @classmethod
+    def of_warehouse(cls, wh: Warehouse, months: list[str], engine: Engine = Engine()) -> Scan:
+        """The month files of both flows, as the tables `imports` and `exports`."""
+        scan = cls(engine)
+        try:
+            for flow in ("imports", "exports"):
+                scan._define(flow, _files(wh, flow, months))
+        except BaseException:
+            scan.close()
+            raise
+        return scan
+
+    @classmethod
+    def of_frames(cls, imports: pd.DataFrame, exports: pd.DataFrame) -> Scan:
+        """Row-level frames as the two tables (hand-built data, tests)."""
+        scan = cls()
+        scan.register("imports", imports)
+        scan.register("exports", exports)
+        return scan
+
+    def _define(self, flow: str, files: list[Path]) -> None:
+        """The engine-specific part: a view named after the flow over its parquet files."""
+        listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+        self.con.execute(f"CREATE VIEW {flow} AS SELECT * FROM read_parquet([{listed}])")
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """A small table (classification, exemption codes) from a pandas frame."""
+        self.con.register(name, frame)
+
+    def frame(self, sql: str) -> pd.DataFrame:
+        try:
+            return self.con.execute(sql).df()
+        except self._error as exc:
+            raise UserError(f"warehouse unreadable ({exc}); run `aibrief refresh`") from None
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Scan:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _files(wh: Warehouse, flow: str, months: list[str]) -> list[Path]:
+    """The month files of a flow, each checked to be there (as Warehouse.read does)."""
+    entries = wh.manifest().get("flows", {}).get(flow, {})
+    files = []
+    for m in sorted(set(months) & set(entries)):
+        path = wh.root / entries[m]["file"]
+        if not path.is_file():
+            raise UserError(
+                f"{flow} {m}: file missing; run `aibrief refresh` to restore it", where=str(path)
+            )
+        files.append(path)
+    if not files:
+        raise UserError(f"no {flow} in the warehouse for {months[0]} … {months[-1]}")
+    return files
+
+
+def codes(scan: Scan) -> list[str]:
+    """Every distinct HS10 code of both flows."""
+    return sorted(scan.frame(CODES_SQL)["hs10"].astype(str))
+
+
+def exemption_table(lists: list[Any]) -> pd.DataFrame:
+    """Listed code prefixes, as LIKE patterns, with the bit of their list (2**k for list k)."""
+    rows = [(str(c), f"{c}%", 1 << k) for k, lst in enumerate(lists) for c in lst.codes]
+    frame = pd.DataFrame(rows, columns=["code", "pattern", "bit"])
+    return frame.astype({"code": str, "pattern": str, "bit": "int64"})
+
+
+def class_frame(class_of: pd.Series) -> pd.DataFrame:
+    """hs10 → class index (−1: excluded chapter) as a small table."""
+    return pd.DataFrame(
+        {"hs10": class_of.index.astype(str), "klass": class_of.to_numpy(dtype="int64")}
+    )
+
+
+@dataclass(frozen=True)
+class Sums:
+    """The scan's result: the two aggregate frames (metrics.model.Aggregate's columns)."""
+
+    imports: pd.DataFrame
+    exports: pd.DataFrame
+
+    @property
+    def unclassified(self) -> bool:
+        """Rows whose code the classification did not cover (summed as UNCLASSIFIED)."""
+        return bool(
+            (self.imports["klass"] == UNCLASSIFIED).any()
+            or (self.exports["klass"] == UNCLASSIFIED).any()
+        )
+
+
+def aggregate(scan: Scan, class_of: pd.Series, lists: list[Any]) -> Sums:
+    """Imports and exports summed by month × country × class (× exemption mask)."""
+    scan.register("classes", class_frame(class_of))
+    scan.register("exemption_codes", exemption_table(lists))
+    imports = scan.frame(IMPORTS_SQL)
+    exports = scan.frame(EXPORTS_SQL)
+    return Sums(_typed(imports, ["klass", "mask"]), _typed(exports, ["klass"]))
+
+
+def unit_values(scan: Scan, class_of: pd.Series, by_country: bool = False) -> pd.DataFrame:
+    """Value and quantity by HS10 × month (× country) and unit, with each code's class."""
+    scan.register("classes", class_frame(class_of))
+    out = scan.frame(UNITS_BY_COUNTRY_SQL if by_country else UNITS_SQL)
+    return _typed(out, ["klass"])
+
+
+def _typed(frame: pd.DataFrame, ints: list[str]) -> pd.DataFrame:
+    """Codes as str, indexes as int64, sums as float64: the pandas path's dtypes."""
+    out = frame.copy()
+    for col in out.columns:
+        if col in ints:
+            out[col] = out[col].astype("int64")
+        elif col in ("period", "country_code", "hs10"):
+            out[col] = out[col].astype(str)
+        elif col == "unit":
+            out[col] = out[col].astype(object).where(out[col].notna(), None)
+        else:
+            out[col] = out[col].astype("float64")
+    return out
