@@ -1,160 +1,271 @@
 """One-command benchmark: `make bench` (or `.venv/bin/python benchmarks/run.py`).
 
-Builds the sample at realistic scale in a temporary folder and times, each in a fresh
-process so peak memory is per stage:
-  refresh   generate ≈150,000 import rows a month × 36 months and write the warehouse
-  metrics   one edition's metrics from that warehouse (target ≤ 3 s, peak ≤ 2 GB)
-  render    one edition's charts + HTML + PDF at default scale (target ≤ 3 s)
-  backfill  `aibrief publish --all`: 24 editions (2024-01 … 2025-12) and the site, at
-            default scale, in 2 processes (target ≤ 60 s); then the same command again
-            with nothing changed (target ≤ 5 s, no file rewritten)
-Targets come from the issues; measured figures are recorded in benchmarks/README.md.
+Every stage runs as a whole fresh process (interpreter start and imports included), and
+so does each yardstick it is compared with, in the same run, alternating, so a busy
+shared machine slows both sides alike. Reported per run: wall (median), CPU seconds
+(user + system, the process and the workers it waited for) and peak memory (max RSS).
+
+  refresh   the sample at --scale (16: ≈150,000 import rows a month × 36 months)
+  metrics   `aibrief metrics` for 2025-12 on that warehouse, against
+              yardstick_duckdb.py  one plain DuckDB pass (scan, join, group)
+              yardstick_pandas.py  the naive pandas way (read all, merge, group)
+  startup   `aibrief --help`
+  render    `aibrief render` of one edition at default scale
+  backfill  `aibrief backfill --from 2024-01 --to 2025-12` at default scale (CPU s an
+            edition), then the same again with nothing changed
+Targets (benchmarks/README.md) are printed PASS/FAIL. `--quick`: scale 1, one run, two
+editions of backfill: a check that the harness works, not a measurement.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+STAGES = ("refresh", "metrics", "startup", "render", "backfill")
+BACKFILL_SPAN = ("2024-01", "2025-12")
+QUICK_SPAN = ("2025-11", "2025-12")
 
-STAGE = r"""
-import json, resource, sys, time
+# Writes the classification of every code in the warehouse as a small parquet table,
+# the input both yardsticks join (the metrics stage classifies on its own, and pays it).
+CLASSIFY = r"""
+import sys, pyarrow.parquet as pq, pyarrow as pa
+from pathlib import Path
 from generator import config
-from generator.analysis.document import compute_metrics
-from generator.data.refresh import refresh
+from generator.classify.taxonomy import for_settings
 s = config.load(sys.argv[1])
-stage = sys.argv[2]
-t = time.perf_counter()
-extra = {}
-if stage == "refresh":
-    r = refresh(s)
-    from generator.data.warehouse import Warehouse
-    man = Warehouse(s.warehouse_dir).manifest()
-    rows = [e["rows"] for e in man["flows"]["imports"].values()]
-    extra = {"months": len(rows), "import_rows_per_month": sum(rows) // len(rows),
-             "import_rows": sum(rows)}
-elif stage == "metrics":
-    m = compute_metrics(s, "2025-12")
-    extra = {"ai_share_2025": m.doc["imports"]["ai_share"]["annual"]["2025"]}
-elif stage == "render":
-    from generator.brief import edition
-    refresh(s)
-    metrics = compute_metrics(s, "2025-12")
-    t = time.perf_counter()
-    r = edition.render_edition(s, metrics)
-    extra = {k: round(v, 3) for k, v in r.timings.items()}
-elapsed = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"stage": stage, "seconds": round(elapsed, 3), "peak_mb": round(peak), **extra}))
+codes = set()
+for flow in ("imports", "exports"):
+    for f in (s.warehouse_dir / flow).glob("*.parquet"):
+        codes |= set(pq.read_table(f, columns=["hs10"]).column(0).to_pylist())
+frame = for_settings(s).classify_frame(codes)[["hs10", "tier", "category"]]
+frame.to_parquet(sys.argv[2], index=False)
 """
 
 
-def run_stage(config_path: Path, stage: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", STAGE, str(config_path), stage],
+@dataclass(frozen=True)
+class Run:
+    """One fresh process: wall seconds, CPU seconds, peak memory in MB."""
+
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+@dataclass
+class Row:
+    """A stage or yardstick and its runs; medians are what is compared."""
+
+    name: str
+    runs: list[Run]
+    note: str = ""
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(r.peak_mb for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target from the issues: `value` must be ≤ `limit` (ratios are stated so)."""
+
+    name: str
+    value: float
+    limit: float
+    unit: str = ""
+
+    def line(self) -> str:
+        verdict = "PASS" if self.value <= self.limit else "FAIL"
+        value = f"{self.value:.0f}" if self.unit == "" else f"{self.value:.2f}"
+        limit = f"{self.limit:g}{self.unit}"
+        return f"{verdict}  {self.name}: {value}{self.unit} (target ≤ {limit})"
+
+
+def measure(cmd: Sequence[str], env: dict[str, str] | None = None) -> Run:
+    """Run `cmd` to its end; its own rusage (with the children it waited for) via wait4."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd,
         cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
     )
-    if out.returncode != 0:
-        sys.exit(f"{stage} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    err = proc.stderr.read() if proc.stderr else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err.decode(errors='replace')}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def aibrief(config: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "generator", "--config", str(config), *args]
+
+
+def write_config(path: Path, out: Path, scale: float | None = None) -> Path:
+    """A config building under `out`, with the repository's taxonomy and templates."""
+    sample = f"data:\n  sample:\n    scale: {scale}\n" if scale else ""
+    path.write_text(
+        f"output:\n  dir: {out}\n{sample}"
+        f"taxonomy:\n  rules: {ROOT}/taxonomy/ai_products.yaml\n"
+        f"  exemptions: {ROOT}/taxonomy/exemptions\n"
+        f"templates:\n  dir: {ROOT}/templates\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def bench_metrics(config: Path, tmp: Path, repeat: int) -> list[Row]:
+    """`aibrief metrics` and both yardsticks, alternating, `repeat` times each."""
+    warehouse = tmp / "big" / "warehouse"
+    cls = tmp / "classification.parquet"
+    subprocess.run([sys.executable, "-c", CLASSIFY, str(config), str(cls)], cwd=ROOT, check=True)
+    args = [str(warehouse), str(cls)]
+    cmds = {
+        "metrics": aibrief(config, "metrics", "--month", "2025-12", "--out", str(tmp / "m.json")),
+        "yardstick duckdb": [sys.executable, str(HERE / "yardstick_duckdb.py"), *args],
+        "yardstick pandas": [sys.executable, str(HERE / "yardstick_pandas.py"), *args],
+    }
+    rows = {name: Row(name, []) for name in cmds}
+    for _ in range(repeat):
+        for name, cmd in cmds.items():
+            rows[name].runs.append(measure(cmd))
+    return list(rows.values())
+
+
+def bench_startup(config: Path, repeat: int) -> Row:
+    """`aibrief --help`, the cost of starting the CLI."""
+    runs = [measure(aibrief(config, "--help")) for _ in range(max(3, repeat))]
+    return Row("startup (aibrief --help)", runs)
+
+
+def bench_render(config: Path, repeat: int) -> Row:
+    """One edition, charts + HTML + PDF, from an existing warehouse."""
+    runs = [measure(aibrief(config, "render", "--month", "2025-12")) for _ in range(repeat)]
+    return Row("render (one edition)", runs)
 
 
 def _mtimes(root: Path) -> dict[str, int]:
     return {str(p): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
 
 
-def run_backfill(config_path: Path, output: Path) -> dict:
-    """Two `aibrief publish --all` in a row, each a fresh process (wall time)."""
-    aibrief = [sys.executable, "-m", "generator", "--config", str(config_path)]
-    subprocess.run([*aibrief, "refresh"], cwd=ROOT, check=True, capture_output=True)
-    seconds = []
-    before: dict[str, int] = {}
-    for i in range(2):
-        t = time.perf_counter()
-        out = subprocess.run(
-            [*aibrief, "publish", "--all", "--no-deploy"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        seconds.append(round(time.perf_counter() - t, 2))
-        if out.returncode != 0:
-            sys.exit(f"backfill failed:\n{out.stderr}")
-        if i == 0:
-            before = _mtimes(output)
-    after = _mtimes(output)
+def bench_backfill(config: Path, out: Path, span: tuple[str, str]) -> tuple[Row, Row, int]:
+    """The span built from nothing, then again with nothing changed; files rewritten."""
+    cmd = aibrief(config, "backfill", "--from", span[0], "--to", span[1], "--no-deploy")
+    first = measure(cmd)
+    before = _mtimes(out)
+    second = measure(cmd)
+    after = _mtimes(out)
     rewritten = sum(1 for k, v in after.items() if before.get(k) != v)
-    editions = len([p for p in (output / "site").iterdir() if p.is_dir()])
-    return {
-        "stage": "backfill",
-        "editions": editions,
-        "first_run_s": seconds[0],
-        "second_run_s": seconds[1],
-        "files": len(after),
-        "rewritten_on_second_run": rewritten,
-        "workers": 2,
-    }
+    editions = len(list((out / "editions").glob("20??-??")))
+    per = Row(f"backfill ({editions} editions)", [first], note=f"{editions}")
+    again = Row("backfill again, nothing changed", [second], note=f"{rewritten} rewritten")
+    return per, again, editions
 
 
-STAGES = ("refresh", "metrics", "render", "backfill")
+def targets(rows: dict[str, Row], editions: int, rewritten: int) -> list[Target]:
+    """The issues' targets that the measured rows allow checking."""
+    out = []
+    if "metrics" in rows:
+        m, duck, naive = rows["metrics"], rows["yardstick duckdb"], rows["yardstick pandas"]
+        out += [
+            Target("metrics wall ÷ plain DuckDB pass", m.wall / duck.wall, 1.2, "×"),
+            Target("metrics wall ÷ naive pandas way", m.wall / naive.wall, 0.2, "×"),
+            Target("metrics peak memory", m.peak_mb, 400, " MB"),
+        ]
+    if "startup" in rows:
+        out.append(Target("aibrief --help wall", rows["startup"].wall, 0.3, " s"))
+    if "render" in rows:
+        out.append(Target("render one edition wall", rows["render"].wall, 3.0, " s"))
+    if "backfill" in rows and editions:
+        out += [
+            Target("backfill CPU per edition", rows["backfill"].cpu / editions, 0.9, " s"),
+            Target("backfill again wall", rows["backfill again"].wall, 5.0, " s"),
+            Target("backfill again files rewritten", rewritten, 0),
+        ]
+    return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scale", type=float, default=16.0, help="data.sample.scale for the big run")
-    ap.add_argument("--repeat", type=int, default=3, help="metrics runs (best is reported)")
-    ap.add_argument(
-        "--stages", default=",".join(STAGES), help=f"comma-separated, of {', '.join(STAGES)}"
-    )
-    args = ap.parse_args()
-    stages = [x.strip() for x in args.stages.split(",") if x.strip()]
-    unknown = set(stages) - set(STAGES)
+def print_report(rows: list[Row], checks: list[Target]) -> None:
+    print(f"{'stage / yardstick':<36} {'runs':>4} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}")
+    for r in rows:
+        print(
+            f"{r.name:<36} {len(r.runs):>4} {r.wall:>8.2f} {r.cpu:>8.2f} {r.peak_mb:>8.0f}"
+            + (f"  {r.note}" if r.note else "")
+        )
+    print()
+    for t in checks:
+        print(t.line())
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--scale", type=float, default=16.0, help="data.sample.scale of metrics")
+    ap.add_argument("--repeat", type=int, default=5, help="alternating runs (median kept)")
+    ap.add_argument("--stages", default=",".join(STAGES), help=f"of {', '.join(STAGES)}")
+    ap.add_argument("--quick", action="store_true", help="scale 1, one run, two editions")
+    args = ap.parse_args(argv)
+    args.stages = [x.strip() for x in args.stages.split(",") if x.strip()]
+    unknown = set(args.stages) - set(STAGES)
     if unknown:
         ap.error(f"unknown stage {sorted(unknown)[0]!r}")
-    with tempfile.TemporaryDirectory(prefix="aibrief-bench-") as tmp:
-        big = Path(tmp) / "big.yaml"
-        big.write_text(
-            f"output:\n  dir: {tmp}/big\ndata:\n  sample:\n    scale: {args.scale}\n"
-            f"taxonomy:\n  rules: {ROOT}/taxonomy/ai_products.yaml\n"
-        )
-        small = Path(tmp) / "small.yaml"
-        small.write_text(
-            f"output:\n  dir: {tmp}/small\ntaxonomy:\n  rules: {ROOT}/taxonomy/ai_products.yaml\n"
-            f"templates:\n  dir: {ROOT}/templates\n"
-        )
-        t0 = time.perf_counter()
-        results = []
-        if "refresh" in stages or "metrics" in stages:
-            results.append(run_stage(big, "refresh"))
-        if "metrics" in stages:
-            metrics_runs = [run_stage(big, "metrics") for _ in range(args.repeat)]
-            results.append(min(metrics_runs, key=lambda r: r["seconds"]))
-        if "render" in stages:
-            render_runs = [run_stage(small, "render") for _ in range(args.repeat)]
-            results.append(min(render_runs, key=lambda r: r["seconds"]))
-        if "backfill" in stages:
-            site = Path(tmp) / "site.yaml"
-            site.write_text(
-                f"output:\n  dir: {tmp}/site\n"
-                f"taxonomy:\n  rules: {ROOT}/taxonomy/ai_products.yaml\n"
-                f"  exemptions: {ROOT}/taxonomy/exemptions\n"
-                f"templates:\n  dir: {ROOT}/templates\n"
+    if args.quick:
+        args.scale, args.repeat = 1.0, 1
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse(argv)
+    t0 = time.perf_counter()
+    rows: dict[str, Row] = {}
+    editions = rewritten = 0
+    with tempfile.TemporaryDirectory(prefix="aibrief-bench-") as name:
+        tmp = Path(name)
+        big = write_config(tmp / "big.yaml", tmp / "big", args.scale)
+        small = write_config(tmp / "small.yaml", tmp / "small")
+        if {"refresh", "metrics"} & set(args.stages):
+            rows["refresh"] = Row(
+                f"refresh (scale {args.scale:g})", [measure(aibrief(big, "refresh"))]
             )
-            results.append(run_backfill(site, Path(tmp) / "site"))
-        for r in results:
-            print(json.dumps(r))
-        print(f"total {time.perf_counter() - t0:.1f}s on {os.cpu_count()} cores")
+        if "metrics" in args.stages:
+            for row in bench_metrics(big, tmp, args.repeat):
+                rows[row.name] = row
+        if "startup" in args.stages:
+            rows["startup"] = bench_startup(small, args.repeat)
+        if {"render", "backfill"} & set(args.stages):
+            measure(aibrief(small, "refresh"))
+        if "render" in args.stages:
+            rows["render"] = bench_render(small, args.repeat)
+        if "backfill" in args.stages:
+            site = write_config(tmp / "site.yaml", tmp / "site")
+            measure(aibrief(site, "refresh"))
+            span = QUICK_SPAN if args.quick else BACKFILL_SPAN
+            rows["backfill"], rows["backfill again"], editions = bench_backfill(
+                site, tmp / "site", span
+            )
+            rewritten = int(rows["backfill again"].note.split()[0])
+        print_report(list(rows.values()), targets(rows, editions, rewritten))
+    print(f"total {time.perf_counter() - t0:.1f}s on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,9 @@ class Outcome:
     seconds: float = 0.0
     headline: str | None = None
     pid: int = 0  # the process that did the work
+    # Seconds per stage (metrics, narrative, charts, html, pdf): benchmarks/ sums them
+    # to show where a backfill's time goes.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -210,15 +213,20 @@ def build_one(settings: Settings, month: str, fp: Fingerprints | None = None) ->
     t0 = time.perf_counter()
     fp = fp or fingerprints(settings)
     key = inputs_key(settings, month, fp)
+    t = time.perf_counter()
     metrics = compute_metrics(settings, month)
+    timings = {"metrics": time.perf_counter() - t}
     content = content_key(settings, metrics_json(metrics), fp)
     folder = store.edition_dir(settings, month)
     if read_stamp(folder).get("content") == content and complete(folder):
         write_stamp(folder, key, content)
-        return Outcome(month, "unchanged", time.perf_counter() - t0, pid=os.getpid())
-    result = edition.render_edition(settings, metrics, ("html", "pdf"))
+        return Outcome(
+            month, "unchanged", time.perf_counter() - t0, pid=os.getpid(), timings=timings
+        )
+    result = edition.render_edition(settings, metrics, ("html", "pdf"), timings)
     write_stamp(result.folder, key, content)
-    return Outcome(month, "built", time.perf_counter() - t0, result.headline, os.getpid())
+    seconds = time.perf_counter() - t0
+    return Outcome(month, "built", seconds, result.headline, os.getpid(), timings)
 
 
 def stamp(settings: Settings, month: str) -> None:

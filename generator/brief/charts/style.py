@@ -3,6 +3,7 @@ from `charts.yaml` (`texts`), each the first found along the template lookup cha
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,11 @@ from generator.brief.charts.texts import ChartTexts, find, read_texts  # noqa: E
 from generator.errors import UserError, located  # noqa: E402
 
 STYLE_FILE = "brief.mplstyle"
+# Styles read in this process, keyed by the files' paths and contents: a backfill
+# worker reads the same two files for every edition, while an edited file (the preview
+# re-renders on edit) is read again because its content changed.
+_styles: dict[tuple[str, bytes, str, bytes], Style] = {}
+_STYLES_KEPT = 16
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,19 @@ def load_style(style_dir: Path | list[Path]) -> Style:
     style_path = next((d / STYLE_FILE for d in dirs if (d / STYLE_FILE).is_file()), None)
     if style_path is None:
         raise UserError("file not found", where=str(dirs[-1] / STYLE_FILE))
+    texts_path = find(dirs)
+    try:
+        key = (str(style_path), style_path.read_bytes(), str(texts_path), texts_path.read_bytes())
+    except OSError:
+        return _read_style(style_path, texts_path)  # the readers say what is wrong
+    if key not in _styles:
+        if len(_styles) >= _STYLES_KEPT:
+            _styles.clear()
+        _styles[key] = _read_style(style_path, texts_path)
+    return copy.deepcopy(_styles[key])  # callers get their own dicts, as before
+
+
+def _read_style(style_path: Path, texts_path: Path) -> Style:
     rc = read_mplstyle(style_path)
     rc["text.parse_math"] = False  # "$194B and $1,042B" is money, not TeX
-    return Style(rc=rc, texts=read_texts(find(dirs)))
+    return Style(rc=rc, texts=read_texts(texts_path))
