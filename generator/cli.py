@@ -194,6 +194,26 @@ def classify(
             click.echo(line)
 
 
+@cli.group()
+def taxonomy() -> None:
+    """Review the rules of taxonomy/ai_products.yaml against published work."""
+
+
+@taxonomy.command("compare")
+@click.argument("published", type=click.Path(exists=True, dir_okay=False))
+@click.option("--top", default=20, show_default=True, help="Disagreements listed.")
+@click.pass_obj
+def taxonomy_compare(obj: Context, published: str, top: int) -> None:
+    """Agreement of our rules with a published classification CSV: recall, precision,
+    value share (warehouse's latest complete year), category agreement, and the largest
+    disagreements with the rule that decided."""
+    from generator.classify import compare
+
+    agreement, tax = compare.compare_file(obj.settings, published, top)
+    for line in compare.lines(agreement, tax):
+        click.echo(line)
+
+
 def _report(result) -> None:
     from generator import flow
 
@@ -418,7 +438,9 @@ def _late_global_option(ctx: click.Context, param: click.Parameter, value: objec
 def _accept_global_options_after_commands() -> None:
     """Every command also takes --config and --debug after its name, and every option
     that takes a month (callback `_month`) shows `YYYY-MM` in its help."""
-    for command in cli.commands.values():
+    commands = list(cli.commands.values())
+    commands += [s for c in commands if isinstance(c, click.Group) for s in c.commands.values()]
+    for command in commands:
         for param in command.params:
             if isinstance(param, click.Option) and param.callback is _month:
                 param.metavar = "YYYY-MM"

@@ -99,12 +99,23 @@ class DataSettings(_Section):
     files: FilesSettings = FilesSettings()
 
 
+# A category key of the rule file, e.g. compute_hardware.
+_KEY = r"^[a-z][a-z0-9_]*$"
+yamlio.describe_pattern(_KEY, "a category key such as compute_hardware")
+Label = Annotated[str, Field(min_length=1)]
+CategoryKey = Annotated[str, Field(pattern=_KEY)]
+
+
 class TaxonomySettings(_Section):
     rules: Path = Path("taxonomy/ai_products.yaml")
     exclude_chapters: list[Annotated[int, Field(ge=1, le=99)]] = [27, 71, 98, 99]
     # A published classification (columns hs10_code, relevance, primary_category) that
     # takes precedence over the rules, code by code.
     classification_csv: Path | None = None
+    # Its High labels outside our categories → a category key of the rule file (or
+    # other_ai); a label neither ours nor mapped goes to "Other AI-related". The keys
+    # are checked against the rule file when the taxonomy loads (`aibrief check`).
+    category_map: dict[Label, CategoryKey] = {}
     # Tariff exemption lists, one YAML file each.
     exemptions: Path = Path("taxonomy/exemptions")
 
@@ -116,6 +127,28 @@ class MetricsSettings(_Section):
     partners: list[CountryCode] = ["2010", "1220"]
 
     _strings = field_validator("partners", mode="before")(_codes_as_strings)
+
+
+_MEMORY = r"^\d{1,7}(MB|GB)$"
+yamlio.describe_pattern(_MEMORY, "a size such as 512MB or 1GB")
+
+
+def _memory_bounds(v: str) -> str:
+    mb = int(v[:-2]) * (1024 if v.endswith("GB") else 1)
+    if not 64 <= mb <= 1024 * 1024:
+        raise ValueError(f"must be between 64MB and 1024GB, got {v!r}")
+    return v
+
+
+class WarehouseSettings(_Section):
+    # Memory the embedded SQL engine (DuckDB) may use for the warehouse scan, shared
+    # by the worker processes of a backfill; past it the engine spills to disk.
+    memory_limit: Annotated[str, Field(pattern=_MEMORY), AfterValidator(_memory_bounds)] = "1GB"
+
+    @property
+    def memory_limit_mb(self) -> int:
+        v = self.memory_limit
+        return int(v[:-2]) * (1024 if v.endswith("GB") else 1)
 
 
 class TemplateSettings(_Section):
@@ -170,6 +203,7 @@ class Settings(_Section):
     data: DataSettings = DataSettings()
     taxonomy: TaxonomySettings = TaxonomySettings()
     metrics: MetricsSettings = MetricsSettings()
+    warehouse: WarehouseSettings = WarehouseSettings()
     email: EmailSettings = EmailSettings()
     site: SiteSettings = SiteSettings()
     schedule: ScheduleSettings = ScheduleSettings()
