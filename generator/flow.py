@@ -113,8 +113,9 @@ def build_stage(settings: Settings, month: str | None) -> Any:
     """Build the edition and stamp its inputs, so that publishing does not build it again."""
     from generator.brief import backfill, edition
 
+    fp = backfill.fingerprints(settings)  # the inputs the build reads, not later edits
     result = edition.build(settings, month)
-    backfill.stamp(settings, result.month)
+    backfill.stamp(settings, result.month, fp)
     return result
 
 

@@ -126,7 +126,10 @@ def lock(
         "token": uuid.uuid4().hex,  # two holders in one process differ too
     }
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{me['token'][:8]}")
-    tmp.write_text(json.dumps(me), encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as f:  # on disk before it becomes the lock,
+        f.write(json.dumps(me))  # so a power cut cannot leave an empty, "held" lock
+        f.flush()
+        os.fsync(f.fileno())
     try:
         _take(path, tmp, me, busy, time.monotonic() + wait, stale_after)
     finally:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import re
 import unicodedata
 from typing import Annotated
@@ -58,10 +57,9 @@ def _text(charset: str, data: bytes) -> str:
     CR/LF stays visible to the check whatever the reader would have made of it)."""
     name = charset.partition("*")[0].strip() or "ascii"
     try:
-        codecs.lookup(name)
-    except LookupError:
-        name = "latin-1"
-    return data.decode(name, "replace")
+        return data.decode(name, "replace")
+    except (LookupError, UnicodeError):  # unknown, or not a text codec ('hex', 'idna')
+        return data.decode("latin-1")
 
 
 def decode(text: str) -> tuple[str, str | None]:

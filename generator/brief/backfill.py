@@ -229,10 +229,11 @@ def build_one(settings: Settings, month: str, fp: Fingerprints | None = None) ->
     return Outcome(month, "built", seconds, result.headline, os.getpid(), timings)
 
 
-def stamp(settings: Settings, month: str) -> None:
+def stamp(settings: Settings, month: str, fp: Fingerprints | None = None) -> None:
     """Record the inputs of an edition just built by `edition.build` (e.g. by `aibrief
-    run`), so that a publish right after it does not build it again."""
-    fp = fingerprints(settings)
+    run`), so that a publish right after it does not build it again. `fp`: the inputs
+    taken before the build, so an edit made while it ran still counts as a change."""
+    fp = fp or fingerprints(settings)
     folder = store.edition_dir(settings, month)
     text = (folder / "metrics.json").read_text(encoding="utf-8")
     write_stamp(folder, inputs_key(settings, month, fp), content_key(settings, text, fp))

@@ -232,10 +232,10 @@ def _note_headline(path: Path) -> tuple[str, int] | None:
     breaks) away, with its line in the file (None when the note is gone since the build)."""
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    front, _, _ = notes_mod._split(text, str(path))
-    meta = yamlio.loads("\n" + front, str(path)) if front.strip() else None
+        front, _, _ = notes_mod._split(text, str(path))
+        meta = yamlio.loads("\n" + front, str(path)) if front.strip() else None
+    except (OSError, UnicodeDecodeError, UserError):
+        return None  # only names a place in an error; the subject is checked anyway
     if isinstance(meta, dict) and isinstance(meta.get("headline"), str):
         return meta["headline"], meta.line_of("headline")
     return None

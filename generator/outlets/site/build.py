@@ -162,14 +162,17 @@ def _load_state(path: Path) -> dict[str, Any]:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {"editions": {}}
-    return doc if isinstance(doc.get("editions"), dict) else {"editions": {}}
+    if isinstance(doc, dict) and isinstance(doc.get("editions"), dict):
+        return doc
+    return {"editions": {}}
 
 
 def _dates(state: dict[str, Any], editions: list[SiteEdition], now: str) -> dict[str, Any]:
     old = state.get("editions", {})
     out = {}
     for e in editions:
-        prev = old.get(e.month) or {}
+        prev = old.get(e.month)
+        prev = prev if isinstance(prev, dict) else {}
         if prev.get("digest") == e.digest:
             out[e.month] = prev
         else:
