@@ -4,11 +4,12 @@ faults a test can inject. Binds 127.0.0.1 only."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -201,3 +202,15 @@ def _text(v: object) -> str:
     if isinstance(v, float):
         return str(int(v)) if v.is_integer() else repr(v)
     return str(v)
+
+
+@contextlib.contextmanager
+def running(records: dict[str, pd.DataFrame], months: list[str]) -> Iterator[CensusStub]:
+    """A stub serving a copy of `records` for `months` on 127.0.0.1 (its address in
+    `.url`), stopped on exit: the fixture every Census test file starts from."""
+    stub = CensusStub({k: v.copy() for k, v in records.items()}, months)
+    stub.url = stub.start()
+    try:
+        yield stub
+    finally:
+        stub.stop()

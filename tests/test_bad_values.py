@@ -19,7 +19,7 @@ from generator.data.refresh import latest_month, refresh
 from generator.data.sources import TradeData, census, sample
 from generator.data.warehouse import Warehouse
 from generator.errors import UserError
-from tests.census_stub import CensusStub, census_records
+from tests.census_stub import CensusStub, census_records, running
 from tests.conftest import write_config
 from tests.test_metrics import AI_CH, CHINA, LOW, TAIWAN, exp, imp, make_input, months
 
@@ -194,10 +194,8 @@ def records():
 
 @pytest.fixture
 def stub(records):
-    s = CensusStub({k: v.copy() for k, v in records.items()}, SPAN)
-    s.url = s.start()
-    yield s
-    s.stop()
+    with running(records, SPAN) as s:
+        yield s
 
 
 def census_settings(folder: Path, url: str) -> config.Settings:

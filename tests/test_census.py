@@ -21,7 +21,7 @@ from generator.data.refresh import refresh
 from generator.data.sources import census, sample
 from generator.data.warehouse import Warehouse
 from generator.errors import UserError
-from tests.census_stub import CensusStub, Reply, census_records
+from tests.census_stub import Reply, census_records, running
 from tests.conftest import REPO, write_config
 
 TRACKED = ["2010", "5830", "5700", "1220", "5520"]
@@ -35,11 +35,8 @@ def records():
 
 @pytest.fixture
 def stub(records):
-    s = CensusStub({k: v.copy() for k, v in records.items()}, MONTHS)
-    url = s.start()
-    s.url = url
-    yield s
-    s.stop()
+    with running(records, MONTHS) as s:
+        yield s
 
 
 def settings_for(folder: Path, url: str, extra: str = "", timeout: float = 60) -> config.Settings:

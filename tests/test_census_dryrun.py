@@ -16,7 +16,7 @@ from generator.data.refresh import refresh
 from generator.data.sources import census, sample
 from generator.data.warehouse import Warehouse
 from generator.errors import UserError
-from tests.census_stub import CensusStub, census_records
+from tests.census_stub import census_records, running
 from tests.conftest import write_config
 
 SPAN = census.month_span("2025-01", "2025-12")
@@ -30,10 +30,8 @@ def records():
 
 @pytest.fixture
 def stub(records):
-    s = CensusStub({k: v.copy() for k, v in records.items()}, SPAN)
-    s.url = s.start()
-    yield s
-    s.stop()
+    with running(records, SPAN) as s:
+        yield s
 
 
 def settings_for(folder: Path, url: str, extra: str = "") -> config.Settings:
