@@ -37,13 +37,30 @@ def test_a_list_loads_with_dates_and_prefixes(tmp_path):
     assert lst.effective == date(2024, 3, 15) and lst.end is None
     assert lst.covers("8471500150") and lst.prefix_for("8517620090") == "85176200"
     assert not lst.covers("8517130000")
+    # March 15–31 is 17 of 31 days: at least half, so March counts.
     assert not lst.in_force("2024-02") and lst.in_force("2024-03") and lst.in_force("2030-01")
     assert lst.code_line("85176200") == 7
+    # Not given: announced on the day it took effect, its end (none) not known.
+    assert lst.announced == date(2024, 3, 15) and lst.end_announced is None
 
 
 def test_an_end_date_closes_the_list(tmp_path):
-    lst = load_list(write(tmp_path, GOOD + "end: 2024-06-01\n"))
+    # June 1–15 is 15 of 30 days: half, so June counts; July does not.
+    lst = load_list(write(tmp_path, GOOD + "end: 2024-06-15\n"))
     assert lst.in_force("2024-06") and not lst.in_force("2024-07")
+    assert lst.end_announced == date(2024, 6, 15)  # not foreseen: known when it happened
+    # June 1–14 is 14 of 30: under half, so June does not count.
+    assert not load_list(write(tmp_path, GOOD + "end: 2024-06-14\n")).in_force("2024-06")
+
+
+def test_announced_dates_load(tmp_path):
+    lst = load_list(
+        write(
+            tmp_path, GOOD + "announced: 2024-03-20\nend: 2024-09-30\nend_announced: 2024-04-01\n"
+        )
+    )
+    assert lst.announced == date(2024, 3, 20)  # made public after it took effect
+    assert lst.end_announced == date(2024, 4, 1)
 
 
 @pytest.mark.parametrize(
@@ -56,6 +73,14 @@ def test_an_end_date_closes_the_list(tmp_path):
         (("key: test_list", "key: Test List"), 1, "key: lower-case"),
         (("name: A test list\n", "name: A test list\ncolour: red\n"), 3, "unknown key 'colour'"),
         (('  - "85176200"\n', '  - "85176200"\n  - "8471"\n'), 8, "listed twice"),
+        (("codes:", "announced: 2024-02-30\ncodes:"), 5, "announced: expected a date"),
+        (("codes:", "end: 2024-09-30\nend_announced: soon\ncodes:"), 6, "expected a date"),
+        (("codes:", "end_announced: 2024-03-01\ncodes:"), 5, "given without an end date"),
+        (
+            ("codes:", "end: 2024-09-30\nend_announced: 2024-03-01\ncodes:"),
+            6,
+            "end_announced: before the list was announced",
+        ),
     ],
 )
 def test_a_malformed_list_names_file_and_line(tmp_path, change, line, message):
@@ -89,17 +114,31 @@ def test_the_cli_stops_on_a_bad_list_with_file_and_line(tmp_path, capsys):
 
 
 def test_the_shipped_lists_load():
-    lists = load_lists(REPO / "taxonomy" / "exemptions")
-    assert lists and all(lst.source and lst.codes for lst in lists)
-    electronics = next(x for x in lists if x.key == "reciprocal_electronics")
-    assert electronics.effective == date(2025, 4, 5)
-    assert electronics.covers("8471500150") and electronics.covers("8542310000")
-    annex = next(x for x in lists if x.key == "reciprocal_annex_ii")
-    assert annex.effective == date(2025, 4, 5) and "Annex II" in annex.source
-    assert annex.prefix_for("7408116000") == "7408"  # copper wire
-    assert annex.prefix_for("8112926000") == "811292"  # germanium
-    assert annex.covers("8542310000") and not annex.covers("8541430010")  # not solar panels
-    assert not annex.covers("8544602000")  # insulated cable is not copper of chapter 74
+    """The three lists as the legal texts give them (shared/data/exemption-lists), with the
+    dates of TARIFF-TIMELINE: full lists, not only the codes in our categories."""
+    lists = {x.key: x for x in load_lists(REPO / "taxonomy" / "exemptions")}
+    assert list(lists) == ["reciprocal_annex_ii", "reciprocal_electronics", "section122_annex_ii"]
+    assert all(lst.source and lst.codes for lst in lists.values())
+    annex, electronics, s122 = lists.values()
+    assert [len(x.codes) for x in (annex, electronics, s122)] == [720, 109, 1098]
+    for eo in (annex, electronics):
+        assert (eo.effective, eo.end) == (date(2025, 4, 5), date(2026, 2, 23))
+        assert eo.end_announced == date(2026, 2, 20)  # the Supreme Court ruling
+    assert annex.announced == date(2025, 4, 2) and electronics.announced == date(2025, 4, 11)
+    assert (s122.effective, s122.end) == (date(2026, 2, 24), date(2026, 7, 24))
+    assert s122.announced == s122.end_announced == date(2026, 2, 20)  # the 150-day limit
+    assert "Annex II" in annex.source and "Section 122" in s122.source
+    assert "USMCA-qualifying goods of Canada and Mexico" in s122.beyond_codes
+    assert electronics.covers("8471500150") and electronics.covers("8542310001")
+    assert annex.prefix_for("7408116000") == "7408116000"  # copper wire, listed at 10 digits
+    assert annex.covers("8112926000")  # germanium
+    assert annex.covers("2709002000")  # crude oil: the full annex, not only our categories
+    assert not annex.covers("8542310001")  # chips came with the electronics memorandum
+    assert not annex.covers("8544602000") and not s122.covers("8544602000")  # insulated cable
+    assert s122.prefix_for("8471500150") == "84715001"  # 8 digits, matched by prefix
+    assert s122.covers("8505110070") and not s122.covers("8505110030")  # the one 10-digit code
+    assert not s122.covers("7408116000")  # copper wire left the lists on February 24, 2026
+    assert s122.code_line("84715001") is not None
 
 
 # ---- time-aware coverage, worked by hand --------------------------------------------------------
@@ -154,12 +193,13 @@ def exemptions_metrics(lists: list) -> dict:
 def test_coverage_counts_a_list_only_from_its_effective_date(tmp_path):
     ex = exemptions_metrics([load_list(write(tmp_path, GOOD))])
     monthly = ex["any"]["share"]["monthly"]
-    # Before 2024-03 nothing is in force; from March on the listed code (30 of 40) is.
-    assert monthly["2024-02"] == 0.0
+    # Before 2024-03 no list counts (null, not 0); from March on the listed code (30 of 40).
+    assert monthly["2024-02"] is None
     assert monthly["2024-03"] == pytest.approx(0.75)
-    assert monthly["2023-06"] == 0.0
+    assert monthly["2023-06"] is None
     # A year counts the codes on lists in force in its December: 2024 → 360 / 480.
-    assert ex["any"]["share"]["annual"] == {"2023": 0.0, "2024": pytest.approx(0.75)}
+    assert ex["any"]["share"]["annual"] == {"2023": None, "2024": pytest.approx(0.75)}
+    assert ex["in_force"] == ["test_list"] and ex["none_since"] is None
     assert ex["lists"][0]["key"] == "test_list"
     assert ex["lists"][0]["effective"] == "2024-03-15"
     by_cat = {c["key"]: c["share"]["annual"]["2024"] for c in ex["by_category"]}
@@ -175,10 +215,12 @@ def test_coverage_counts_a_list_only_from_its_effective_date(tmp_path):
 
 def test_the_sample_pays_duties_the_way_the_shipped_lists_say():
     """The sample's duties use their own prefix list (so editing a list changes the
-    metrics, not the data); it must still agree with the lists as shipped."""
+    metrics, not the data); its reciprocal-tariff exemption must still agree with the
+    lists as shipped that count for 2025 (the EO 14257 lists)."""
     from generator.data.sources import sample_catalog
 
-    lists = load_lists(REPO / "taxonomy" / "exemptions")
+    lists = [x for x in load_lists(REPO / "taxonomy" / "exemptions") if x.in_force("2025-12")]
+    assert [x.key for x in lists] == ["reciprocal_annex_ii", "reciprocal_electronics"]
     disagree = [
         p.hs10
         for p in sample_catalog.PRODUCTS
@@ -231,7 +273,9 @@ def test_classify_shows_the_lists_and_the_review_report(tmp_path, capsys):
     assert "note: Retroactive to 12:01 a.m. EDT on April 5, 2025" in block
     assert "exemption:" not in out.split("8504230000")[1]
     main(["--config", str(cfg), "classify", "--report", "--top", "5"])
-    report = capsys.readouterr().out.strip().splitlines()
+    out = capsys.readouterr().out
+    assert "Dual-use rules (" in out  # the dual-use section follows the low codes
+    report = out[: out.index("Dual-use rules (")].strip().splitlines()
     assert report[0].startswith("Largest codes in chapters 84, 85 and 90 classed low")
     assert len(report) == 6
     assert all(line.split()[0][:2] in ("84", "85", "90") for line in report[1:])

@@ -1,12 +1,20 @@
 """Tariff exemption lists as data (taxonomy/exemptions/*.yaml): which HTS codes a list
-covers, from when to when, and under which legal text."""
+covers, from when to when, under which legal text, and when the public learnt of its
+start and of its end.
+
+Monthly trade data cannot split a month, so a list counts for a month when it is in
+force on at least half of that month's days (`ExemptionList.in_force`): a list ending on
+February 23 counts for February, one starting on February 24 does not.
+"""
 
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,34 +27,66 @@ _CODE = re.compile(r"^\d{4}(\d{2}){0,3}$")  # 4, 6, 8 or 10 digits
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+def month_days(month: str) -> tuple[date, date]:
+    """The first and last day of a month given as YYYY-MM."""
+    y, m = int(month[:4]), int(month[5:7])
+    return date(y, m, 1), date(y, m, monthrange(y, m)[1])
+
+
 @dataclass(frozen=True)
 class ExemptionList:
     key: str
     name: str
     source: str
-    effective: date
-    end: date | None
+    effective: date  # first day in force
+    end: date | None  # last day in force (None: open-ended)
     codes: tuple[str, ...]
     file: str
     note: str = ""
     lines: tuple[int, ...] = ()  # line of each code, for messages
+    announced: date | None = None  # made public (None given: the effective date)
+    end_announced: date | None = None  # end became known (None given: the end itself)
+    beyond_codes: str = ""  # what the legal text also exempts that no code identifies
+
+    def __post_init__(self) -> None:
+        # Resolve the defaults here, so readers (the policy calendar) get dates, not None.
+        if self.announced is None:
+            object.__setattr__(self, "announced", self.effective)
+        if self.end_announced is None:
+            object.__setattr__(self, "end_announced", self.end)
+
+    @cached_property
+    def _by_length(self) -> list[tuple[int, frozenset[str]]]:
+        """The codes grouped by length, longest first: a look-up per length, not per code."""
+        lengths = sorted({len(c) for c in self.codes}, reverse=True)
+        return [(n, frozenset(c for c in self.codes if len(c) == n)) for n in lengths]
 
     def prefix_for(self, hs10: str) -> str | None:
         """The listed code that covers `hs10`, if any (longest first)."""
-        for code in sorted(self.codes, key=len, reverse=True):
-            if hs10.startswith(code):
-                return code
+        for n, codes in self._by_length:
+            if hs10[:n] in codes:
+                return hs10[:n]
         return None
 
     def covers(self, hs10: str) -> bool:
         return self.prefix_for(hs10) is not None
 
+    def in_force_on(self, day: date) -> bool:
+        return self.effective <= day and (self.end is None or day <= self.end)
+
+    def days_in_force(self, month: str) -> int:
+        """How many days of the month (YYYY-MM) the list is in force."""
+        first, last = month_days(month)
+        start = max(first, self.effective)
+        stop = last if self.end is None else min(last, self.end)
+        return max((stop - start).days + 1, 0)
+
     def in_force(self, month: str) -> bool:
-        """In force on any day of the month."""
-        y, m = int(month[:4]), int(month[5:7])
-        first = date(y, m, 1)
-        last = date(y + (m == 12), m % 12 + 1, 1)  # first day of the next month
-        return self.effective < last and (self.end is None or self.end >= first)
+        """Counts for the month: in force on at least half of its days."""
+        return 2 * self.days_in_force(month) >= month_days(month)[1].day
+
+    def day_after_end(self) -> date | None:
+        return None if self.end is None else self.end + timedelta(days=1)
 
     def code_line(self, code: str) -> int | None:
         return self.lines[self.codes.index(code)] if code in self.codes else None
@@ -95,13 +135,22 @@ class ExemptionFile(yamlio.FileModel):
     source: yamlio.Words
     effective: Day
     end: Day | None = None
+    announced: Day | None = None
+    end_announced: Day | None = None
     note: str | None = None
+    beyond_codes: yamlio.Words | None = None
     codes: Annotated[list[Annotated[str, BeforeValidator(_code)]], BeforeValidator(_codes)]
 
     def located_problems(self, doc: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
-        """Checks across fields: the end after the start, each code listed once."""
+        """Checks across fields: the end after the start, an end known only if there is
+        one and not before the list itself was announced, each code listed once."""
         if self.end is not None and self.end < self.effective:
             yield ("end",), "before the effective date"
+        if self.end_announced is not None:
+            if self.end is None:
+                yield ("end_announced",), "given without an end date"
+            elif self.end_announced < (self.announced or self.effective):
+                yield ("end_announced",), "before the list was announced"
         seen: set[str] = set()
         for i, code in enumerate(self.codes):
             if code in seen:
@@ -124,6 +173,9 @@ def load_list(path: Path) -> ExemptionList:
         file=name,
         note=" ".join((model.note or "").split()),
         lines=tuple(doc["codes"].line_of(i) for i in range(len(model.codes))),
+        announced=model.announced,
+        end_announced=model.end_announced,
+        beyond_codes=model.beyond_codes or "",
     )
 
 

@@ -1,13 +1,21 @@
 """Exemption lists: how much AI-related trade sits on a list in force, and what it pays.
 
-A month counts the lists in force that month; a year, or the year to date, counts the
-codes on lists in force in its last month (December, or the edition month), so a year's
+A month counts the lists in force on at least half of its days (monthly data cannot split
+a month: see ExemptionList.in_force); a year, or the year to date, counts the codes on
+the lists that count for its last month (December, or the edition month), so a year's
 share reads "how much of this year's AI trade the lists now in force cover".
+
+When no list counts for a period, its shares and rates are null, not 0: there is no
+exempt part to measure, and 0% would read as "the lists cover nothing". `in_force` names
+the lists that count for the edition month; when it is empty, `none_since` is the day
+after the last list ended (null if none has ended, or if a list is in force on fewer
+than half of the month's days).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -15,6 +23,7 @@ import numpy as np
 from generator.analysis.metrics.cube import Classes, Cube
 from generator.analysis.metrics.numeric import diff, ratio
 from generator.analysis.metrics.window import Window
+from generator.classify.exemptions import month_days
 
 
 def exemptions(
@@ -22,8 +31,12 @@ def exemptions(
 ) -> dict[str, Any]:
     """Coverage of AI-related imports by the lists, per list and per category, and the
     tariff rates of exempt and non-exempt AI-related goods."""
+    now = {
+        "in_force": [lst.key for lst in lists if lst.in_force(w.month)],
+        "none_since": _none_since(w.month, lists),
+    }
     if not lists or not imp.by_mask:
-        return {"any": None, "lists": [], "by_category": [], "tariffs": None}
+        return {"any": None, "lists": [], "by_category": [], "tariffs": None, **now}
     cov = _Coverage.of(w, imp.by_mask, lists)
     every = np.ones(len(lists), dtype=bool)
     out: dict[str, Any] = {
@@ -36,7 +49,26 @@ def exemptions(
         share.pop("monthly")
         out["by_category"].append({"key": key, "label": labels[key], "share": share})
     out["tariffs"] = _tariffs(cov, classes, every)
-    return out
+    return {**out, **now}
+
+
+def _none_since(month: str, lists: list[Any]) -> str | None:
+    """With no list counting for the month: the day after the last end, if no list has
+    been in force since (up to the month's last day)."""
+    if any(lst.in_force(month) for lst in lists):
+        return None
+    last = month_days(month)[1]
+    ends = [lst.end for lst in lists if lst.end is not None and lst.end < last]
+    if not ends:
+        return None
+    since = max(ends) + timedelta(days=1)
+    if any(lst.effective <= last and (lst.end is None or lst.end >= since) for lst in lists):
+        return None  # a list is in force for part of the month
+    return since.isoformat()
+
+
+def _day(d: Any) -> str | None:
+    return d.isoformat() if d else None
 
 
 def _list_entry(cov: _Coverage, classes: Classes, k: int, lst: Any) -> dict[str, Any]:
@@ -49,7 +81,10 @@ def _list_entry(cov: _Coverage, classes: Classes, k: int, lst: Any) -> dict[str,
         "name": lst.name,
         "source": lst.source,
         "effective": lst.effective.isoformat(),
-        "end": lst.end.isoformat() if lst.end else None,
+        "end": _day(lst.end),
+        "announced": _day(getattr(lst, "announced", None) or lst.effective),
+        "end_announced": _day(getattr(lst, "end_announced", None) or lst.end),
+        "beyond_codes": getattr(lst, "beyond_codes", "") or None,
         "share": share,
     }
 
@@ -140,7 +175,10 @@ class _Coverage:
         }
 
     def over(self, q: _Query, at: str, ms: list[str]) -> float | None:
-        """The ratio over months `ms`, with the lists in force at `at`."""
+        """The ratio over months `ms`, with the lists in force at `at`; None when none of
+        the chosen lists counts at `at` (nothing is exempt: no split to measure)."""
+        if not (self.force[at] & q.which).any():
+            return None
         idx = self.w.rows(ms)
         whole = self.total[q.den][:, q.classes].sum(axis=1)
         part_den = whole if q.share else self.part(q.den, at, q.classes, q.which, q.rest)
