@@ -171,7 +171,15 @@ def test_classify_frame_has_a_source_column(tmp_path):
     frame = load_taxonomy(rules, [27], classification_csv=csv_path).classify_frame(
         ["8471500150", "8471410000", "0101210000", "8471500150"]
     )
-    assert list(frame.columns) == ["hs10", "tier", "category", "excluded", "rule", "source"]
+    assert list(frame.columns) == [
+        "hs10",
+        "tier",
+        "category",
+        "excluded",
+        "rule",
+        "dual_use",
+        "source",
+    ]
     by_code = frame.set_index("hs10")
     assert by_code.loc["8471500150", "source"] == "published"
     assert pd.isna(by_code.loc["8471500150", "rule"])

@@ -10,13 +10,28 @@ from pathlib import Path
 from generator.classify.exemptions import ExemptionList
 from generator.classify.taxonomy import Classification, Taxonomy
 
-CSV_HEADER = ("hs10", "relevance", "category", "rule", "reason", "excluded", "source")
+CSV_HEADER = (
+    "hs10",
+    "relevance",
+    "category",
+    "rule",
+    "reason",
+    "excluded",
+    "source",
+    "dual_use",
+)
+DUAL_USE_NOTE = (
+    "AI-related on the research definition, left out of the core lens "
+    "(imports.ai_core: goods bought mostly for data centres)"
+)
 
 
 def explain(tax: Taxonomy, c: Classification, lists: Iterable[ExemptionList]) -> list[str]:
     """The lines for one code: tier and category, what decided it, exemption lists."""
     label = tax.label(c.category)
     lines = [f"{c.hs10}  relevance: {c.tier}" + (f"  category: {label}" if label else "")]
+    if c.dual_use:
+        lines.append(f"  dual use: yes — {DUAL_USE_NOTE}")
     if c.excluded:
         lines.append(
             f"  excluded: chapter {c.hs10[:2]} is left out of every total "
@@ -38,6 +53,7 @@ def _decided_by(tax: Taxonomy, c: Classification) -> list[str]:
         rule = tax.rule_for(c.hs10)
         if rule:
             category = f" / {tax.label(rule.category)}" if rule.category else ""
+            category += ", dual use" if rule.dual_use else ""
             lines.append(
                 f"  our rule would say: {rule.tier}{category} ({rule.where}) — {rule.reason}"
             )
@@ -88,6 +104,7 @@ def csv_row(c: Classification) -> list[str]:
         c.rule.reason if c.rule else "",
         "yes" if c.excluded else "no",
         c.source,
+        "yes" if c.dual_use else "no",
     ]
 
 

@@ -64,6 +64,9 @@ class Rule:
     reason: str
     file: str
     line: int
+    # A high rule whose heading also holds consumer goods in bulk: AI-related, but left
+    # out of the core lens (metrics imports.ai_core).
+    dual_use: bool = False
 
     @property
     def where(self) -> str:
@@ -86,6 +89,7 @@ class Classification:
     excluded: bool
     source: str = ""
     published_line: int | None = None
+    dual_use: bool = False  # decided by a dual-use rule (a published row never is)
 
     def __post_init__(self) -> None:
         if not self.source:
@@ -131,7 +135,9 @@ class Taxonomy:
         rule = self.rule_for(code)
         if rule is None:
             return Classification(code, "low", None, None, excluded, "default")
-        return Classification(code, rule.tier, rule.category, rule, excluded, "rules")
+        return Classification(
+            code, rule.tier, rule.category, rule, excluded, "rules", dual_use=rule.dual_use
+        )
 
     def label(self, category: str | None) -> str:
         return self.categories.get(category, "") if category else ""
@@ -149,12 +155,15 @@ class Taxonomy:
                     "category": c.category,
                     "excluded": c.excluded,
                     "rule": c.rule.prefix if c.rule else None,
+                    "dual_use": c.dual_use,
                     "source": c.source,
                 }
             )
-        columns = ["hs10", "tier", "category", "excluded", "rule", "source"]
+        columns = ["hs10", "tier", "category", "excluded", "rule", "dual_use", "source"]
         frame = pd.DataFrame(rows, columns=columns)
-        return frame.astype({"hs10": str, "tier": str, "excluded": bool, "source": str})
+        return frame.astype(
+            {"hs10": str, "tier": str, "excluded": bool, "dual_use": bool, "source": str}
+        )
 
 
 def normalize_code(code: str) -> str:
@@ -182,6 +191,7 @@ class RuleEntry(yamlio.FileModel):
     tier: Literal["high", "medium", "low"]
     category: str | None = None
     reason: yamlio.Words
+    dual_use: bool = False  # high only: the heading also holds consumer goods in bulk
 
 
 class RulesFile(yamlio.FileModel):
@@ -209,6 +219,11 @@ class RulesFile(yamlio.FileModel):
                 )
             if rule.tier == "high" and rule.category is None:
                 yield ("rules", i), "a high-relevance rule needs a category"
+            if rule.dual_use and rule.tier != "high":
+                yield (
+                    ("rules", i, "dual_use"),
+                    f"dual_use is only allowed on a high-relevance rule (this one is {rule.tier})",
+                )
             if rule.prefix in first:
                 line = yamlio.line_at(doc, ("rules", first[rule.prefix]))
                 yield (
@@ -232,7 +247,9 @@ def load_taxonomy(
     model = yamlio.validate(doc, RulesFile, name)
     rules_doc = doc["rules"]
     rules = {
-        r.prefix: Rule(r.prefix, r.tier, r.category, r.reason, name, rules_doc.line_of(i))
+        r.prefix: Rule(
+            r.prefix, r.tier, r.category, r.reason, name, rules_doc.line_of(i), r.dual_use
+        )
         for i, r in enumerate(model.rules)
     }
     labels = dict(model.categories)

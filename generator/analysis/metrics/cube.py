@@ -4,7 +4,9 @@ Rows are summed once, into an Aggregate (model.py): on the warehouse by the SQL 
 (generator.data.queries), on row-level frames by `aggregate_rows` here. The cube is laid
 out from that aggregate; every topic then reads sums from the cube. Classes are the AI
 categories in display order, then medium, then low; a code in an excluded chapter has
-no class (−1) and counts nowhere.
+no class (−1) and counts nowhere. A dual-use line of AI category i (a high rule with
+`dual_use`) is summed as class i + `Classes.n`: the cube folds it into category i, so
+every AI figure counts it, and keeps `Cube.core`, the sums without dual-use lines.
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ class Classes:
     def low(self) -> int:
         return len(self.keys) + 1
 
+    def dual(self, i: int) -> int:
+        """The aggregate's class of a dual-use line of AI category i."""
+        return self.n + i
+
     @property
     def groups(self) -> dict[str, list[int]]:
         """The three groups every block reports: all goods, AI-related, non-AI."""
@@ -64,6 +70,8 @@ class Cube:
     by_country: dict[str, np.ndarray]  # name → [month, country, class]
     # name → [month, mask, class]; bit k of mask: the code is on exemption list k.
     by_mask: dict[str, np.ndarray] = field(default_factory=dict)
+    # name → [month, class] without dual-use lines (the core lens); `values` when none.
+    core: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def series(arr: np.ndarray, cls: list[int]) -> np.ndarray:
@@ -72,17 +80,20 @@ def series(arr: np.ndarray, cls: list[int]) -> np.ndarray:
 
 
 def class_table(classification: pd.DataFrame, categories: list[str]) -> pd.Series:
-    """hs10 → class index; −1 for excluded chapters."""
+    """hs10 → class index; −1 for excluded chapters; a dual-use AI line of category i
+    (column `dual_use`, optional) → i + Classes.n."""
     cls = classification.drop_duplicates("hs10").set_index("hs10")
     idx = np.full(len(cls), len(categories) + 1, dtype=np.int64)  # low
     tier = cls["tier"].astype(str).to_numpy()
     cat = cls["category"].astype(object).to_numpy()
+    dual = cls["dual_use"].astype(bool).to_numpy() if "dual_use" in cls else np.zeros(len(cls))
     cat_pos = {c: i for i, c in enumerate(categories)}
+    classes = Classes(list(categories))
     for i in range(len(cls)):
         if tier[i] == AI:
             if cat[i] not in cat_pos:
                 raise MetricsError(f"code {cls.index[i]} is AI-related but has no known category")
-            idx[i] = cat_pos[cat[i]]
+            idx[i] = classes.dual(cat_pos[cat[i]]) if dual[i] else cat_pos[cat[i]]
         elif tier[i] == MEDIUM:
             idx[i] = len(categories)
     idx[cls["excluded"].astype(bool).to_numpy()] = -1
@@ -173,8 +184,10 @@ def build_cube(
     month = pd.Index(months).get_indexer(frame["period"].astype(str)).astype(np.int64)
     country = pd.Index(countries).get_indexer(frame["country_code"].astype(str)).astype(np.int64)
     klass = frame["klass"].to_numpy(dtype=np.int64)
+    dual = klass >= n_classes  # dual-use lines (class i + n): counted in category i
+    klass = np.where(dual, klass - n_classes, klass)
     keep = (klass >= 0) & (month >= 0)
-    month, country, klass = month[keep], country[keep], klass[keep]
+    month, country, klass, dual = month[keep], country[keep], klass[keep], dual[keep]
     key = (month * nc + country) * n_classes + klass
     weights = {col: frame[col].to_numpy(dtype=np.float64)[keep] for col in set(columns.values())}
     values, by_country = {}, {}
@@ -182,6 +195,13 @@ def build_cube(
         flat = np.bincount(key, weights=weights[col], minlength=nm * nc * n_classes)
         by_country[name] = flat.reshape(nm, nc, n_classes)
         values[name] = by_country[name].sum(axis=1)
+    core = values
+    if dual.any():
+        ckey, size = (month * n_classes + klass)[~dual], nm * n_classes
+        core = {
+            name: np.bincount(ckey, weights=weights[col][~dual], minlength=size).reshape(nm, -1)
+            for name, col in columns.items()
+        }
     by_mask: dict[str, np.ndarray] = {}
     if n_lists:
         nk = 1 << n_lists
@@ -190,7 +210,7 @@ def build_cube(
         for name, col in columns.items():
             flat = np.bincount(mkey, weights=weights[col], minlength=nm * nk * n_classes)
             by_mask[name] = flat.reshape(nm, nk, n_classes)
-    return Cube(months, countries, values, by_country, by_mask)
+    return Cube(months, countries, values, by_country, by_mask, core)
 
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, pd.Index]:

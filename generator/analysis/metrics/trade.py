@@ -14,14 +14,25 @@ from generator.data.schema import REST_OF_WORLD
 
 
 def flows(w: Window, classes: Classes, imp: Cube, exp: Cube) -> dict[str, Any]:
-    """`imports` and `exports`: each group's aggregate and the AI share of the total."""
+    """`imports` and `exports`: each group's aggregate and the AI share of the total;
+    imports add the core lens (`ai_core`, `ai_share_core`)."""
     out: dict[str, Any] = {}
     for flow, cube in (("imports", imp), ("exports", exp)):
         val = cube.values["value"]
         s = {g: series(val, cls) for g, cls in classes.groups.items()}
         out[flow] = {g: aggregate(w, v) for g, v in s.items()}
         out[flow]["ai_share"] = share(w, s["ai"], s["total"])
+    out["imports"].update(core_lens(w, classes, imp))
     return out
+
+
+def core_lens(w: Window, classes: Classes, imp: Cube) -> dict[str, Any]:
+    """AI-related imports without dual-use lines (headings that also hold consumer goods
+    in bulk), and their share of all imports: the low end of the range the brief states,
+    shaped like `ai` and `ai_share`."""
+    core = series((imp.core or imp.values)["value"], classes.ai)
+    total = series(imp.values["value"], classes.groups["total"])
+    return {"ai_core": aggregate(w, core), "ai_share_core": share(w, core, total)}
 
 
 def balance_series(classes: Classes, imp: Cube, exp: Cube) -> np.ndarray:
