@@ -62,6 +62,11 @@ EXPORT_TARGETS = {
     "total": (1552, 1601, 1648),
 }
 YEARS = (2023, 2024, 2025)
+# The default sample runs to September 2026 (the latest month Census had released by
+# early December 2026); 2026 is an illustrative continuation.
+MONTHS = [f"{y}-{m:02d}" for y in YEARS for m in range(1, 13)] + [
+    f"2026-{m:02d}" for m in range(1, 10)
+]
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +137,9 @@ def test_different_seed_changes_numbers_not_annual_totals(data, taxonomy, annual
     other = sample.generate(seed=7)
     assert not other.imports["value_con"].equals(data.imports["value_con"])
     imp = _annual(_label(other.imports, taxonomy), "value_con")
-    pd.testing.assert_frame_equal(imp.loc[annual[0].index], annual[0], rtol=1e-6)
+    # Calibrated years only: January-September 2026 is not a total the sample solves for.
+    years = list(YEARS)
+    pd.testing.assert_frame_equal(imp.loc[annual[0].index, years], annual[0][years], rtol=1e-6)
 
 
 def test_a_month_does_not_depend_on_the_range(data):
@@ -148,7 +155,7 @@ def test_params_and_labels(data):
         "seed": 2025,
         "scale": 1.0,
         "start": "2023-01",
-        "end": "2025-12",
+        "end": "2026-09",
         "version": sample.VERSION,
     }
     assert "ILLUSTRATIVE SYNTHETIC" in sample.__doc__
@@ -175,9 +182,7 @@ def test_codes_are_well_formed(data):
         assert frame["country_code"].str.fullmatch(r"\d{4}").all()
         assert frame["period"].str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").all()
     assert data.imports["hs10"].str.startswith("0").any()
-    assert sorted(data.imports["period"].unique()) == [
-        f"{y}-{m:02d}" for y in YEARS for m in range(1, 13)
-    ]
+    assert sorted(data.imports["period"].unique()) == MONTHS
 
 
 def test_values_are_consistent(data):
@@ -222,8 +227,8 @@ def test_partners_are_real_census_codes(data):
 
 def test_not_every_pair_trades_every_month(data):
     pairs = data.imports.groupby(["hs10", "country_code"]).size()
-    assert (pairs < 36).mean() > 0.2  # small partners trade only some months
-    assert (pairs == 36).mean() > 0.05  # big ones every month
+    assert (pairs < 45).mean() > 0.2  # small partners trade only some months
+    assert (pairs == 45).mean() > 0.05  # big ones every month
     rows = data.imports.groupby("period").size()
     assert rows.between(5_000, 12_000).all()
 
@@ -276,12 +281,29 @@ def test_catalogue_is_complete():
 
 def test_exemption_follows_the_prefix_list():
     assert catalog.is_exempt("8471500150")
-    assert catalog.is_exempt("8542310000")
+    assert catalog.is_exempt("8542310001")
     assert catalog.is_exempt("8517620010")
+    # The lists name 10-digit codes: a made-up suffix of a scaled sample is not on them.
+    assert not catalog.is_exempt("8471500151")
     assert not catalog.is_exempt("8517690000")
     assert not catalog.is_exempt("8504409580")
     assert catalog.is_exempt("7408116000") and catalog.is_exempt("8112926000")  # Annex II
     assert not catalog.is_exempt("8541430010")  # solar panels are not excepted
+
+
+def test_the_surcharge_exemption_agrees_with_the_shipped_section_122_list():
+    """The sample's duties under the surcharge follow its own prefixes (as for the
+    reciprocal tariffs, tests/test_exemptions.py); they must agree with the list."""
+    from generator.classify.exemptions import load_lists
+
+    lists = load_lists(RULES.parent / "exemptions")
+    in_force = [x for x in lists if x.in_force("2026-04")]
+    assert [x.key for x in in_force] == ["section122_annex_ii"]
+    disagree = [
+        p.hs10 for p in catalog.PRODUCTS if p.surcharge_exempt != in_force[0].covers(p.hs10)
+    ]
+    assert disagree == []
+    assert not [x for x in lists if x.in_force("2026-08")]  # lapsed: nothing in force
 
 
 # --- Calibration ------------------------------------------------------------------------
@@ -421,3 +443,176 @@ def test_months_outside_the_calibrated_years():
 def test_bad_arguments_are_user_errors(kwargs):
     with pytest.raises(UserError):
         sample.generate(**kwargs)
+
+
+# --- 2026: an illustrative continuation (docs/CALIBRATION.md, "2026") -------------------
+
+# Growth of each group's 2026 total over its 2025 target, as docs/CALIBRATION.md states.
+GROWTH_2026 = {
+    "compute_hardware": 0.55,
+    "electrical_power": 0.10,
+    "networking_telecom": 0.20,
+    "cooling_hvac": 0.06,
+    "building_structure": -0.03,
+    "medium": -0.02,
+    "low": 0.01,
+}
+
+
+@pytest.fixture(scope="module")
+def year_2026(taxonomy) -> pd.DataFrame:
+    """All of 2026 (the default sample stops in September)."""
+    return _label(sample.generate(start="2026-01", end="2026-12").imports, taxonomy)
+
+
+def test_2026_totals_grow_as_documented(year_2026):
+    table = year_2026.groupby("group")["value_con"].sum() / 1e9
+    for group, growth in GROWTH_2026.items():
+        expected = IMPORT_TARGETS[group][2] * (1 + growth)
+        assert table[group] == pytest.approx(expected, rel=1e-6), group
+    ai = table[AI].sum()
+    # 353*1.55 + 142*1.10 + 100*1.20 + 48*1.06 + 10*0.97 + 1 = 884.93, by hand
+    assert ai == pytest.approx(884.93, rel=1e-3)
+    assert ai / (ai + table["medium"] + table["low"]) == pytest.approx(
+        884.93 / (884.93 + 349 * 0.98 + 1881 * 1.01), rel=1e-3
+    )
+
+
+def test_the_ai_share_keeps_rising_into_2026(imports):
+    core = imports[imports["group"] != "excluded"]
+    ai = core[core["group"].isin(AI)].groupby("period")["value_con"].sum()
+    share = ai / core.groupby("period")["value_con"].sum()
+    h2_2025 = share["2025-07":"2025-12"].mean()
+    q3_2026 = share["2026-07":"2026-09"].mean()
+    assert 0.24 < h2_2025 < q3_2026 < 0.32
+    # No step at the turn of the year: December to January moves like any month.
+    assert abs(share["2026-01"] / share["2025-12"] - 1) < 0.04
+
+
+def test_day_shares_of_the_tariff_regimes():
+    from generator.data.sources.sample_paths import month_index
+    from generator.data.sources.sample_tariffs import day_shares
+
+    def shares(month: str) -> tuple[float, float]:
+        return day_shares(month_index(month, "m"))
+
+    assert shares("2024-12") == (0.0, 0.0)  # before the 2025 duties
+    assert shares("2025-06") == (1.0, 0.0)
+    assert shares("2026-01") == (1.0, 0.0)
+    assert shares("2026-02") == (pytest.approx(23 / 28), pytest.approx(5 / 28))
+    assert shares("2026-03") == (0.0, 1.0)
+    assert shares("2026-07") == (0.0, pytest.approx(24 / 31))
+    assert shares("2026-08") == (0.0, 0.0)  # the surcharge lapsed; no extension recorded
+
+
+def _row_rates(frame: pd.DataFrame) -> pd.Series:
+    return (frame["duty"] / frame["value_con"]).round(3)
+
+
+def _pair_rates(imports: pd.DataFrame, hs10: str, partner: str) -> pd.Series:
+    rows = imports[(imports["hs10"] == hs10) & (imports["country_code"] == partner)]
+    return pd.Series((rows["duty"] / rows["value_con"]).to_numpy(), index=rows["period"].to_numpy())
+
+
+def test_the_surcharge_charges_ten_points_on_goods_off_its_list(imports):
+    # Toys (not on the Section 122 list, no Section 232) from China: MFN and Section
+    # 301 plus 10 % under the surcharge, MFN and Section 301 after it lapsed.
+    rates = _pair_rates(imports, "9503000090", "5700")
+    assert rates["2026-04"] - rates["2026-09"] == pytest.approx(0.10, abs=0.002)
+    # July: in force for 24 of 31 days.
+    assert rates["2026-07"] - rates["2026-09"] == pytest.approx(0.10 * 24 / 31, abs=0.002)
+
+
+def test_goods_on_the_surcharge_list_pay_no_surcharge(imports):
+    # Servers (Section 122 Annex II) from Taiwan: the same rate from March on.
+    rates = _pair_rates(imports, "8471500150", "5830")
+    assert rates["2026-04"] == pytest.approx(rates["2026-09"], abs=0.001)
+    assert rates["2026-09"] < 0.005
+    assert catalog.CATALOGUE.is_surcharge_exempt("8471500150")
+    assert not catalog.CATALOGUE.is_surcharge_exempt("9503000090")
+
+
+def test_usmca_goods_pay_no_surcharge(imports):
+    """Rows from Mexico and Canada that enter duty-free under USMCA stay duty-free."""
+    apr, sep = (imports[imports["period"] == m] for m in ("2026-04", "2026-09"))
+    key = ["hs10", "country_code"]
+    both = apr.merge(sep, on=key, suffixes=("_apr", "_sep"))
+    usmca = both[both["country_code"].isin(["2010", "1220"])]
+    # Lines with a base rate, off the surcharge list: duty-free in September = USMCA.
+    lines = catalog.CATALOGUE.products
+    liable = {p.hs10 for p in lines if p.duty > 0 and not p.surcharge_exempt}
+    free_in_sep = usmca[usmca["hs10"].isin(liable) & (usmca["duty_sep"] == 0)]
+    assert len(free_in_sep) > 50  # preference claimed
+    assert (free_in_sep["duty_apr"] == 0).all()
+
+
+def test_section_232_stays_after_the_ruling(imports):
+    # Passenger vehicles from Japan: base rate plus 10 % (Section 232, effective)
+    # whether the surcharge is in force or not, which they do not pay.
+    rates = _pair_rates(imports, "8703230190", "5880")
+    assert rates["2026-04"] == pytest.approx(rates["2026-09"], abs=0.001)
+    assert rates["2026-09"] == pytest.approx(rates["2025-02"] + 0.10, abs=0.002)
+
+
+def test_effective_tariff_rates_in_2026(imports):
+    low = imports[imports["group"] == "low"]
+    ai = imports[imports["group"].isin(AI)]
+
+    def rate(frame: pd.DataFrame, month: str) -> float:
+        return _rate(frame[frame["period"] == month])
+
+    assert rate(low, "2026-01") == pytest.approx(0.12, abs=0.005)  # IEEPA still collected
+    assert 0.08 < rate(low, "2026-04") < rate(low, "2026-01")  # the surcharge
+    assert 0.04 < rate(low, "2026-09") < rate(low, "2026-04") - 0.03  # it lapsed
+    assert rate(ai, "2026-09") < rate(ai, "2026-04") < rate(ai, "2025-12")
+    assert rate(ai, "2026-09") < 0.025
+
+
+# --- Quantities and unit values (docs/CALIBRATION.md, "Quantities and unit values") ----
+
+
+def _unit_value(imports: pd.DataFrame, hs10: str, partner: str, month: str) -> float:
+    row = imports[
+        (imports["hs10"] == hs10)
+        & (imports["country_code"] == partner)
+        & (imports["period"] == month)
+    ]
+    assert len(row) == 1
+    return float(row["value_con"].iloc[0] / row["qty1"].iloc[0])
+
+
+def test_unit_values_follow_their_documented_paths(imports):
+    # Servers from Taiwan: +5 % in 2023, +25 % in 2024, +35 % in 2025 (11 of 12 months
+    # by December): 1.05 * 1.25 * 1.35 ** (11/12) = 1.728, by hand.
+    ratio = _unit_value(imports, "8471500150", "5830", "2025-12") / _unit_value(
+        imports, "8471500150", "5830", "2023-01"
+    )
+    assert ratio == pytest.approx(1.728, rel=0.12)
+    # Air conditioners from Mexico, about flat: 1.03 * 1.02 * 1.02 ** (11/12) = 1.070.
+    ratio = _unit_value(imports, "8415820100", "2010", "2025-12") / _unit_value(
+        imports, "8415820100", "2010", "2023-01"
+    )
+    assert ratio == pytest.approx(1.070, rel=0.12)
+
+
+def test_unit_value_index_by_hand():
+    from generator.data.sources import sample_flows
+
+    lines = [ln for ln in sample_flows.expand(1.0) if ln.hs10 in ("8471500150", "8415820100")]
+    months = np.array([2022 * 12 + 11, 2023 * 12, 2023 * 12 + 6, 2024 * 12, 2027 * 12 + 5])
+    index = sample_flows.unit_value_index(lines, months)
+    codes = [ln.hs10 for ln in lines]
+    servers, cooling = index[codes.index("8471500150")], index[codes.index("8415820100")]
+    assert servers[:3] == pytest.approx([1.0, 1.0, 1.05**0.5])
+    assert servers[3] == pytest.approx(1.05)
+    assert servers[4] == pytest.approx(1.05 * 1.25 * 1.35 * 1.15)  # flat after 2026
+    assert cooling[4] == pytest.approx(1.03 * 1.02 * 1.02 * 1.02)
+
+
+def test_quantities_are_positive_whole_units_or_none(data):
+    for frame in (data.imports, data.exports):
+        units = set(frame["unit1"].unique())
+        assert {"NO", "KG", "X"} <= units
+        qty = frame["qty1"]
+        assert (qty == qty.round()).all()
+        assert ((frame["unit1"] == "X") == (qty == 0)).all()

@@ -1,7 +1,8 @@
-"""The sample is data files read by a small loader; the frames it generates are the same,
-bit for bit, as those of the sample written as code (recorded before the move, sample
-VERSION 4). A change to the data files or the generator must bump `sample.VERSION` and
-record new digests here."""
+"""The frames the sample generates are the same, bit for bit, as when the digests below
+were recorded (sample VERSION 5: runs to September 2026, unit-value paths, the 2026
+duties, the catalogue regrouped after the research definition and the legal exemption
+lists). A change to the data files or the generator must bump `sample.VERSION` and
+record new digests here, deliberately."""
 
 from __future__ import annotations
 
@@ -19,38 +20,38 @@ from generator.data.sources import sample, sample_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 
-# sha256 per frame of sample.generate(**params), recorded with the catalogue in code.
+# sha256 per frame of sample.generate(**params).
 GOLDEN = {
     "default": (
         {"seed": 2025, "scale": 1.0, "start": "2023-01", "end": "2025-12"},
         {
-            "imports": "4174f6dcbc4e6e55264617bdfbc807d60a2d47e8c10dfde843907d617ef62845",
-            "exports": "21886e2588f28af879b50cd11d216754a2e2ee1a1372ef6befa907e8cb46cf14",
+            "imports": "bc034a09c9839c42b3623c9fc7eaa646658f950407f4029d626bb41f0f48fd9e",
+            "exports": "359ad4ae31d9d006395e818307212ac02bcfa92df9b59249e89219e628ea0d61",
             "countries": "fce30858cca4009efb1a1264235503684f09a2ef160f732a67e97fbbf8105636",
-            "commodities": "3b8b644f1d8538aca8acb72185a2bdcb91102f13ff5f0c22c8d4d318fe9e4eed",
+            "commodities": "068afd8064bfccca77200e31a4a1ecad71bec065b7105ebee93f06d4d0cd8fce",
         },
     ),
     "scaled": (
         {"scale": 2.5},
         {
-            "imports": "66601be38ceaf36910fbf71d523aa017cdf4a6186dcedd8714d6b2469e5364b2",
-            "exports": "5e8998918946642bd711d9d87c03b63d0e4cc75fc39619a0b9d6edc5888cb648",
+            "imports": "c49b4e191894af0b0705d6e9759c6951d6cde36e75b22104bdf76bde78822db5",
+            "exports": "5ef84bdd1777fe5aab45a50aa209ede557d11b71eb746c07516d9b8fa53c1ebc",
             "countries": "fce30858cca4009efb1a1264235503684f09a2ef160f732a67e97fbbf8105636",
-            "commodities": "b7826f5adc936a0fc72d1615bf708816e840e25ab6cf9707d72919bf9833baa8",
+            "commodities": "eff5cd4e4d6057cf7724f5d2aef7ecc4f7585f34661270c0f9a2ff7cbe5f90be",
         },
     ),
     # Outside the calibrated years the trends relax to long-run growth.
     "wide": (
         {"start": "2013-01", "end": "2026-12"},
         {
-            "imports": "501cc7eab743beea1167d85af553a2e4e58773d2ce1601e37df217fae2e5f2b6",
-            "exports": "6da92c39e65fd9354ade04bfdb6350a7a7b51cfac0aea762645c10eb6e80689b",
+            "imports": "bdbe0ef7bf7a4525a3940c637a8884c69c3f0d8f8539afbfaf09fa5c8fdd361e",
+            "exports": "deed73e77e715a5e9b50027160ab408924b51470ed0be39100cb740ce70b47f4",
             "countries": "fce30858cca4009efb1a1264235503684f09a2ef160f732a67e97fbbf8105636",
-            "commodities": "3b8b644f1d8538aca8acb72185a2bdcb91102f13ff5f0c22c8d4d318fe9e4eed",
+            "commodities": "068afd8064bfccca77200e31a4a1ecad71bec065b7105ebee93f06d4d0cd8fce",
         },
     ),
 }
-CATALOGUE_20 = "999563926715b319c8cfffcad6c332c3a91ecf0a41fad3b95f6e17373199b642"
+CATALOGUE_20 = "ac3588f175b31063f0cf7f08b26d720840c314453e8d7a6cc04fbe5936b0307d"
 
 
 def digest(frame: pd.DataFrame) -> str:
@@ -68,7 +69,7 @@ def digest(frame: pd.DataFrame) -> str:
 
 
 def test_the_version_is_the_one_the_digests_were_recorded_with():
-    assert sample.VERSION == 4
+    assert sample.VERSION == 5
 
 
 @pytest.mark.parametrize("case", sorted(GOLDEN))
@@ -111,4 +112,5 @@ def test_the_loaded_catalogue_is_consistent():
     assert len(cat.products) == len({p.hs10 for p in cat.products})
     assert set(cat.import_mixes) <= {*cat.groups, *(f"ch{c}" for c in cat.excluded_chapters)}
     assert all(p.exempt == cat.is_exempt(p.hs10) for p in cat.products)
+    assert all(p.surcharge_exempt == cat.is_surcharge_exempt(p.hs10) for p in cat.products)
     assert cat.code["CHN"] == "5700" and cat.code["MEX"] == "2010" and cat.code["CAN"] == "1220"

@@ -98,11 +98,30 @@ def parse_figures(text: pd.Series, var: str, where: str) -> pd.Series:
     return parsed
 
 
+def check_units(qty: pd.Series, unit: pd.Series, flow: str, where: str) -> None:
+    """Refuse a positive quantity whose unit is blank (`qty` as text): a count of nothing
+    in particular would enter the unit-value index (#17) as pieces or kilograms would."""
+    positive = pd.to_numeric(_text(qty), errors="coerce").to_numpy() > 0
+    bad = positive & (_text(unit).to_numpy() == "")
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        inverse = {v: k for k, v in FLOW_VARS[flow].items()}
+        raise CensusDataError(
+            f"{inverse['qty1']} {_text(qty).iloc[i]!r} has no unit ({inverse['unit1']} is "
+            f"blank) (record {i + 1})",
+            where=where,
+        )
+
+
 def check_figures(raw: pd.DataFrame, flow: str, where: str) -> None:
-    """Refuse an answer (or file) whose values or quantities are not finite numbers ≥ 0."""
+    """Refuse an answer (or file) whose values or quantities are not finite numbers ≥ 0,
+    or that holds a positive quantity without a unit."""
     for var, col in FLOW_VARS[flow].items():
         if col in NUMERIC[flow] and var in raw.columns:
             parse_figures(_text(raw[var]), var, where)
+    inverse = {v: k for k, v in FLOW_VARS[flow].items()}
+    if inverse["qty1"] in raw.columns and inverse["unit1"] in raw.columns:
+        check_units(raw[inverse["qty1"]], raw[inverse["unit1"]], flow, where)
 
 
 def normalize(raw: pd.DataFrame, flow: str, where: str) -> Normalized:
@@ -133,6 +152,7 @@ def normalize(raw: pd.DataFrame, flow: str, where: str) -> Normalized:
     inverse = {v: k for k, v in names.items()}
     for col in NUMERIC[flow]:
         frame[col] = parse_figures(frame[col], inverse[col], where)
+    check_units(raw[inverse["qty1"]], frame["unit1"], flow, where)
 
     code = frame["country_code"]
     is_total = code.isin(["-", ""]) | code.str.upper().str.startswith("TOTAL")

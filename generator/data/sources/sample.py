@@ -3,10 +3,11 @@
 These are NOT official statistics. Every row is made up by this module from a
 seeded random generator. Only the annual aggregates are calibrated, to the
 published figures listed in docs/CALIBRATION.md (AI-related, medium and non-AI
-imports and exports, 2023-2025, HS chapters 27, 71, 98 and 99 excluded); the HS
-codes and Census country codes are real, while product mixes, partner shares,
-monthly paths, quantities and duties are plausible inventions. Anything built on
-this sample must be labelled as illustrative.
+imports and exports, 2023-2025, HS chapters 27, 71, 98 and 99 excluded); 2026 is an
+illustrative continuation (same file, "2026"). The HS codes and Census country codes
+are real, while product mixes, partner shares, monthly paths, quantities and duties
+are plausible inventions. Anything built on this sample must be labelled as
+illustrative.
 
 How it is built (the data it draws from are files in `sample_data/`, read by
 `sample_catalog`; each step is a module beside this one):
@@ -15,17 +16,21 @@ How it is built (the data it draws from are files in `sample_data/`, read by
    through 2023 and convex from 2024) solved so that its annual sums match the
    targets, times seasonality, a front-loading bump and dip around April 2025
    for non-AI goods, and a little noise; each target year is then rescaled to
-   its target exactly (`sample_paths`).
+   its target exactly; 2026 continues the trend to an illustrative total
+   (`sample_paths`).
 2. Product x partner structure per group and year: product weights and partner
    mixes reconciled by iterative proportional fitting (affinity profiles and a
    persistent random spread seed the matrix), interpolated month by month
    (`sample_flows`).
 3. Rows: small cells trade only some months; values get log-normal noise and
    each (group, month) is rescaled to the path, so annual totals hold exactly (here).
+   Quantities: value over the line's unit value that month (a documented path per
+   group or profile, `sample_flows.unit_value_index`), scattered; none for unit X.
 4. Duties: base rates scaled per tier and year to the pre-2025 effective rates,
-   China Section 301, and a 2025 tariff step solved month by month so that the
-   non-AI effective rate follows the target path; the AI-related rate follows
-   (`sample_tariffs`).
+   China Section 301, Section 232, and the IEEPA duties (a tariff step solved month
+   by month so that the non-AI effective rate follows the target path; the
+   AI-related rate follows) until February 23, 2026, then the Section 122 surcharge
+   to July 24, 2026 and nothing after (`sample_tariffs`).
 
 Deterministic: the same (seed, scale, start, end) gives identical frames, and a
 month's rows do not depend on the requested range.
@@ -60,13 +65,15 @@ from generator.data.sources.sample_tariffs import Tariffs, build_tariffs, rates
 from generator.errors import UserError
 
 # Bump when the data files or the generator change: warehouses of an older sample are rebuilt.
-VERSION = 4
+VERSION = 5
 FIRST_MONTH = "2013-01"
+# The default last month: the latest Census had released by early December 2026.
+LATEST_MONTH = "2026-09"
 LAST_MONTH = "2099-12"
 
 
 def catalogue(scale: float = 1.0) -> pd.DataFrame:
-    """The product lines the sample uses at a scale: code, base code, group, exemption."""
+    """The product lines the sample uses at a scale: code, base code, group, exemptions."""
     _check_scale(scale)
     lines = expand(scale)
     return pd.DataFrame(
@@ -77,6 +84,7 @@ def catalogue(scale: float = 1.0) -> pd.DataFrame:
             "group": [ln.base.group for ln in lines],
             "unit1": [ln.base.unit1 for ln in lines],
             "exempt": [cat.is_exempt(ln.hs10) for ln in lines],
+            "surcharge_exempt": [cat.is_surcharge_exempt(ln.hs10) for ln in lines],
         }
     )
 
@@ -113,9 +121,13 @@ def _month_rows(
 
     n = pi.size
     extra = rng.standard_normal((2, n))
-    price = fl.price[pi, ci]
+    # Quantity: value at the line's unit value that month (partner level, path, a
+    # scatter that is wide for small cells and narrow for big ones); none for unit X.
+    uv = cat.unit_values
+    spread = uv.noise_floor + (uv.noise_small - uv.noise_floor) / (1.0 + e / sp.steady_usd)
+    price = fl.price[pi, ci] * fl.unit_value[pi, j]
     no_qty = (fl.units[pi] == "X") | (price <= 0)
-    qty = value / np.where(no_qty, 1.0, price) * np.exp(0.08 * extra[0])
+    qty = value / np.where(no_qty, 1.0, price) * np.exp(spread * extra[0] - spread**2 / 2)
     qty = np.where(no_qty, 0.0, np.maximum(np.round(qty), 1.0))
     out = {"pi": pi, "ci": ci, "value": value, "qty1": qty}
     if tariffs is not None:
@@ -171,7 +183,7 @@ def _check_scale(scale: float) -> None:
 
 
 def generate(
-    seed: int = 2025, scale: float = 1.0, start: str = "2023-01", end: str = "2025-12"
+    seed: int = 2025, scale: float = 1.0, start: str = "2023-01", end: str = LATEST_MONTH
 ) -> TradeData:
     """Generate the illustrative sample for the months start..end (inclusive)."""
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:

@@ -14,6 +14,7 @@ A change to any of these files changes the sample: bump `sample.VERSION` with it
 from __future__ import annotations
 
 import csv
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ class Product(_Model):
     # beside it, since they could fall on the other side of that rule.
     subdivide: bool = True
     exempt: bool = False  # excepted from the reciprocal tariffs (set by the catalogue)
+    surcharge_exempt: bool = False  # exempt from the 2026 Section 122 surcharge (likewise)
 
     @property
     def chapter(self) -> int:
@@ -79,6 +81,26 @@ class Targets(_Model):
     exports: dict[str, YEARS3]
     excluded_imports: dict[int, YEARS3]
     excluded_exports: dict[int, YEARS3]
+
+
+class Continuation(_Model):
+    """The illustrative year after the calibrated ones: each bucket's growth over the last
+    target (fraction); buckets not listed grow at the long-run rate."""
+
+    year: int
+    imports: dict[str, float]
+    exports: dict[str, float]
+
+
+class UnitValues(_Model):
+    """Unit-value paths: change over each calendar year (fraction) by group, a product
+    profile overriding its group; flat outside the years given. Rows scatter around the
+    path, small cells more than big ones."""
+
+    groups: dict[str, dict[int, float]]
+    profiles: dict[str, dict[int, float]]
+    noise_floor: float
+    noise_small: float
 
 
 class Shape(_Model):
@@ -102,16 +124,40 @@ class Sparsity(_Model):
     pair_sigma: float  # persistent spread between product x partner pairs
 
 
+class Section232(_Model):
+    """A Section 232 duty: the lines it covers (HTS prefixes), from which month, and the
+    effective ad valorem rate the sample charges (illustrative)."""
+
+    name: str
+    prefixes: tuple[str, ...]
+    start: str  # YYYY-MM, the first month counted
+    rate: float
+
+
+class Surcharge(_Model):
+    """The Section 122 surcharge of 2026: first and last day in force, rate."""
+
+    first_day: date
+    last_day: date
+    rate: float
+
+
 class Tariffs(_Model):
-    """The duties: exemptions, base-rate targets, Section 301 and the 2025 step."""
+    """The duties: exemptions, base-rate targets, Section 301 and 232, the IEEPA step
+    (2025 to February 2026) and the 2026 Section 122 surcharge."""
 
     reciprocal_exempt_prefixes: tuple[str, ...]
     reciprocal_exempt_chapters: tuple[int, ...]
+    surcharge_exempt_prefixes: tuple[str, ...]
+    surcharge_exempt_chapters: tuple[int, ...]
     step_from: str
     new_tariffs_from: str
+    ieepa_last_day: date
+    surcharge: Surcharge
     base_rate_targets: dict[str, dict[int, float]]
     section_301: dict[str, float]
-    low_tariff_path_2025: dict[int, float]
+    section_232: tuple[Section232, ...]
+    low_tariff_path: dict[str, float]  # YYYY-MM → target effective rate of low goods
     china_ieepa: float
     reciprocal_partner_rates_from: str
     reciprocal_baseline: dict[str, float]  # partner code → exposure before partner rates
@@ -124,6 +170,8 @@ class Catalogue(_Model):
     ai_groups: tuple[str, ...]
     excluded_chapters: tuple[int, ...]
     targets: Targets
+    continuation: Continuation
+    unit_values: UnitValues
     shape: Shape
     sparsity: Sparsity
     tariffs: Tariffs
@@ -143,8 +191,13 @@ class Catalogue(_Model):
         return {c.alias: c.code for c in self.countries}
 
     def is_exempt(self, hs10: str) -> bool:
-        """Whether a code is excepted from the reciprocal tariffs from April 2025."""
+        """Whether a code is excepted from the reciprocal tariffs (April 2025 to February
+        2026)."""
         return hs10.startswith(self.tariffs.reciprocal_exempt_prefixes)
+
+    def is_surcharge_exempt(self, hs10: str) -> bool:
+        """Whether a code is exempt from the Section 122 surcharge (February to July 2026)."""
+        return hs10.startswith(self.tariffs.surcharge_exempt_prefixes)
 
     @model_validator(mode="after")
     def _consistent(self) -> Catalogue:
@@ -155,6 +208,11 @@ class Catalogue(_Model):
         for name, prof in self.profiles.items():
             if not set(prof.partners) <= known:
                 raise ValueError(f"profile {name}: unknown partner")
+        if self.continuation.year != self.target_years[-1] + 1:
+            raise ValueError("continuation: its year must follow the last target year")
+        for paths in (self.unit_values.groups, self.unit_values.profiles):
+            if not set(paths) <= groups | set(self.profiles):
+                raise ValueError("unit_values: unknown group or profile")
         for mixes in (self.import_mixes, self.export_mixes):
             for group, years in mixes.items():
                 if set(years) != set(self.target_years):
@@ -196,7 +254,7 @@ def _mixes(doc: dict[str, Any], years: list[int], code: dict[str, str]) -> dict[
     return out
 
 
-def _product(row: dict[str, str], exempt_prefixes: tuple[str, ...]) -> dict[str, Any]:
+def _product(row: dict[str, str], tariffs: dict[str, Any]) -> dict[str, Any]:
     return {
         "hs10": row["hs10"],
         "description": row["description"],
@@ -209,7 +267,8 @@ def _product(row: dict[str, str], exempt_prefixes: tuple[str, ...]) -> dict[str,
         "profile": row["profile"],
         "section301": row["section301"] or None,
         "subdivide": row["subdivide"] != "no",
-        "exempt": row["hs10"].startswith(exempt_prefixes),
+        "exempt": row["hs10"].startswith(tuple(tariffs["reciprocal_exempt_prefixes"])),
+        "surcharge_exempt": row["hs10"].startswith(tuple(tariffs["surcharge_exempt_prefixes"])),
     }
 
 
@@ -221,7 +280,6 @@ def load(folder: Path = DATA) -> Catalogue:
         countries = [Country.model_validate(r) for r in _rows(folder / "countries.csv")]
         code = {c.alias: c.code for c in countries}
         tariffs["reciprocal_baseline"] = _by_code(tariffs["reciprocal_baseline"], code, "tariffs")
-        prefixes = tuple(tariffs["reciprocal_exempt_prefixes"])
         profiles = {
             name: {"default": p["default"], "partners": _by_code(p["partners"], code, name)}
             for name, p in _yaml(folder / "profiles.yaml").items()
@@ -234,12 +292,14 @@ def load(folder: Path = DATA) -> Catalogue:
                 "ai_groups": calibration["ai_groups"],
                 "excluded_chapters": calibration["excluded_chapters"],
                 "targets": calibration["targets"],
+                "continuation": calibration["continuation"],
+                "unit_values": calibration["unit_values"],
                 "shape": calibration["shape"],
                 "sparsity": calibration["sparsity"],
                 "tariffs": tariffs,
                 "countries": countries,
                 "profiles": profiles,
-                "products": [_product(r, prefixes) for r in _rows(folder / "products.csv")],
+                "products": [_product(r, tariffs) for r in _rows(folder / "products.csv")],
                 "import_mixes": _mixes(mixes["imports"], years, code),
                 "export_mixes": _mixes(mixes["exports"], years, code),
             }

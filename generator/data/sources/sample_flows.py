@@ -135,8 +135,9 @@ class Flow:
     anchors: np.ndarray  # years x lines x partners; each bucket block sums to 1 per year
     path: np.ndarray  # buckets x span months, USD
     span: np.ndarray
-    price: np.ndarray  # lines x partners, unit price
+    price: np.ndarray  # lines x partners, unit value in January 2023
     units: np.ndarray  # lines: unit of quantity (object)
+    unit_value: np.ndarray  # lines x span months: unit-value index (January 2023 = 1)
     pref: np.ndarray | None = None  # lines x partners, FTA preference claimed
 
     @property
@@ -201,6 +202,23 @@ def _anchors(
     return anchors
 
 
+def unit_value_index(lines: list[Line], months: np.ndarray) -> np.ndarray:
+    """Unit-value index per line and month (January 2023 = 1): each calendar year's change
+    compounds month by month; flat in years without one."""
+    uv = cat.unit_values
+    keys = [ln.base.profile if ln.base.profile in uv.profiles else ln.base.group for ln in lines]
+    paths = uv.profiles | uv.groups
+    out = np.ones((len(lines), months.size))
+    for key in set(keys) & set(paths):
+        log_index = np.zeros(months.size)
+        for year, change in paths[key].items():
+            elapsed = np.clip(months - 12 * year, 0, 12) - np.clip(T0 - 12 * year, 0, 12)
+            log_index += math.log1p(change) / 12.0 * elapsed
+        rows = [i for i, k in enumerate(keys) if k == key]
+        out[rows] = np.exp(log_index)[None, :]
+    return out
+
+
 def build_flow(
     flow: str, seed: int, all_lines: list[Line], span: np.ndarray, codes: list[str]
 ) -> Flow:
@@ -225,7 +243,8 @@ def build_flow(
     unit_price = np.array([ln.base.unit_price for ln in lines])
     price = unit_price[:, None] * price_factor[None, :]
     units = np.array([ln.base.unit1 for ln in lines], dtype=object)
-    out = Flow(flow, lines, bucket, buckets, anchors, path, span, price, units)
+    uv = unit_value_index(lines, span)
+    out = Flow(flow, lines, bucket, buckets, anchors, path, span, price, units, uv)
     if flow == "imports":
         share = np.array([x.preference for x in countries(codes)])
         out.pref = np.random.default_rng([seed, fid, 4]).random((n, c)) < share[None, :]

@@ -3,7 +3,10 @@
 A smooth trend (log-quadratic; for AI groups linear through 2023 and convex from
 2024) solved so that its annual sums match the targets, times seasonality, a
 front-loading bump and dip around April 2025 for non-AI goods, and a little noise;
-each target year is then rescaled to its target exactly. Also the month arithmetic
+each target year is then rescaled to its target exactly. The year after the targets
+(2026) is an illustrative continuation: the trend leaves December 2025 at its level
+with the slope that makes the year's total grow as `calibration.yaml` says, then
+relaxes to long-run growth. Also the month arithmetic
 and the yearly anchor weights the other steps share.
 """
 
@@ -111,8 +114,11 @@ def _solve_trend(
     return theta
 
 
-def _log_trend(theta: np.ndarray, months: np.ndarray, hinge: float | None) -> np.ndarray:
-    """The fitted log trend, relaxing smoothly to long-run growth outside the targets."""
+def _log_trend(
+    theta: np.ndarray, months: np.ndarray, hinge: float | None, after: float | None = None
+) -> np.ndarray:
+    """The fitted log trend, relaxing smoothly to long-run growth outside the targets;
+    `after` replaces the slope it leaves the last target year with (the continuation)."""
     tau = _tau(months)
     h, _ = _curvature(tau, hinge)
     out = theta[0] + theta[1] * tau + theta[2] * h
@@ -122,11 +128,30 @@ def _log_trend(theta: np.ndarray, months: np.ndarray, hinge: float | None) -> np
         h_e, dh_e = _curvature(t_edge, hinge)
         level = float(theta[0] + theta[1] * t_edge[0] + theta[2] * h_e[0])
         slope = float(theta[1] + theta[2] * dh_e[0])
+        if sign > 0 and after is not None:
+            slope = after
         mask = (months < edge) if sign < 0 else (months > edge)
         d = np.abs(tau[mask] - t_edge[0])
         drift = g_inf * d + (slope - g_inf) * relax * (1.0 - np.exp(-d / relax))
         out[mask] = level + sign * drift
     return out
+
+
+def _solve_continuation(
+    theta: np.ndarray, hinge: float | None, months: np.ndarray, shape: np.ndarray, total: float
+) -> float:
+    """The slope leaving the last target year at which the continuation year's sum of
+    trend x shape hits its total (Newton on one unknown; the sum rises with the slope)."""
+    d = np.abs(_tau(months) - _tau(np.array([T1]))[0])
+    dslope = _TREND_RELAX_YEARS * (1.0 - np.exp(-d / _TREND_RELAX_YEARS))
+    slope = 0.0
+    for _ in range(100):
+        w = np.exp(_log_trend(theta, months, hinge, slope)) * shape
+        resid = math.log(w.sum()) - math.log(total)
+        if abs(resid) < 1e-13:
+            break
+        slope -= float(np.clip(resid / ((w * dslope).sum() / w.sum()), -2.0, 2.0))
+    return slope
 
 
 # --- Paths ------------------------------------------------------------------------------
@@ -149,6 +174,13 @@ def _noise(flow: str, seed: int, span: np.ndarray, sigma: np.ndarray) -> np.ndar
     return noise
 
 
+def _continuation(flow: str, targets: dict[str, np.ndarray]) -> dict[str, float]:
+    """The continuation year's total per bucket, USD."""
+    growth = cat.continuation.imports if flow == "imports" else cat.continuation.exports
+    default = math.expm1(cat.shape.long_run_growth)
+    return {b: float(v[-1]) * (1.0 + growth.get(b, default)) for b, v in targets.items()}
+
+
 def paths(flow: str, seed: int, span: np.ndarray) -> tuple[list[str], np.ndarray]:
     """Monthly USD path per bucket over the span (which covers the target years)."""
     targets = _targets(flow)
@@ -163,6 +195,10 @@ def paths(flow: str, seed: int, span: np.ndarray) -> tuple[list[str], np.ndarray
     hinge -= 0.5 / 12.0  # at the start of the month, not its middle
     sigma = np.array([_path_sigma(b, targets[b]) for b in buckets])
     noise = _noise(flow, seed, span, sigma)
+    # The continuation year, on its own months: its fit never depends on the span.
+    cont = np.arange(T1 + 1, T1 + 13)
+    cont_shape = season[cont % 12] * _noise(flow, seed, cont, sigma)
+    cont_total = _continuation(flow, targets)
     shock = {month_index(k, "shock"): v for k, v in shape_of.front_loading.items()}
     inside = (span >= T0) & (span <= T1)
     path = np.empty((len(buckets), span.size))
@@ -172,7 +208,8 @@ def paths(flow: str, seed: int, span: np.ndarray) -> tuple[list[str], np.ndarray
             shape = shape * np.array([shock.get(int(m), 1.0) for m in span])
         hb = hinge if b in cat.ai_groups else None
         theta = _solve_trend(span[inside], shape[inside], targets[b], hb)
-        path[i] = np.exp(_log_trend(theta, span, hb)) * shape
+        after = _solve_continuation(theta, hb, cont, cont_shape[i], cont_total[b])
+        path[i] = np.exp(_log_trend(theta, span, hb, after)) * shape
         for k in range(len(cat.target_years)):  # exact annual totals
             sel = (span >= T0 + 12 * k) & (span < T0 + 12 * (k + 1))
             path[i, sel] *= targets[b][k] / path[i, sel].sum()

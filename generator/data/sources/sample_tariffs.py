@@ -1,19 +1,25 @@
 """The sample's duties (step 4 of `sample`).
 
 Base rates scaled per tier and year to the pre-2025 effective rates, China Section
-301, and a 2025 tariff step solved month by month so that the non-AI effective rate
-follows the target path; the AI-related rate follows.
+301, Section 232 on the lines it covers, and the IEEPA duties (the China duty and a
+tariff step solved month by month so that the non-AI effective rate follows the
+target path; the AI-related rate follows) until February 23, 2026; then the Section
+122 surcharge until July 24, 2026, and after it none (no extension is recorded). A
+month that straddles one of these days pays each regime for its share of the month's
+days, as entries made on either side of the day would.
 """
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
 from generator.data.sources.sample_catalog import CATALOGUE as cat
 from generator.data.sources.sample_flows import Flow, countries
-from generator.data.sources.sample_paths import T1, anchor_weights, month_index
+from generator.data.sources.sample_paths import anchor_weights, month_index, month_label
 
 
 @dataclass
@@ -23,11 +29,21 @@ class Tariffs:
     tier: np.ndarray  # lines: 0 AI-related, 1 medium, 2 low, 3 excluded
     k: dict[int, np.ndarray]  # year -> factor per tier
     exposed: np.ndarray  # lines: subject to the reciprocal step (not exempt)
+    surcharge_exposed: np.ndarray  # lines: subject to the Section 122 surcharge
+    s232: list[tuple[int, np.ndarray]]  # (first month, rate per line) in date order
     china_duty: np.ndarray  # lines: subject to the 2025 China duties
     china: np.ndarray  # partners: is China
     usmca: np.ndarray  # partners: Mexico or Canada
     reciprocal: np.ndarray  # partners: exposure from partner-specific rates
     baseline: np.ndarray  # partners: exposure before partner-specific rates
+
+    def rate_232(self, month: int) -> np.ndarray:
+        """Section 232 rate per line in a month (a later entry replaces an earlier one)."""
+        out = np.zeros(self.base.size)
+        for first, rate in self.s232:
+            if month >= first:
+                out = np.where(rate > 0, rate, out)
+        return out
 
 
 _TIER = {g: 0 for g in cat.ai_groups} | {"medium": 1, "low": 2, "excluded": 3}
@@ -53,6 +69,15 @@ def _scale_base_rates(t: Tariffs, fl: Flow) -> None:
         t.k[year] = k
 
 
+def _section_232(fl: Flow) -> list[tuple[int, np.ndarray]]:
+    codes = [ln.hs10 for ln in fl.lines]
+    out = []
+    for entry in sorted(cat.tariffs.section_232, key=lambda e: e.start):
+        covered = np.array([code.startswith(entry.prefixes) for code in codes])
+        out.append((month_index(entry.start, "section_232"), np.where(covered, entry.rate, 0.0)))
+    return out
+
+
 def build_tariffs(fl: Flow, codes: list[str]) -> Tariffs:
     """The rates of an import flow's lines and partners, base rates scaled to target."""
     tc = cat.tariffs
@@ -66,12 +91,18 @@ def build_tariffs(fl: Flow, codes: list[str]) -> Tariffs:
         [not cat.is_exempt(ln.hs10) and ln.base.chapter not in tc.reciprocal_exempt_chapters
          for ln in fl.lines]
     )  # fmt: skip
+    surcharge_exposed = np.array(
+        [not cat.is_surcharge_exempt(ln.hs10)
+         and ln.base.chapter not in tc.surcharge_exempt_chapters for ln in fl.lines]
+    )  # fmt: skip
     t = Tariffs(
         base=np.array([p.duty for p in products]),
         s301=s301,
         tier=tier,
         k={},
         exposed=exposed,
+        surcharge_exposed=surcharge_exposed,
+        s232=_section_232(fl),
         china_duty=tier != 3,
         china=np.array([code == chn for code in codes]),
         usmca=np.array([code in (mex, can) for code in codes]),
@@ -82,6 +113,52 @@ def build_tariffs(fl: Flow, codes: list[str]) -> Tariffs:
     return t
 
 
+def day_shares(month: int) -> tuple[float, float]:
+    """Shares of a month's days under the IEEPA duties and under the surcharge."""
+    tc = cat.tariffs
+    year, mon = month // 12, month % 12 + 1
+    days = calendar.monthrange(year, mon)[1]
+    first, last = date(year, mon, 1), date(year, mon, days)
+
+    def share(start: date, end: date) -> float:
+        lo, hi = max(first, start), min(last, end)
+        return max((hi - lo).days + 1, 0) / days
+
+    ieepa = 0.0
+    if month >= month_index(tc.step_from, "tariff"):
+        ieepa = share(first, tc.ieepa_last_day)
+    return ieepa, share(tc.surcharge.first_day, tc.surcharge.last_day)
+
+
+def _ieepa(
+    t: Tariffs,
+    month: int,
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray],
+    value: np.ndarray,
+    rate: np.ndarray,
+) -> np.ndarray:
+    """Rates under the IEEPA duties: the China duty and the step solved to the target."""
+    tc = cat.tariffs
+    pi, ci, pref = rows
+    china_all = (t.china[ci] & t.china_duty[pi]).astype(float)
+    if month < month_index(tc.new_tariffs_from, "tariff"):
+        exposure = china_all
+    else:
+        rate = rate + tc.china_ieepa * china_all
+        partner_rates = month >= month_index(tc.reciprocal_partner_rates_from, "tariff")
+        phi = (t.reciprocal if partner_rates else t.baseline)[ci]
+        exposure = t.exposed[pi] * phi * ~(pref & t.usmca[ci])
+    exposure = exposure * (t.rate_232(month)[pi] == 0)  # Section 232 goods: no step
+    path = tc.low_tariff_path
+    label = month_label(month)
+    target = path[label] if label in path else path[max(k for k in path if k < label)]
+    low = t.tier[pi] == 2
+    gap = target * value[low].sum() - (rate[low] * value[low]).sum()
+    spread = (exposure[low] * value[low]).sum()
+    step = max(gap / spread, 0.0) if spread > 0 else 0.0
+    return rate + step * exposure
+
+
 def rates(
     t: Tariffs, fl: Flow, month: int, pi: np.ndarray, ci: np.ndarray, value: np.ndarray
 ) -> np.ndarray:
@@ -89,26 +166,18 @@ def rates(
     tc = cat.tariffs
     years = sorted(t.k)
     year = min(max(month // 12, years[0]), years[-1])
-    tier = t.tier[pi]
     china = t.china[ci]
     pref = fl.pref[pi, ci]
-    rate = t.base[pi] * t.k[year][tier] * ~pref + t.s301[pi] * china
-    step_start = month_index(tc.step_from, "tariff")
-    april = month_index(tc.new_tariffs_from, "tariff")
-    if month < step_start:
+    rate = t.base[pi] * t.k[year][t.tier[pi]] * ~pref + t.s301[pi] * china
+    if month < month_index(tc.step_from, "tariff"):
         return rate
-    china_all = (china & t.china_duty[pi]).astype(float)
-    if month < april:
-        exposure = china_all
-    else:
-        rate = rate + tc.china_ieepa * china_all
-        partner_rates = month >= month_index(tc.reciprocal_partner_rates_from, "tariff")
-        phi = (t.reciprocal if partner_rates else t.baseline)[ci]
-        exposure = t.exposed[pi] * phi * ~(pref & t.usmca[ci])
-    path = tc.low_tariff_path_2025
-    target = path[month % 12 + 1] if month <= T1 else path[max(path)]
-    low = tier == 2
-    gap = target * value[low].sum() - (rate[low] * value[low]).sum()
-    spread = (exposure[low] * value[low]).sum()
-    step = max(gap / spread, 0.0) if spread > 0 else 0.0
-    return rate + step * exposure
+    r232 = t.rate_232(month)[pi]
+    rate = rate + r232
+    ieepa, surcharge = day_shares(month)
+    out = (1.0 - ieepa - surcharge) * rate
+    if ieepa > 0:
+        out = out + ieepa * _ieepa(t, month, (pi, ci, pref), value, rate)
+    if surcharge > 0:
+        liable = t.surcharge_exposed[pi] & (r232 == 0) & ~(pref & t.usmca[ci])
+        out = out + surcharge * (rate + tc.surcharge.rate * liable)
+    return out
