@@ -22,6 +22,7 @@ exemption bits come in as frames (generator.analysis.document builds them).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,12 +91,73 @@ ORDER BY i.period, i.hs10{country}, i.unit1
 UNITS_SQL = _UNITS.format(country="")
 UNITS_BY_COUNTRY_SQL = _UNITS.format(country=", i.country_code")
 
+# Unit-value links (#17, prices and volumes; docs/PRICES.md): each line (flow × HS10 ×
+# country × unit, with a positive quantity and value and a unit other than X) against
+# the same line twelve months before, found by a RANGE window on a month number, so the
+# warehouse is read once and only sums per month × class come back. A line whose unit
+# changed has no same-unit partner (never mixed: counted as a unit change); a unit-value
+# ratio outside UNIT_VALUE_BOUNDS is an outlier (counted, left out). Per flow, month and
+# class: the kept lines' value now and a year before, and the value-weighted sums of the
+# log ratio a Törnqvist link is made of (generator.analysis.metrics.prices). The log
+# ratio is a difference of logs: no division, whose zero divisor the engines treat apart.
+# The month number uses TRY_CAST, not CAST: sqlglot reads a Spark CAST back as TRY_CAST
+# (Spark's non-ANSI CAST yields NULL on bad input), so only TRY_CAST survives the
+# DuckDB → Spark → DuckDB round trip tests/test_queries.py checks; on the warehouse's
+# checked YYYY-MM periods both give the same integers.
+UNIT_VALUE_BOUNDS = (0.25, 4.0)
+UNIT_LINK_LAG = 12  # months: same month of the previous year
+UNIT_LOG_SLACK = 1e-12  # ln ratios are differences of logs: a ratio of exactly 4 stays in
+_UNIT_LINES = """
+  SELECT '{flow}' AS flow, t.period, t.hs10, t.country_code, t.unit1 AS unit, c.klass,
+         SUM(t.{value}) AS value, SUM(t.qty1) AS quantity,
+         TRY_CAST(LEFT(t.period, 4) AS INT) * 12 + TRY_CAST(RIGHT(t.period, 2) AS INT) AS mi
+  FROM {flow} AS t
+  JOIN classes AS c ON t.hs10 = c.hs10
+  WHERE c.klass >= 0 AND t.qty1 > 0 AND t.{value} > 0
+    AND t.unit1 IS NOT NULL AND t.unit1 <> '' AND t.unit1 <> 'X'
+  GROUP BY t.period, t.hs10, t.country_code, t.unit1, c.klass"""
+_LOW, _HIGH, _EPS = *UNIT_VALUE_BOUNDS, UNIT_LOG_SLACK
+_LAG = f"ORDER BY mi RANGE BETWEEN {UNIT_LINK_LAG} PRECEDING AND {UNIT_LINK_LAG} PRECEDING"
+UNIT_LINKS_SQL = f"""
+SELECT flow, period, klass,
+       SUM(kept * value) AS value_now,
+       SUM(CASE WHEN kept = 1 THEN value_prior ELSE 0 END) AS value_prior,
+       SUM(CASE WHEN kept = 1 THEN value * log_ratio ELSE 0 END) AS log_now,
+       SUM(CASE WHEN kept = 1 THEN value_prior * log_ratio ELSE 0 END) AS log_prior,
+       SUM(kept) AS lines,
+       SUM(CASE WHEN log_ratio IS NOT NULL AND kept = 0 THEN 1 ELSE 0 END) AS outliers,
+       SUM(CASE WHEN log_ratio IS NULL AND prior_lines > 0 THEN 1 ELSE 0 END) AS unit_changes
+FROM (
+  SELECT flow, period, klass, value, value_prior, log_ratio, prior_lines,
+         CASE WHEN log_ratio >= LN({_LOW}) - {_EPS} AND log_ratio <= LN({_HIGH}) + {_EPS}
+              THEN 1 ELSE 0 END AS kept
+  FROM (
+    SELECT flow, period, klass, value, value_prior, prior_lines,
+           LN(value) - LN(quantity) - LN(value_prior) + LN(quantity_prior) AS log_ratio
+    FROM (
+      SELECT l.*,
+             FIRST_VALUE(value) OVER (PARTITION BY flow, hs10, country_code, unit {_LAG})
+               AS value_prior,
+             FIRST_VALUE(quantity) OVER (PARTITION BY flow, hs10, country_code, unit {_LAG})
+               AS quantity_prior,
+             COUNT(*) OVER (PARTITION BY flow, hs10, country_code {_LAG}) AS prior_lines
+      FROM ({_UNIT_LINES.format(flow="imports", value="value_con")}
+  UNION ALL{_UNIT_LINES.format(flow="exports", value="value")}
+      ) AS l
+    ) AS w
+  ) AS r
+) AS k
+GROUP BY flow, period, klass
+ORDER BY flow, period, klass
+"""
+
 QUERIES = {
     "codes": CODES_SQL,
     "imports": IMPORTS_SQL,
     "exports": EXPORTS_SQL,
     "units": UNITS_SQL,
     "units_by_country": UNITS_BY_COUNTRY_SQL,
+    "unit_links": UNIT_LINKS_SQL,
 }
 
 
@@ -129,6 +191,8 @@ class Scan:
         self.con.execute(f"SET threads = {engine.threads}")
         self.con.execute("SET preserve_insertion_order = false")
         if engine.spill_dir is not None:  # not DuckDB's default, .tmp in the working folder
+            with contextlib.suppress(OSError):  # DuckDB makes the last folder, not its parents
+                engine.spill_dir.parent.mkdir(parents=True, exist_ok=True)
             path = str(engine.spill_dir).replace("'", "''")
             self.con.execute(f"SET temp_directory = '{path}'")
 
@@ -244,13 +308,21 @@ def unit_values(scan: Scan, class_of: pd.Series, by_country: bool = False) -> pd
     return _typed(out, ["klass"])
 
 
+def unit_links(scan: Scan, class_of: pd.Series) -> pd.DataFrame:
+    """Unit-value links of both flows summed by flow × month × class (UNIT_LINKS_SQL): one
+    more query in the scan session of `aggregate`, a few rows per month back."""
+    scan.register("classes", class_frame(class_of))
+    out = scan.frame(UNIT_LINKS_SQL)
+    return _typed(out, ["klass", "lines", "outliers", "unit_changes"])
+
+
 def _typed(frame: pd.DataFrame, ints: list[str]) -> pd.DataFrame:
     """Codes as str, indexes as int64, sums as float64: the pandas path's dtypes."""
     out = frame.copy()
     for col in out.columns:
         if col in ints:
             out[col] = out[col].astype("int64")
-        elif col in ("period", "country_code", "hs10"):
+        elif col in ("period", "country_code", "hs10", "flow"):
             out[col] = out[col].astype(str)
         elif col == "unit":
             out[col] = out[col].astype(object).where(out[col].notna(), None)

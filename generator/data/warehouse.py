@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -201,6 +202,8 @@ class Warehouse:
         When the source (or the sample's parameters) differ from what the warehouse holds,
         the whole warehouse is rebuilt beside the old one and swapped in at once.
         """
+        for flow, frame in (("imports", data.imports), ("exports", data.exports)):
+            check_quantities(flow, frame)  # before any file is written
         try:
             old = self.manifest() if self.exists() else None
         except UserError:
@@ -348,6 +351,26 @@ class Warehouse:
             for p in folder.iterdir():
                 if p.is_file() and f"{sub}/{p.name}" not in named:
                     p.unlink(missing_ok=True)
+
+
+def check_quantities(flow: str, frame: pd.DataFrame) -> None:
+    """The last guard before the warehouse, whatever the source: a quantity must be a finite
+    number ≥ 0, and a positive one needs its unit (the unit-value index divides by it)."""
+    qty = pd.to_numeric(frame["qty1"], errors="coerce").to_numpy(dtype="float64")
+    unit = frame["unit1"].astype(object).where(frame["unit1"].notna(), "").astype(str)
+    no_unit = unit.str.strip().eq("").to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(qty) | (qty < 0) | ((qty > 0) & no_unit)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        row = frame.iloc[i]
+        q = qty[i]
+        why = "has no unit" if np.isfinite(q) and q > 0 else "is not a finite number ≥ 0"
+        raise UserError(
+            f"{flow} {row['period']} {row['hs10']} country {row['country_code']}: "
+            f"quantity {frame['qty1'].iloc[i]} {why}; nothing was committed",
+            where="warehouse",
+        )
 
 
 def _merge_reference(old: pd.DataFrame | None, new: pd.DataFrame, key: str) -> pd.DataFrame:

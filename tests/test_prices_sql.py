@@ -1,0 +1,112 @@
+"""The unit-value links in SQL (queries.UNIT_LINKS_SQL) against the pandas reference path
+(prices.links_of_rows), the metrics from either, the query's Spark form, and the one
+extra query the warehouse scan makes for them."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pandas as pd
+import pytest
+import sqlglot
+
+from generator import config
+from generator.analysis import document, metrics
+from generator.analysis.metrics import prices
+from generator.analysis.metrics.cube import class_table
+from generator.data import queries
+from generator.data.refresh import refresh
+from tests.conftest import write_config
+from tests.test_metrics import CATEGORIES, CLASSIFICATION, EXPORT_COLUMNS, IMPORT_COLUMNS
+from tests.test_prices import messy_rows
+
+
+def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    imports, exports = messy_rows()
+    class_of = class_table(CLASSIFICATION, list(CATEGORIES))
+    return (
+        pd.DataFrame(imports, columns=IMPORT_COLUMNS),
+        pd.DataFrame(exports, columns=EXPORT_COLUMNS),
+        class_of,
+    )
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(["flow", "period", "klass"]).reset_index(drop=True)
+
+
+def test_sql_and_pandas_links_agree():
+    imports, exports, class_of = frames()
+    with queries.Scan.of_frames(imports, exports) as scan:
+        sql = queries.unit_links(scan, class_of)
+    ref = prices.links_of_rows(imports, exports, class_of)
+    assert list(sql.columns) == prices.LINK_COLUMNS
+    pd.testing.assert_frame_equal(_sorted(sql), _sorted(ref), check_dtype=False, rtol=1e-12)
+    # The cases are there: both flows, outliers, unit changes, excluded chapters left out.
+    assert set(sql["flow"]) == {"imports", "exports"}
+    assert sql["outliers"].sum() > 0 and sql["unit_changes"].sum() > 0
+    assert (sql["klass"] >= 0).all()
+
+
+def test_metrics_from_sql_links_equal_the_row_path():
+    imports, exports, class_of = frames()
+    rows = metrics.MetricsInput(imports, exports, CLASSIFICATION, dict(CATEGORIES))
+    with queries.Scan.of_frames(imports, exports) as scan:
+        sums = queries.aggregate(scan, class_of, [])
+        units = queries.unit_links(scan, class_of)
+    agg = metrics.Aggregate(sums.imports, sums.exports, tuple(CATEGORIES), (), units)
+    summed = dataclasses.replace(rows, imports=imports[:0], exports=exports[:0], aggregate=agg)
+    for month in ("2025-08", "2024-12"):
+        a = metrics.compute(rows, month).doc
+        b = metrics.compute(summed, month).doc
+        for key in ("prices", "volumes", "export_prices", "export_volumes"):
+            assert json.dumps(a[key]) == json.dumps(b[key])
+
+
+def test_the_query_parses_for_duckdb_and_spark_and_its_spark_form_gives_the_same_links():
+    sql = queries.UNIT_LINKS_SQL
+    # In QUERIES, so tests/test_queries.py also checks its DuckDB → Spark → DuckDB round trip.
+    assert queries.QUERIES["unit_links"] is sql
+    for dialect in ("duckdb", "spark"):
+        tree = sqlglot.parse_one(sql, read=dialect)
+        assert {t.name for t in tree.find_all(sqlglot.exp.Table)} == {
+            "imports",
+            "exports",
+            "classes",
+        }
+    spark = sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+    imports, exports, class_of = frames()
+    with queries.Scan.of_frames(imports, exports) as scan:
+        scan.register("classes", queries.class_frame(class_of))
+        pd.testing.assert_frame_equal(scan.frame(spark), scan.frame(sql))
+
+
+def test_the_warehouse_scan_makes_one_more_query_for_the_links(sample_settings, monkeypatch):
+    ran: list[str] = []
+    real = queries.Scan.frame
+
+    def frame(self, sql: str) -> pd.DataFrame:
+        ran.append(sql)
+        return real(self, sql)
+
+    monkeypatch.setattr(queries.Scan, "frame", frame)
+    sums = document.warehouse_sums(sample_settings, "2025-12")
+    assert ran.count(queries.UNIT_LINKS_SQL) == 1
+    assert [q for q in ran if q != queries.UNIT_LINKS_SQL] == [
+        queries.IMPORTS_SQL,
+        queries.EXPORTS_SQL,
+    ]
+    assert sums.aggregate.units is not None and len(sums.aggregate.units)
+    # An edition cut from wider sums reads only links up to its month.
+    inp = document.metrics_input(sample_settings, "2024-06", sums)
+    assert inp.aggregate.units["period"].max() == "2024-06"
+    doc = document.compute_metrics(sample_settings, "2025-12", sums).doc
+    assert doc["prices"]["ai"]["lines"] > 0
+
+
+@pytest.fixture(scope="module")
+def sample_settings(tmp_path_factory):
+    settings = config.load(write_config(tmp_path_factory.mktemp("prices")))
+    refresh(settings)
+    return settings
