@@ -9,6 +9,7 @@ shared machine slows both sides alike. Reported per run: wall (median), CPU seco
   metrics   `aibrief metrics` for 2025-12 on that warehouse, against
               yardstick_duckdb.py  one plain DuckDB pass (scan, join, group)
               yardstick_pandas.py  the naive pandas way (read all, merge, group)
+            and unit_values.py: the unit-value aggregates (#14) on the same warehouse
   startup   `aibrief --help`
   render    `aibrief render` of one edition at default scale
   backfill  `aibrief backfill --from 2024-01 --to 2025-12` at default scale (CPU s an
@@ -55,11 +56,13 @@ frame.to_parquet(sys.argv[2], index=False)
 
 @dataclass(frozen=True)
 class Run:
-    """One fresh process: wall seconds, CPU seconds, peak memory in MB."""
+    """One fresh process: wall seconds, CPU seconds, peak memory in MB (and what it
+    printed, when asked for)."""
 
     wall: float
     cpu: float
     peak_mb: float
+    out: str = ""
 
 
 @dataclass
@@ -99,23 +102,25 @@ class Target:
         return f"{verdict}  {self.name}: {value}{self.unit} (target ≤ {limit})"
 
 
-def measure(cmd: Sequence[str], env: dict[str, str] | None = None) -> Run:
-    """Run `cmd` to its end; its own rusage (with the children it waited for) via wait4."""
+def measure(cmd: Sequence[str], env: dict[str, str] | None = None, keep: bool = False) -> Run:
+    """Run `cmd` to its end; its own rusage (with the children it waited for) via wait4.
+    `keep`: keep what it prints (stdout; a few lines at most, read after it ends)."""
     t = time.perf_counter()
     proc = subprocess.Popen(
         cmd,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if keep else subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=env,
     )
     err = proc.stderr.read() if proc.stderr else b""
+    out = proc.stdout.read().decode() if proc.stdout else ""
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{err.decode(errors='replace')}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out)
 
 
 def aibrief(config: Path, *args: str) -> list[str]:
@@ -146,11 +151,24 @@ def bench_metrics(config: Path, tmp: Path, repeat: int) -> list[Row]:
         "yardstick duckdb": [sys.executable, str(HERE / "yardstick_duckdb.py"), *args],
         "yardstick pandas": [sys.executable, str(HERE / "yardstick_pandas.py"), *args],
     }
+    units = "unit-value queries"
+    cmds[units] = [sys.executable, str(HERE / "unit_values.py"), str(config)]
     rows = {name: Row(name, []) for name in cmds}
     for _ in range(repeat):
         for name, cmd in cmds.items():
-            rows[name].runs.append(measure(cmd))
+            rows[name].runs.append(measure(cmd, keep=name == units))
+    rows[units].note = query_seconds(rows[units].runs)
     return list(rows.values())
+
+
+def query_seconds(runs: list[Run]) -> str:
+    """The median seconds of each query unit_values.py timed (`name seconds rows`)."""
+    times: dict[str, list[float]] = {}
+    for run in runs:
+        for line in run.out.splitlines():
+            name, seconds, _ = line.split()
+            times.setdefault(name, []).append(float(seconds))
+    return ", ".join(f"{k} {statistics.median(v):.2f}s" for k, v in times.items())
 
 
 def bench_startup(config: Path, repeat: int) -> Row:
@@ -178,7 +196,8 @@ def bench_backfill(config: Path, out: Path, span: tuple[str, str]) -> tuple[Row,
     after = _mtimes(out)
     rewritten = sum(1 for k, v in after.items() if before.get(k) != v)
     editions = len(list((out / "editions").glob("20??-??")))
-    per = Row(f"backfill ({editions} editions)", [first], note=f"{editions}")
+    each = f"{first.cpu / editions:.2f} CPU s an edition (target ≤ 0.9)" if editions else ""
+    per = Row(f"backfill ({editions} editions)", [first], note=each)
     again = Row("backfill again, nothing changed", [second], note=f"{rewritten} rewritten")
     return per, again, editions
 

@@ -127,7 +127,8 @@ def test_failed_editions_are_collected_in_one_line(filled):
 def test_default_months_start_after_the_base_year(filled):
     settings, _ = filled
     months = backfill.default_months(settings)
-    assert months[0] == "2024-01" and months[-1] == "2025-12" and len(months) == 24
+    # the sample runs to September 2026
+    assert months[0] == "2024-01" and months[-1] == "2026-09" and len(months) == 33
     assert backfill.default_months(settings, "2025-11", "2025-12") == MONTHS
     with pytest.raises(UserError, match="no month to backfill from 2031-01"):
         backfill.default_months(settings, "2031-01")
@@ -136,6 +137,7 @@ def test_default_months_start_after_the_base_year(filled):
 def test_backfill_command_publishes_the_site(filled, capsys):
     settings, _ = filled
     args = ["--config", str(settings.source_path), "backfill", "--from", "2025-11"]
+    args += ["--to", "2025-12"]
     main([*args, "--no-deploy"])
     err = capsys.readouterr().err
     assert "2 editions: 0 built, 2 up to date" in err

@@ -27,12 +27,17 @@ def test_quick_bench_runs_every_stage_and_yardstick() -> None:
         "metrics",
         "yardstick duckdb",
         "yardstick pandas",
+        "unit-value queries",
         "startup (aibrief --help)",
         "render (one edition)",
         "backfill (2 editions)",
         "backfill again, nothing changed",
     ):
         assert row in text, f"{row!r} missing from:\n{text}"
+    units = next(x for x in text.splitlines() if x.startswith("unit-value queries"))
+    assert "unit_values " in units and "unit_values_by_country " in units, units
+    backfill = next(x for x in text.splitlines() if x.startswith("backfill (2 editions)"))
+    assert "CPU s an edition (target ≤ 0.9)" in backfill, backfill
     for target in (
         "metrics wall ÷ plain DuckDB pass",
         "metrics wall ÷ naive pandas way",

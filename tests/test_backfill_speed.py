@@ -1,0 +1,148 @@
+"""What makes a backfill cheap (#15 item 4), checked as behaviour, not as speed: one
+warehouse scan serves every edition of the run, with metrics.json byte for byte what an
+edition built alone gets; a pool worker scanning on its own shares the cores; each chart
+is laid out once; the PDF carries the charts as PNGs (WeasyPrint paints an SVG's every
+glyph path in Python), the web page keeps the SVGs. The figures: benchmarks/README.md."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from html.parser import HTMLParser
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from generator import config, templating
+from generator.analysis import document
+from generator.brief import backfill, charts
+from generator.data import queries
+from tests.conftest import write_config
+
+MONTHS = ["2024-06", "2025-11", "2025-12"]  # not adjacent: each is cut from the shared sums
+
+
+@pytest.fixture(scope="module")
+def settings(sample_edition, tmp_path_factory):
+    """The sample warehouse with no edition yet."""
+    s = config.load(write_config(tmp_path_factory.mktemp("backfill-speed")))
+    shutil.copytree(sample_edition[0].warehouse_dir, s.warehouse_dir)
+    return s
+
+
+@pytest.fixture(scope="module")
+def built(settings):
+    """MONTHS backfilled in two worker processes (the shared sums travel to them)."""
+    result = backfill.run(settings, MONTHS, workers=2)
+    assert result.count("built") == len(MONTHS)
+    return settings
+
+
+def test_backfill_metrics_are_byte_identical_to_an_edition_built_alone(built):
+    for month in MONTHS:
+        alone = document.metrics_json(document.compute_metrics(built, month))
+        written = (backfill.store.edition_dir(built, month) / "metrics.json").read_bytes()
+        assert written == alone.encode("utf-8"), month
+
+
+def test_one_scan_serves_every_edition(settings, tmp_path, monkeypatch):
+    s = config.load(write_config(tmp_path))
+    shutil.copytree(settings.warehouse_dir, s.warehouse_dir)
+    scans: list[tuple[str | None, int]] = []
+    real = document.warehouse_sums
+
+    def counting(settings, upto=None, workers=1):
+        scans.append((upto, workers))
+        return real(settings, upto, workers)
+
+    monkeypatch.setattr(document, "warehouse_sums", counting)  # the per-edition path
+    monkeypatch.setattr(backfill, "warehouse_sums", counting)  # the shared one
+    result = backfill.run(s, MONTHS, workers=1)
+    assert result.count("built") == len(MONTHS)
+    assert scans == [("2025-12", 1)]  # once, up to the last month, alone on the machine
+    scans.clear()
+    again = backfill.run(s, MONTHS, workers=1)
+    assert again.count("skipped") == len(MONTHS) and scans == []  # nothing to build: no scan
+
+
+def test_a_worker_scanning_alone_shares_the_cores(settings, monkeypatch):
+    """A month outside the shared sums (or none handed over) is scanned by the worker,
+    with cores and memory divided among the workers."""
+    engines: list[queries.Engine] = []
+    real = queries.Engine
+
+    def recording(*args, **kwargs):
+        engines.append(real(*args, **kwargs))
+        raise RuntimeError("stop after the engine is made")
+
+    monkeypatch.setattr(queries, "Engine", recording)
+    monkeypatch.setattr(backfill, "_shared", None)
+    with pytest.raises(RuntimeError, match="stop after"):
+        backfill._work(settings, "2025-12", backfill.fingerprints(settings), 2)
+    (engine,) = engines
+    assert engine.workers == 2
+    cores = 4  # threads = cores ÷ workers, whatever this machine has
+    monkeypatch.setattr(queries.os, "cpu_count", lambda: cores)
+    assert engine.threads == 2
+    assert engine.memory == f"{settings.warehouse.memory_limit_mb // 2}MB"
+
+
+def test_each_chart_is_drawn_once_per_file(built, tmp_path, monkeypatch):
+    """One layout per figure, then one draw for each file made from it (its PNG, and
+    the SVG of a wide chart): no throw-away draw to lay out again before a save."""
+    from matplotlib import layout_engine
+    from matplotlib.figure import Figure
+
+    layouts: list[int] = []
+    draws: list[int] = []
+    real_layout, real_draw = layout_engine.ConstrainedLayoutEngine.execute, Figure.draw
+
+    def layout(self, fig):
+        layouts.append(id(fig))
+        return real_layout(self, fig)
+
+    def draw(self, renderer):
+        draws.append(id(self))
+        return real_draw(self, renderer)
+
+    monkeypatch.setattr(layout_engine.ConstrainedLayoutEngine, "execute", layout)
+    monkeypatch.setattr(Figure, "draw", draw)
+    doc = document.compute_metrics(built, "2025-12").doc
+    made = charts.make_charts(doc, tmp_path, templating.subdirs(built.template_dirs, "styles"))
+    pngs, svgs = list(tmp_path.glob("*.png")), list(tmp_path.glob("*.svg"))
+    assert len(made) >= 5 and len(svgs) == len(made)
+    assert len(layouts) == len(set(layouts)) == len(pngs)  # each figure laid out once
+    assert len(draws) == len(pngs) + len(svgs)  # and drawn once for each of its files
+    assert set(draws) == set(layouts)
+
+
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.src: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.src.append(dict(attrs).get("src") or "")
+
+
+def test_the_pdf_and_the_page_carry_the_svg_charts(built):
+    """House style: SVG on the web and in the PDF (vector, sharp in print), PNG in e-mail."""
+    folder = backfill.store.edition_dir(built, "2025-12")
+    listed = json.loads((folder / "charts" / "charts.json").read_text(encoding="utf-8"))
+    assert len(listed) >= 5
+    page = _Images()
+    page.feed((folder / "brief.html").read_text(encoding="utf-8"))
+    assert sorted(page.src) == sorted(f"charts/{c['svg']}" for c in listed)
+    pdf = PdfReader(folder / "brief.pdf")
+    images = [image for p in pdf.pages for image in p.images]
+    assert images == []  # no raster chart: the charts are drawn as vectors
+    for c in listed:
+        png = (folder / "charts" / c["png"]).read_bytes()
+        assert Image.open(io.BytesIO(png)).mode == "RGB"  # e-mail PNGs are opaque
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    # The charts' own words (axis captions, tick labels, line labels) are glyph paths in
+    # the PDF: its text layer holds the brief's words only (test_brief traces each number).
+    assert "Other goods 95" not in text and "AI-related 200" not in text

@@ -1,0 +1,122 @@
+"""The classification cache beside the warehouse (#15): a hit serves the stored answer
+without classifying, and a changed rule file, code list or classifying code is
+classified again, never served stale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from generator import config
+from generator.analysis import classcache, document
+from generator.classify.taxonomy import Taxonomy, for_settings
+from tests.conftest import write_config
+
+RULES = """\
+categories:
+  chips: Chips
+  power: Power
+rules:
+  - {prefix: "8542", tier: high, category: chips, reason: integrated circuits}
+  - {prefix: "8504", tier: high, category: power, reason: transformers}
+  - {prefix: "850440", tier: medium, reason: static converters}
+"""
+CODES = ["8542310000", "8504230000", "8504400000", "0101210000", "2709000000"]
+# By hand: categories chips → 0, power → 1, medium → 2, low → 3; chapter 27 excluded → −1.
+EXPECTED = {
+    "0101210000": 3,
+    "2709000000": -1,
+    "8504230000": 1,
+    "8504400000": 2,
+    "8542310000": 0,
+}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> config.Settings:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    path = write_config(tmp_path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            str(Path(__file__).resolve().parents[1] / "taxonomy" / "ai_products.yaml"), str(rules)
+        ),
+        encoding="utf-8",
+    )
+    return config.load(path)
+
+
+def _classes(settings: config.Settings, codes: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    return document._classes(settings, for_settings(settings), codes)
+
+
+def _files(settings: config.Settings) -> list[Path]:
+    return sorted((settings.cache_dir / classcache.FOLDER).glob("*.parquet"))
+
+
+def _no_classifying(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: Taxonomy, codes: object) -> pd.DataFrame:
+        raise AssertionError("classified although the cache holds the answer")
+
+    monkeypatch.setattr(Taxonomy, "classify_frame", refuse)
+
+
+def test_first_run_classifies_and_stores_then_a_hit_reads_it(settings, monkeypatch):
+    classification, class_of = _classes(settings, CODES)
+    assert class_of.to_dict() == EXPECTED
+    assert len(_files(settings)) == 1
+    fresh = for_settings(settings).classify_frame(CODES)
+    _no_classifying(monkeypatch)
+    cached, cached_of = _classes(settings, list(reversed(CODES)))  # order does not matter
+    assert cached_of.to_dict() == EXPECTED
+    pd.testing.assert_frame_equal(cached, fresh)
+    pd.testing.assert_frame_equal(cached, classification)
+
+
+def test_a_changed_rule_is_classified_again(settings):
+    _classes(settings, CODES)
+    rules = settings.rules_path
+    rules.write_text(RULES.replace('"8504", tier: high', '"8504", tier: low'), encoding="utf-8")
+    _, class_of = _classes(settings, CODES)
+    assert class_of["8504230000"] == 3  # transformers now low
+    assert class_of["8542310000"] == 0
+    assert len(_files(settings)) == 2
+
+
+def test_a_new_code_is_classified_again(settings):
+    _classes(settings, CODES)
+    _, class_of = _classes(settings, [*CODES, "8504100000"])
+    assert class_of["8504100000"] == 1
+    assert class_of.to_dict() == {**EXPECTED, "8504100000": 1}
+
+
+def test_changed_classifying_code_or_config_changes_the_key(settings, monkeypatch):
+    before = classcache.taxonomy_digest(settings)
+    monkeypatch.setattr(classcache, "_CODE", (*classcache._CODE, Path(__file__)))
+    assert classcache.taxonomy_digest(settings) != before
+    monkeypatch.setattr(classcache, "_CODE", classcache._CODE[:-1])
+    assert classcache.taxonomy_digest(settings) == before
+    other = settings.model_copy(
+        update={"taxonomy": settings.taxonomy.model_copy(update={"exclude_chapters": [27]})}
+    )
+    assert classcache.taxonomy_digest(other) != before
+
+
+def test_a_damaged_cache_file_is_classified_again(settings):
+    _classes(settings, CODES)
+    (path,) = _files(settings)
+    path.write_bytes(b"not parquet")
+    _, class_of = _classes(settings, CODES)
+    assert class_of.to_dict() == EXPECTED
+    assert pd.read_parquet(path)["klass"].tolist() == [EXPECTED[c] for c in sorted(CODES)]
+
+
+def test_a_cache_for_other_codes_under_the_same_name_is_not_trusted(settings):
+    _classes(settings, CODES)
+    (path,) = _files(settings)
+    frame = pd.read_parquet(path)
+    frame.iloc[:-1].to_parquet(path, index=False)  # one code short: not this code list
+    _, class_of = _classes(settings, CODES)
+    assert class_of.to_dict() == EXPECTED
