@@ -18,6 +18,7 @@ import pytest
 from generator import config
 from generator.errors import UserError
 from generator.outlets import deliver, mail
+from generator.outlets import unsubscribe as unsub
 from tests.conftest import BRIEF_SECTIONS, write_config
 
 SENDER = Address("AI Trade Brief", addr_spec="brief@example.org")
@@ -42,7 +43,7 @@ def built(sample_edition):
         content,
         SENDER,
         READER,
-        unsubscribe=mail.list_unsubscribe(settings, SENDER),
+        unsubscribe=unsub.plan(settings, SENDER),
         msg_id=mid,
     )
     # As a receiver sees it: serialised and parsed again.
@@ -79,7 +80,7 @@ def test_mime_structure(built):
     html, *images = related.iter_parts()
     assert html.get_content_type() == "text/html"
     assert [i.get_content_type() for i in images] == ["image/png"] * len(edition.charts)
-    assert len(edition.charts) == 5
+    assert len(edition.charts) == 6
     for image, chart in zip(images, edition.charts, strict=True):
         assert image.get_content() == chart.png.read_bytes()
     assert attachment.get_content_type() == "application/pdf"
@@ -95,6 +96,7 @@ def test_headers(built):
     assert re.fullmatch(r"<aibrief\.2025-12\.[0-9a-f]{16}\.0@example\.org>", msg["Message-ID"])
     assert msg["Date"].datetime is not None
     assert msg["List-Unsubscribe"] == "<mailto:brief@example.org?subject=unsubscribe>"
+    assert msg["List-Unsubscribe-Post"] is None  # one-click only with email.unsubscribe_url
 
 
 def test_html_is_made_for_mail_clients(built):
@@ -165,16 +167,17 @@ def test_list_unsubscribe_from_config(tmp_path, sample_edition):
         sample_edition,
         "email:\n  list_unsubscribe: https://example.org/u, mailto:leave@example.org\n",
     )
-    assert (
-        mail.list_unsubscribe(settings, SENDER)
-        == "<https://example.org/u>, <mailto:leave@example.org>"
-    )
-    assert mail.unsubscribe_link(settings, SENDER) == "https://example.org/u"
+    plan = unsub.plan(settings, SENDER)
+    assert plan.header(READER.addr_spec) == "<https://example.org/u>, <mailto:leave@example.org>"
+    assert not plan.one_click
+    assert unsub.link(settings, SENDER) == "https://example.org/u"
     content = mail.render_content(settings, mail.load_edition(settings), SENDER)
     assert 'href="https://example.org/u"' in content.html
     bad = copy_edition(tmp_path / "bad", sample_edition, "email:\n  list_unsubscribe: call us\n")
-    with pytest.raises(UserError, match="email.list_unsubscribe: expected"):
-        mail.list_unsubscribe(bad, SENDER)
+    lines = (tmp_path / "bad" / "config.yaml").read_text().splitlines()
+    line = next(i for i, ln in enumerate(lines, 1) if ln.strip().startswith("list_unsubscribe:"))
+    with pytest.raises(UserError, match=rf"config.yaml:{line}: email.list_unsubscribe: expected"):
+        unsub.plan(bad, SENDER)
 
 
 def test_an_edition_without_charts_json_is_refused_not_redrawn(
@@ -262,8 +265,12 @@ def test_default_month_is_the_latest_edition(tmp_path, sample_edition):
     ("damage", "message"),
     [
         (lambda f: (f / "brief.pdf").unlink(), r"incomplete \(missing brief.pdf\)"),
-        (lambda f: (f / "charts" / "tariffs.png").unlink(), "charts/tariffs.png is missing"),
-        (lambda f: (f / "charts" / "ai_share.png").write_bytes(b"GIF89a"), "not a PNG"),
+        # the e-mail carries the narrow PNGs (readable at phone width)
+        (
+            lambda f: (f / "charts" / "tariffs-narrow.png").unlink(),
+            "charts/tariffs-narrow.png is missing",
+        ),
+        (lambda f: (f / "charts" / "ai_share-narrow.png").write_bytes(b"GIF89a"), "not a PNG"),
         (lambda f: (f / "brief.pdf").write_bytes(b"<html>"), "brief.pdf is not a PDF"),
         (lambda f: (f / "metrics.json").write_text("{}"), "metrics.json is not valid"),
         (

@@ -20,6 +20,7 @@ from generator.cli import main
 from generator.errors import ConfigError, UserError
 from generator.ops import schedule
 from generator.outlets import deliver, mail
+from generator.outlets import unsubscribe as unsub
 from tests.conftest import write_config
 
 EVIL = "evil@example.com"
@@ -339,7 +340,9 @@ def test_dry_run_writes_unusual_names_intact_and_adds_no_header(tmp_path, sample
 def test_list_unsubscribe_with_an_encoded_line_break_is_refused(tmp_path):
     """The header is unstructured: the `email` package decodes an encoded word in it."""
     url = f"https://example.org/u=?utf-8?q?=0D=0ABcc:_{EVIL}?="
-    settings = config.load(write_config(tmp_path, f"email:\n  list_unsubscribe: {url}\n"))
+    cfg = write_config(tmp_path, f"email:\n  list_unsubscribe: {url}\n")
+    settings = config.load(cfg)
     sender = deliver.sender(settings)
-    with pytest.raises(UserError, match=r"^email\.list_unsubscribe: address .* control character"):
-        mail.list_unsubscribe(settings, sender)
+    where = re.escape(f"{cfg}:{line_of(cfg, '  list_unsubscribe:')}: email.list_unsubscribe: ")
+    with pytest.raises(UserError, match=rf"^{where}address .* control character"):
+        unsub.plan(settings, sender)

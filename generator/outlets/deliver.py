@@ -7,6 +7,8 @@ only to those still missing it (`--resend` is the explicit override). One SMTP
 connection serves every recipient; 4xx replies, disconnects and timeouts are retried
 with backoff, a 5xx fails that recipient alone. `--dry-run` writes .eml files instead.
 The password comes from the environment and is redacted from every message we keep.
+Addresses in the suppression file (email.suppression_file) get nothing; only their
+number is reported. Each message carries its reader's own unsubscribe URL.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ import socket
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
@@ -37,6 +38,7 @@ from generator.config import Settings, SmtpSettings
 from generator.errors import UserError
 from generator.fsutil import now_utc, sha256, write_atomic
 from generator.outlets import mail
+from generator.outlets import unsubscribe as unsub
 from generator.outlets.recipients import (
     Recipient,
     _csv_recipients,  # noqa: F401 - tests reach it here
@@ -44,7 +46,9 @@ from generator.outlets.recipients import (
     parse_address,
     recipients,
     sender,
+    suppressed,
 )
+from generator.outlets.sent import Report
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,7 @@ __all__ = [
     "recipients",
     "send",
     "sender",
+    "suppressed",
 ]
 
 
@@ -307,54 +312,6 @@ def send_with_retries(
 # ---- the run --------------------------------------------------------------------------------
 
 
-@dataclass
-class Report:
-    """What a send did, for the one-line summary and the exit status."""
-
-    month: str
-    dry_run: bool = False
-    total: int = 0
-    delivered: list[str] = field(default_factory=list)
-    already: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (address, reason)
-    not_attempted: list[str] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
-    outbox: Path | None = None
-    aborted: str | None = None
-    server: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.aborted
-
-    def summary(self) -> str:
-        if self.dry_run:
-            skipped = f"; {len(self.already)} already delivered, left out" if self.already else ""
-            return (
-                f"dry run: {len(self.written)} message(s) for {self.month} written to "
-                f"{self.outbox}{skipped}; nothing sent"
-            )
-        if not self.delivered and not self.failed and not self.aborted:
-            return (
-                f"{self.month}: all {len(self.already)} recipient(s) already have this edition; "
-                "nothing sent (--resend sends it again)"
-            )
-        parts = [f"{self.month}: sent to {len(self.delivered)} of {self.total} recipient(s)"]
-        if self.already:
-            parts.append(f"{len(self.already)} already had it")
-        if self.failed:
-            parts.append(f"{len(self.failed)} failed (retried on the next run)")
-        if self.not_attempted:
-            parts.append(f"{len(self.not_attempted)} not attempted")
-        return ", ".join(parts) + (f" via {self.server}" if self.server else "")
-
-    def problems(self) -> list[str]:
-        lines = [f"  failed: {addr}: {why}" for addr, why in self.failed]
-        if self.aborted:
-            lines.append(f"  stopped: {self.aborted}")
-        return lines
-
-
 def _filename(address: str, taken: set[str]) -> str:
     base = re.sub(r"[^A-Za-z0-9@._+-]", "_", address)
     name, n = f"{base}.eml", 1
@@ -396,9 +353,15 @@ def send(
     edition = mail.load_edition(settings, month)
     frm = sender(settings)
     people = recipients(settings)
+    left_out = suppressed(settings)
     content = mail.render_content(settings, edition, frm)
-    unsubscribe = mail.list_unsubscribe(settings, frm)
-    report = Report(edition.month, dry_run=dry_run, total=len(people))
+    unsubscribe = unsub.plan(settings, frm)  # the secret, if needed, before anything is sent
+    kept = [r for r in people if r.key not in left_out]
+    report = Report(edition.month, dry_run=dry_run, total=len(kept))
+    report.suppressed = len(people) - len(kept)
+    if report.suppressed:
+        log.info("%d recipient(s) on the suppression list skipped", report.suppressed)
+    people = kept
     backoff = BACKOFF if backoff is None else backoff
 
     def message(r: Recipient, ledger: Ledger) -> EmailMessage:

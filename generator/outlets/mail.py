@@ -4,12 +4,14 @@ charts as cid: images), a plain-text alternative, the edition's PDF attached.
 No SMTP here (generator.outlets.deliver sends): edition folder + settings in, EmailMessage out.
 The words, the charts and the brand are the edition's own, as it was built (BuiltEdition:
 narrative.json, charts.json, brand.json), so the e-mail says what its PDF says; only the
-layout comes from templates/email/.
+layout comes from templates/email/. The body is rendered once; what differs per reader
+(headers, the reader's unsubscribe token in the body) is filled in by build_message.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import re
 import struct
@@ -21,6 +23,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import css_inline
 import jinja2
@@ -32,10 +35,15 @@ from generator.brief import edition as edition_mod
 from generator.brief import notes as notes_mod
 from generator.brief import render, store
 from generator.brief.built import BuiltEdition, NarrativeDoc
-from generator.config import Settings
+from generator.config import Settings, SiteSettings
 from generator.errors import UserError, located
+from generator.outlets import unsubscribe as unsub
+from generator.outlets.unsubscribe import ONE_CLICK, POLICY, TOKEN_MARK, Unsubscribe
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# Hosts no reader can open (RFC 2606/6761): site.base_url there gets no "Read online" link.
+_EXAMPLE_HOSTS = ("example.com", "example.net", "example.org")
+_RESERVED_TLDS = ("example", "invalid", "test", "localhost")
 
 
 @dataclass(frozen=True)
@@ -138,7 +146,7 @@ def load_edition(settings: Settings, month: str | None = None) -> Edition:
     b = BuiltEdition.read(folder, need_pdf=True, validate=_validate_metrics)
     charts = []
     for chart in b.charts:
-        png = chart.path(folder, "png")
+        png = chart.path(folder, "narrow")  # the narrow variant: phones (the wide PNG before it)
         if not png.is_file():
             raise UserError(
                 f"edition check failed: chart image charts/{png.name} is missing",
@@ -203,7 +211,8 @@ def render_content(settings: Settings, edition: Edition, sender: Address) -> Con
         "n": n,
         "brand": brand,
         "pdf_name": name,
-        "unsubscribe": unsubscribe_link(settings, sender),
+        "unsubscribe": unsub.link(settings, sender),
+        "read_online": edition_url(settings, edition.month) or "",
         "charts": {
             c.key: {
                 "key": c.key,
@@ -257,31 +266,33 @@ def checked_subject(env: jinja2.Environment, n: NarrativeDoc, subject: str) -> s
 # ---- headers and the message ----------------------------------------------------------------
 
 
-def _unsubscribe_items(settings: Settings, sender: Address) -> list[str]:
-    value = settings.email.list_unsubscribe
-    if not value:
-        return [f"mailto:{sender.addr_spec}?subject=unsubscribe"]
-    items = [i.strip().strip("<>").strip() for i in value.split(",") if i.strip()]
-    for item in items:
-        if not re.match(r"^(mailto:\S+@\S+|https?://\S+)$", item):
-            raise UserError(
-                f"expected <https://…> or <mailto:…> addresses, got {item!r}",
-                where="email.list_unsubscribe",
-            )
-        # \S lets an encoded word (=?…?=) through, which the header would decode.
-        headers.header_text(item, "email.list_unsubscribe", "address")
-    return items
+def edition_url(settings: Settings, month: str) -> str | None:
+    """The edition's page on the published site (`<base_url><YYYY-MM>/`, as the site lays
+    it out), or None while site.base_url is empty, the shipped example or another host no
+    reader can open (a reserved example or test name, loopback)."""
+    base = settings.site.base_url.strip()
+    shipped = str(SiteSettings.model_fields["base_url"].default)
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower().rstrip(".")
+    if base.rstrip("/") == shipped.rstrip("/") or parts.scheme not in ("http", "https"):
+        return None
+    if not host or _reserved(host):
+        return None
+    return f"{base.rstrip('/')}/{month}/"
 
 
-def list_unsubscribe(settings: Settings, sender: Address) -> str:
-    """The List-Unsubscribe header (RFC 2369): each URI in angle brackets."""
-    return ", ".join(f"<{i}>" for i in _unsubscribe_items(settings, sender))
-
-
-def unsubscribe_link(settings: Settings, sender: Address) -> str:
-    """The link in the footer: the web page when there is one, else the mailto:."""
-    items = _unsubscribe_items(settings, sender)
-    return next((i for i in items if i.startswith("http")), items[0])
+def _reserved(host: str) -> bool:
+    if host.endswith(tuple("." + h for h in _EXAMPLE_HOSTS)) or host in _EXAMPLE_HOSTS:
+        return True
+    if host.rsplit(".", 1)[-1] in _RESERVED_TLDS:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def message_id(month: str, address: str, generation: int, domain: str) -> str:
@@ -296,20 +307,24 @@ def build_message(
     sender: Address,
     recipient: Address,
     *,
-    unsubscribe: str,
+    unsubscribe: Unsubscribe,
     msg_id: str,
     date: datetime | None = None,
 ) -> EmailMessage:
-    """multipart/mixed[alternative[text, related[html, charts…]], pdf] for one reader."""
-    msg = EmailMessage()
+    """multipart/mixed[alternative[text, related[html, charts…]], pdf] for one reader,
+    with the reader's own unsubscribe URL in the header and in the body."""
+    msg = EmailMessage(policy=POLICY)
     msg["Subject"] = content.subject
     msg["From"] = sender
     msg["To"] = recipient
     msg["Date"] = format_datetime(date or datetime.now(UTC))
     msg["Message-ID"] = msg_id
-    msg["List-Unsubscribe"] = unsubscribe
-    msg.set_content(content.text, subtype="plain", charset="utf-8")
-    msg.add_alternative(content.html, subtype="html", charset="utf-8")
+    msg["List-Unsubscribe"] = unsubscribe.header(recipient.addr_spec)
+    if unsubscribe.one_click:
+        msg["List-Unsubscribe-Post"] = ONE_CLICK
+    token = unsubscribe.token(recipient.addr_spec)
+    msg.set_content(content.text.replace(TOKEN_MARK, token), subtype="plain", charset="utf-8")
+    msg.add_alternative(content.html.replace(TOKEN_MARK, token), subtype="html", charset="utf-8")
     html_part = msg.get_payload()[1]
     for chart in content.edition.charts:
         html_part.add_related(
@@ -327,8 +342,9 @@ def build_message(
 
 
 def preview_html(content: Content, relative_to: Path) -> str:
-    """The e-mail HTML with cid: links turned into file links, for a browser preview."""
-    page = content.html
+    """The e-mail HTML with cid: links turned into file links, for a browser preview
+    (the unsubscribe link shows its `{token}` placeholder: each .eml has its reader's)."""
+    page = content.html.replace(TOKEN_MARK, "{token}")
     for chart in content.edition.charts:
         href = Path(os.path.relpath(chart.png, relative_to)).as_posix()
         page = page.replace(f"cid:{content.cids[chart.key]}", href)

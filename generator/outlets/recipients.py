@@ -153,6 +153,33 @@ def alert_recipients(settings: Settings) -> list[Address]:
     return out
 
 
+def suppressed(settings: Settings) -> set[str]:
+    """Addresses (lower case) that get nothing: email.suppression_file, one a line, `#`
+    comments, as the operator's unsubscribe endpoint appends them. A missing file
+    suppresses nobody; a line that is no address stops the send, naming file:line."""
+    path = settings.path(settings.email.suppression_file)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return set()
+    except OSError as exc:
+        raise UserError(
+            f"suppression file cannot be read ({exc.strerror or exc}; email.suppression_file)",
+            where=str(path),
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UserError("suppression file is not UTF-8 text", where=f"{path}:{line}") from None
+    out = set()
+    for lineno, line in enumerate(text.split("\n"), 1):
+        entry = re.split(r"(?:^|\s)#", line, maxsplit=1)[0].strip()  # a#b@x.org is an address
+        if entry:
+            out.add(parse_address(entry, f"{path}:{lineno}").addr_spec.lower())
+    return out
+
+
 def recipients(settings: Settings) -> list[Recipient]:
     """Everyone the edition goes to, each address once (first mention wins)."""
     doc = _config_lines(settings)

@@ -322,6 +322,8 @@ def _edition_files(site: _Site, i: int) -> Path:
     for c in e.charts:
         site.put(f"{d}charts/{c.svg}", source=c.path(e.folder, "svg"))
         site.put(f"{d}charts/{c.png}", source=c.path(e.folder, "png"))
+        if c.narrow:  # the narrow variant phones are offered (<picture>)
+            site.put(f"{d}charts/{c.narrow}", source=c.path(e.folder, "narrow"))
         site.put(f"{d}data/{c.csv}", source=c.path(e.folder, "csv"))
     page = {
         "title": f"{e.n.headline} — {e.brand}, {numbers.month_name(e.month)}",

@@ -92,7 +92,7 @@ def read_edition(settings: Settings, month: str, key_numbers: KeyNumbers) -> Sit
     try:
         b = built.BuiltEdition.read(root / month, need_pdf=True, files=files)
         for c in b.charts:
-            for name in (c.svg, c.png, c.csv):
+            for name in c.files:
                 os.close(safe.open_below(root, f"{month}/charts/{name}"))
         metrics_bytes, brief_html = files.read(built.METRICS), files.read(built.HTML)
     except safe.Unsafe as exc:
