@@ -1,8 +1,11 @@
 """Number and date formatting shared by every template and chart (house style).
 
 Rules (docs/STYLE.md): money `$654 billion` in prose, `$654B` in bullets and charts;
-one decimal below 10, none from 10 up; shares and rates `23%`, `1.8%`; changes of a rate
-in percentage points. A trailing `.0` is dropped. Tests invert these rules to check that
+one decimal below 10, none from 10 up, and from a trillion `$1.24 trillion` (`$1.24T`);
+shares `23%`, `1.8%`; tariff rates always with one decimal (`4.0%`, `12.0%`, `rate`),
+and a gap between two rates shown is the difference of the rates as printed
+(`rate_gap`, `rate_points`: 8.2% against 4.0% is 4.2 points, whatever the unrounded
+values). Elsewhere a trailing `.0` is dropped. Tests invert these rules to check that
 every number in a brief is a value of metrics.json.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 import calendar
 import math
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 MINUS = "−"  # typographic minus in text; tests accept it
 
@@ -28,6 +32,14 @@ def fmt_number(x: float, digits: int | None = None) -> str:
     return (MINUS if x < 0 and s.strip("0.,") else "") + s
 
 
+TRILLION_FROM = 0.995e12  # what prints as $1.00 trillion or more
+
+
+def _trillions(x: float) -> str | None:
+    """$1.24 (two decimals, kept) for a trillion or more; None below."""
+    return f"${abs(x) / 1e12:,.2f}" if abs(x) >= TRILLION_FROM else None
+
+
 def _scale(x: float) -> tuple[float, str, str]:
     ax = abs(x)
     if ax >= 0.95e9:
@@ -41,8 +53,10 @@ def money(x: float | None) -> str:
     """Prose: $654 billion."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
+    sign = MINUS if x < 0 else ""
+    if (t := _trillions(x)) is not None:
+        return f"{sign}{t} trillion"
     v, word, _ = _scale(x)
-    sign = MINUS if v < 0 else ""
     return f"{sign}${fmt_number(abs(v))} {word}"
 
 
@@ -50,8 +64,10 @@ def money_short(x: float | None) -> str:
     """Bullets and charts: $654B, $4.5B."""
     if x is None:
         return "n/a"
+    sign = MINUS if x < 0 else ""
+    if (t := _trillions(x)) is not None:
+        return f"{sign}{t}T"
     v, _, unit = _scale(x)
-    sign = MINUS if v < 0 else ""
     return f"{sign}${fmt_number(abs(v))}{unit}"
 
 
@@ -60,6 +76,42 @@ def pct(x: float | None, digits: int | None = None) -> str:
     if x is None:
         return "n/a"
     return f"{fmt_number(100.0 * x, digits)}%"
+
+
+def _tenths(x: float) -> int:
+    """A fraction in tenths of a percent, rounded half up as a reader rounds (0.0395 →
+    40), from its shortest decimal form so binary noise cannot tip it."""
+    return int((Decimal(repr(float(x))) * 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def shown_rate(x: float | None) -> float | None:
+    """The rate as `rate` prints it, as a fraction: 0.08249 → 0.082."""
+    return None if x is None else _tenths(x) / 1000
+
+
+def rate(x: float | None) -> str:
+    """A tariff rate, always with one decimal: 0.04 → 4.0%, 0.12 → 12.0%."""
+    if x is None:
+        return "n/a"
+    t = _tenths(x)
+    return f"{MINUS if t < 0 else ''}{abs(t) // 10}.{abs(t) % 10}%"
+
+
+def rate_gap(a: float | None, b: float | None) -> float | None:
+    """a − b as the two rates are printed (8.249% and 3.951% → 0.042, not 0.043): the
+    gap a sentence quotes beside the two rates adds up."""
+    if a is None or b is None:
+        return None
+    return (_tenths(a) - _tenths(b)) / 1000
+
+
+def rate_points(x: float | None) -> str:
+    """A gap between two rates shown, in points with one decimal, without its sign."""
+    if x is None:
+        return "n/a"
+    t = abs(_tenths(x))
+    n = f"{t // 10}.{t % 10}"
+    return f"{n} point" if n == "1.0" else f"{n} points"
 
 
 def pct_abs(x: float | None, digits: int | None = None) -> str:
@@ -126,6 +178,10 @@ FILTERS = {
     "month_short": month_short,
     "month_only": month_only,
     "day_name": day_name,
+    "rate": rate,
+    "rate_gap": rate_gap,
+    "rate_points": rate_points,
+    "shown_rate": shown_rate,
 }
 
 

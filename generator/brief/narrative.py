@@ -13,8 +13,9 @@ from typing import Any
 import jinja2
 
 from generator import numbers, templating, yamlio
-from generator.analysis.facts import Fact, Thresholds, find_facts
+from generator.analysis.facts import SINCE_LAST_MONTH, Fact, Thresholds, find_facts
 from generator.brief import notes as notes_mod
+from generator.brief import sections as sections_mod
 from generator.brief import words_file
 from generator.brief.notes import Note, Quote
 from generator.errors import UserError, located
@@ -43,7 +44,7 @@ class Narrative:
     why_it_matters: str
     by_the_numbers: list[str]
     zoom_in: list[str]
-    between_the_lines: str
+    between_the_lines: list[str]  # 2–3 bullets
     what_to_watch: list[str]
     bottom_line: str
     facts: list[Fact] = field(default_factory=list)  # ranked; [0] led the brief
@@ -54,6 +55,10 @@ class Narrative:
     editor_note_html: str = ""  # sanitised HTML from the note's Markdown body
     editor_note_text: str = ""
     note_path: str | None = None
+    # One line naming the previous month and the biggest change since it ("" in an
+    # edition whose previous month has no data), and the fact behind it.
+    whats_new: str = ""
+    whats_new_fact: Fact | None = None
 
 
 # ---- words and filters ------------------------------------------------------------------
@@ -154,9 +159,13 @@ def context(doc: dict[str, Any], words: Words) -> dict[str, Any]:
         "leaders": leaders,
         "cf": cf,
         "material": material,
-        "words": {"gap_steady_below": words.gap_steady_below},
+        "words": {"gap_steady_below": words.gap_steady_below, "steady_below": words.steady_below},
+        **sections_mod.context(doc, words.gap_steady_below),
         **phrases,
     }
+
+
+PARTS = ("headline", "lede", "bullet")  # every kind has them; `whats_new` is optional
 
 
 def _fact_texts(path: Path) -> dict[str, dict[str, tuple[str, int]]]:
@@ -170,10 +179,13 @@ def _fact_texts(path: Path) -> dict[str, dict[str, tuple[str, int]]]:
                 f"{kind}: expected headline, lede and bullet",
                 where=located(path, doc.line_of(kind)),
             )
-        for part in ("headline", "lede", "bullet"):
+        for part in PARTS:
             if not isinstance(entry.get(part), str):
                 raise UserError(f"{kind}.{part}: missing text", where=located(path, entry.line))
-        out[kind] = {p: (entry[p], entry.line_of(p)) for p in ("headline", "lede", "bullet")}
+        if "whats_new" in entry and not isinstance(entry["whats_new"], str):
+            raise UserError(f"{kind}.whats_new: expected a text", where=located(path, entry.line))
+        parts = [*PARTS, *(["whats_new"] if "whats_new" in entry else [])]
+        out[kind] = {p: (entry[p], entry.line_of(p)) for p in parts}
     return out
 
 
@@ -185,12 +197,15 @@ def _bullets(text: str) -> list[str]:
     return [ln[1:].strip() if ln.startswith("-") else ln for ln in _lines(text)]
 
 
-def for_edition(settings: Any, doc: dict[str, Any]) -> Narrative:
+def for_edition(
+    settings: Any, doc: dict[str, Any], previous: dict[str, Any] | None = None
+) -> Narrative:
     """The narrative of an edition as every output shows it: templates along the override
-    chain, and the editor's note for the month when there is one."""
+    chain, the editor's note for the month when there is one, and news relative to the
+    `previous` month's metrics (recomputed from the same inputs)."""
     dirs = templating.subdirs(settings.template_dirs, "narrative")
     note = notes_mod.for_month(settings.path(settings.templates.notes), doc["month"])
-    return write(doc, dirs[-1], dirs[:-1], note=note)
+    return write(doc, dirs[-1], dirs[:-1], note=note, previous=previous)
 
 
 def write(
@@ -198,8 +213,10 @@ def write(
     narrative_dir: Path,
     extra_dirs: list[Path] | None = None,
     note: Note | None = None,
+    previous: dict[str, Any] | None = None,
 ) -> Narrative:
-    """Compose the brief's text for one metrics document."""
+    """Compose the brief's text for one metrics document; with the previous month's
+    document, news is ranked against it and the headline is never one it could carry."""
     dirs = [*(extra_dirs or []), narrative_dir]
     words_path = next((d / "words.yaml" for d in dirs if (d / "words.yaml").exists()), None)
     facts_path = next((d / "facts.yaml" for d in dirs if (d / "facts.yaml").exists()), None)
@@ -210,33 +227,30 @@ def write(
     texts = _fact_texts(facts_path)
     ctx = context(doc, words)
 
-    facts = find_facts(doc, words.thresholds)
+    facts = find_facts(doc, words.thresholds, previous)
     facts = [f for f in facts if f.kind in texts]
     if not facts:
         raise UserError("no fact to lead the brief: the metrics hold no comparable period")
 
-    def say(fact: Fact, part: str) -> str:
+    def say(fact: Fact, part: str, context: dict[str, Any] = ctx) -> str:
         source, line = texts[fact.kind][part]
         where = located(facts_path, line) + f" ({fact.kind}.{part})"
-        return render_string(env, source, {**ctx, **fact.values}, where)
+        return render_string(env, source, {**context, **fact.values}, where)
 
     # Render every candidate, used or not, so a broken text fails now rather than in
     # the month its fact first leads.
-    texts_of = {
-        (f.kind, part): say(f, part) for f in facts for part in ("headline", "lede", "bullet")
-    }
-    lead = facts[0]
-    bullets: list[str] = []
-    bullet_facts: list[Fact] = []
-    used_kinds = {lead.kind}
-    for f in facts[1:]:
-        if f.kind in used_kinds:
-            continue
-        used_kinds.add(f.kind)
-        bullets.append(texts_of[(f.kind, "bullet")])
-        bullet_facts.append(f)
-        if len(bullets) == 5:
-            break
+    texts_of = {(f.kind, part): say(f, part) for f in facts for part in texts[f.kind]}
+    stale: set[str] = set()
+    if previous is not None:  # every headline the previous edition could have carried
+        before = context(previous, words)
+        found = find_facts(previous, words.thresholds)
+        stale = {_same(say(f, "headline", before)) for f in found if f.kind in texts}
+    lead = next((f for f in facts if _same(texts_of[(f.kind, "headline")]) not in stale), facts[0])
+    facts = [lead, *(f for f in facts if f is not lead)]  # facts[0] leads the brief
+    new_fact = _whats_new_fact(doc, facts, lead, texts)
+    used = {lead.kind, *([new_fact.kind] if new_fact else [])}
+    bullet_facts = _bullet_facts(facts, used, texts_of)
+    bullets = [texts_of[(f.kind, "bullet")] for f in bullet_facts]
     ctx["lead"] = lead.kind
     sections = {name: templating.render(env, f"{name}.j2", ctx) for name in SECTIONS}
     return Narrative(
@@ -245,7 +259,7 @@ def write(
         why_it_matters=" ".join(_lines(sections["why_it_matters"])),
         by_the_numbers=bullets,
         zoom_in=_lines(sections["zoom_in"]),
-        between_the_lines=" ".join(_lines(sections["between_the_lines"])),
+        between_the_lines=_bullets(sections["between_the_lines"]),
         what_to_watch=_bullets(sections["what_to_watch"]) + list(note.watch if note else ()),
         bottom_line=" ".join(_lines(sections["bottom_line"])),
         facts=facts,
@@ -256,6 +270,49 @@ def write(
         editor_note_html=note.body_html if note else "",
         editor_note_text=note.body_text if note else "",
         note_path=note.path if note else None,
+        whats_new=texts_of[(new_fact.kind, "whats_new")] if new_fact else "",
+        whats_new_fact=new_fact,
+    )
+
+
+def _bullet_facts(
+    facts: list[Fact], used: set[str], texts_of: dict[tuple[str, str], str]
+) -> list[Fact]:
+    """Up to five facts for "By the numbers", best first: one per kind, none of a kind
+    used above, and no two bullets leading with the same number."""
+    out: list[Fact] = []
+    kinds, leads = set(used), set()
+    for f in facts:
+        first = texts_of[(f.kind, "bullet")].split(":")[0]
+        if f.kind in kinds or first in leads:
+            continue
+        kinds.add(f.kind)
+        leads.add(first)
+        out.append(f)
+        if len(out) == 5:
+            break
+    return out
+
+
+def _same(headline: str) -> str:
+    """A headline as compared with last month's: case and spacing aside."""
+    return " ".join(headline.split()).casefold()
+
+
+def _whats_new_fact(
+    doc: dict[str, Any], facts: list[Fact], lead: Fact, texts: dict[str, Any]
+) -> Fact | None:
+    """The biggest change since the previous month that did not lead: the best-ranked
+    fact of a kind that says what changed and has a What's new text."""
+    if not (doc.get("news") or {}).get("previous_month"):
+        return None
+    return next(
+        (
+            f
+            for f in facts
+            if f.kind in SINCE_LAST_MONTH and f.kind != lead.kind and "whats_new" in texts[f.kind]
+        ),
+        None,
     )
 
 

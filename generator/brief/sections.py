@@ -1,0 +1,335 @@
+"""What the sections' templates (why_it_matters, zoom_in, between_the_lines, what_to_watch,
+bottom_line) need beyond metrics.json: choices and displayed arithmetic made here, in
+code, so a template only words them.
+
+Why here: a gap printed beside two rates must be the difference of the rates as printed
+(numbers.rate_gap), and what a section says must follow the month's data and calendar
+(a list's announced end, an upcoming event, a category changing pace, the partner that
+grows faster), not a fixed paragraph. Pure: a metrics document in, plain values out.
+"""
+
+from __future__ import annotations
+
+import calendar
+from typing import Any
+
+from generator import numbers
+
+# A category "changes pace" when its growth on a year earlier in the month differs from
+# its growth so far this year by at least this much (0.05 = 5 points), among categories
+# holding at least MIN_CATEGORY_SHARE of AI-related imports.
+PACE_FROM = 0.05
+MIN_CATEGORY_SHARE = 0.05
+# AI-related imports "gather pace" or "cool" when the month's growth on a year earlier
+# differs from the year so far by at least this much.
+MOMENTUM_FROM = 0.03
+# Kinds of policy events that are tariff actions (the month they happen is news).
+TARIFF_ACTIONS = ("tariff", "executive_order", "ruling")
+LIST_EVENTS = ("list_start", "list_end")
+
+
+def _get(node: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def month_end(month: str) -> str:
+    """2026-02 → 2026-02-28: what an edition of the month may know of."""
+    y, m = (int(p) for p in month.split("-"))
+    return f"{month}-{calendar.monthrange(y, m)[1]:02d}"
+
+
+def compare_gaps(now: float | None, before: float | None, steady: float) -> str | None:
+    """How a gap (other goods' rate minus AI's) moved: wider, narrower, same, flipped."""
+    if now is None or before is None:
+        return None
+    if abs(now - before) < steady:
+        return "same"
+    if now * before < 0:
+        return "flipped"
+    return "wider" if abs(now) > abs(before) else "narrower"
+
+
+def tariff_view(doc: dict[str, Any], steady: float) -> dict[str, Any]:
+    """Rates as printed and the gaps between them (other goods minus AI-related, so a
+    positive gap means AI-related goods pay less), for the year so far and the month."""
+    t = doc["tariffs"]
+    ai, other = t["ai"]["ytd"], t["non_ai"]["ytd"]
+    ai_m, other_m = t["ai"]["month"], t["non_ai"]["month"]
+    gap = numbers.rate_gap(other, ai)
+    gap_m = numbers.rate_gap(other_m, ai_m)
+    prior = t["gap"].get("prior_ytd")
+    prior_shown = numbers.shown_rate(prior)
+    return {
+        "ai": ai,
+        "other": other,
+        "gap": gap,
+        "side": None
+        if gap is None
+        else "same"
+        if abs(gap) < steady
+        else "less"
+        if gap > 0
+        else "more",
+        "prior_gap": prior,
+        "trend": compare_gaps(gap, prior_shown, steady),
+        "ai_month": ai_m,
+        "other_month": other_m,
+        "gap_month": gap_m,
+        "month_vs_year": compare_gaps(gap_m, gap, steady),
+    }
+
+
+def share_words(r: float) -> str:
+    """A ratio as words a reader can hold: 0.45 → "less than half"."""
+    for below, words in (
+        (0.25, "less than a quarter of"),
+        (0.3333, "less than a third of"),
+        (0.45, "less than half of"),
+        (0.55, "about half of"),
+        (0.95, "more than half of"),
+        (1.05, "about as much as"),
+    ):
+        if r < below:
+            return words
+    return "more than"
+
+
+def ai_balance(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """AI-related exports against AI-related imports so far this year: the net AI
+    balance in words (no derived figure is printed)."""
+    exp, imp = _get(doc, "exports", "ai", "ytd"), _get(doc, "imports", "ai", "ytd")
+    if not exp or not imp:
+        return None
+    p_exp = _get(doc, "exports", "ai", "prior_ytd")
+    p_imp = _get(doc, "imports", "ai", "prior_ytd")
+    moved = None
+    if p_exp is not None and p_imp is not None and (imp - exp) * (p_imp - p_exp) > 0:
+        moved = "widened" if abs(imp - exp) > abs(p_imp - p_exp) else "narrowed"
+    return {
+        "exports": exp,
+        "imports": imp,
+        "cover": share_words(exp / imp),
+        "balance": "deficit" if imp > exp else "surplus",
+        "moved": moved,
+        "exports_growth": _get(doc, "exports", "ai", "yoy", "ytd"),
+        "imports_growth": _get(doc, "imports", "ai", "yoy", "ytd"),
+    }
+
+
+def category_pace(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """The category whose growth in the month departs most from its year so far
+    (accelerating or slowing), when the departure is at least PACE_FROM."""
+    best = None
+    for c in doc["categories"]:
+        imp = c["imports"]
+        share = _get(imp, "share_of_ai", "ytd")
+        g_m, g_y = _get(imp, "yoy", "month"), _get(imp, "yoy", "ytd")
+        if share is None or share < MIN_CATEGORY_SHARE or g_m is None or g_y is None:
+            continue
+        d = g_m - g_y
+        if abs(d) >= PACE_FROM and (best is None or abs(d) > abs(best["change"])):
+            best = {"key": c["key"], "label": c["label"], "month": g_m, "ytd": g_y, "change": d}
+    if best is not None:
+        best["way"] = "faster" if best["change"] > 0 else "slower"
+    return best
+
+
+def growth_pair(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """Compute hardware against electrical power: growth on a year earlier, so far."""
+    cats = {c["key"]: c for c in doc["categories"]}
+    ch, ep = cats.get("compute_hardware"), cats.get("electrical_power")
+    if ch is None or ep is None:
+        return None
+    g_ch, g_ep = _get(ch, "imports", "yoy", "ytd"), _get(ep, "imports", "yoy", "ytd")
+    if g_ch is None or g_ep is None:
+        return None
+    return {"compute": g_ch, "power": g_ep, "compute_leads": g_ch >= g_ep}
+
+
+def partner_pair(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """The two partners (Mexico, Canada), faster-growing first by AI-related imports."""
+    ps = [p for p in doc.get("partners", []) if _get(p, "ai", "growth") is not None]
+    if len(ps) < 2:
+        return None
+    fast, slow = sorted(ps[:2], key=lambda p: p["ai"]["growth"], reverse=True)
+    return {"fast": fast, "slow": slow}
+
+
+def source_shift(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """The top two sources, and whether the first was not first a year earlier."""
+    src = doc["sources"]
+    if len(src) < 2:
+        return None
+    first, second = src[0], src[1]
+    before = next((s for s in src if s.get("prior_rank") == 1), None)
+    return {
+        "first": first,
+        "second": second,
+        "overtook": before if before is not None and before is not first else None,
+    }
+
+
+def watch_view(doc: dict[str, Any]) -> dict[str, Any]:
+    """What is ahead, as the edition's month could know it: lists in force with the
+    end announced by the month's last day, upcoming tariff actions, the next release."""
+    month = doc["month"]
+    last_day = month_end(month)
+    ex = doc.get("exemptions") or {}
+    in_force = set(ex.get("in_force") or [])
+    lists = [x for x in ex.get("lists", []) if x["key"] in in_force]
+    names = {x["key"]: x["name"] for x in ex.get("lists", [])}
+    # An end still ahead: an upcoming list_end event (announced by the month's last day),
+    # else a list in force whose end was announced by then and falls after the month.
+    ends = [
+        {"name": names.get(e.get("list"), e["what"]), "end": e["date"]}
+        for e in _get(doc, "policy", "events") or []
+        if e.get("status") == "upcoming" and e.get("kind") == "list_end"
+    ]
+    ends += [
+        {"name": x["name"], "end": x["end"]}
+        for x in lists
+        if x.get("end")
+        and (x.get("end_announced") or x["end"]) <= last_day
+        and x["end"] > last_day
+        and x["name"] not in {e["name"] for e in ends}
+    ]
+    ends.sort(key=lambda e: e["end"])
+    events = [
+        e
+        for e in _get(doc, "policy", "events") or []
+        if e.get("status") == "upcoming" and e.get("kind") not in LIST_EVENTS
+    ]
+    nxt = doc["period"]["next_release_month"]
+    return {
+        "lists": lists,
+        "ending": ends[0] if ends else None,
+        "share_month": _get(ex, "any", "share", "month"),
+        "none_since": ex.get("none_since"),
+        "upcoming": events[0] if events else None,
+        "annual_revision": nxt.endswith("-06"),
+        "prices_quotable": bool(_get(doc, "prices", "ai", "quotable")),
+    }
+
+
+def momentum(doc: dict[str, Any]) -> str | None:
+    """AI-related imports in the month against the year so far: quicker, slower, or None."""
+    g_m, g_y = _get(doc, "imports", "ai", "yoy", "month"), _get(doc, "imports", "ai", "yoy", "ytd")
+    if g_m is None or g_y is None or doc["period"]["ytd_months"] < 2:
+        return None
+    if g_m - g_y >= MOMENTUM_FROM and g_m > 0:
+        return "quicker"
+    if g_y - g_m >= MOMENTUM_FROM and g_y > 0:
+        return "slower"
+    return None
+
+
+def bottom_state(doc: dict[str, Any]) -> str:
+    """What the bottom line is about this month, from the data and the calendar."""
+    ai = _get(doc, "imports", "ai", "since_base", "ytd")
+    other = _get(doc, "imports", "non_ai", "since_base", "ytd")
+    if ai is None or other is None:
+        return "base"
+    events = _get(doc, "policy", "events") or []
+    if any(e.get("status") == "in_month" and e.get("kind") in TARIFF_ACTIONS for e in events):
+        return "policy"
+    if doc["period"]["ytd_months"] == 12:
+        return "year"
+    if ai <= other:
+        return "not_outgrowing"
+    return momentum(doc) or "outgrowing"
+
+
+# ---- what moved since the previous month (metrics `news`) -------------------------------------
+
+# Rates are printed with one decimal: a move under half a tenth of a point shows no change.
+RATE_HELD_BELOW = 0.0005
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def rate_move(move: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A tariff rate against the previous month's: rose, fell or held, as printed."""
+    if not move or move.get("month") is None or move.get("prior") is None:
+        return None
+    now, before = move["month"], move["prior"]
+    held = numbers.shown_rate(now) == numbers.shown_rate(before)
+    way = (
+        "held"
+        if held or abs(now - before) < RATE_HELD_BELOW
+        else "rose"
+        if now > before
+        else "fell"
+    )
+    return {"now": now, "before": before, "way": way, "size": abs(now - before)}
+
+
+def tariff_moves(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """Both tariff rates against the previous month, the one that moved more first."""
+    mom = _get(doc, "news", "mom") or {}
+    ai, other = rate_move(mom.get("tariff_ai")), rate_move(mom.get("tariff_non_ai"))
+    if ai is None or other is None:
+        return None
+    ai["who"], other["who"] = "AI-related goods", "other goods"
+    lead, follow = (ai, other) if ai["size"] > other["size"] else (other, ai)
+    return {"lead": lead, "follow": follow}
+
+
+def category_mover(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """The category, among those holding MIN_CATEGORY_SHARE of the month's AI-related
+    imports, whose imports moved most against the previous month."""
+    cats = _get(doc, "news", "ranks", "categories") or []
+    total = sum(c.get("value") or 0 for c in cats)
+    big = [
+        c
+        for c in cats
+        if total
+        and (c.get("value") or 0) / total >= MIN_CATEGORY_SHARE
+        and c.get("change") is not None
+    ]
+    return max(big, key=lambda c: abs(c["change"]), default=None)
+
+
+def rank_climber(doc: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """The highest-ranked source or category that moved up a rank since the previous month,
+    with the one it passed."""
+    ranked = _get(doc, "news", "ranks", key) or []
+    for r in sorted(ranked, key=lambda r: r["rank"]):
+        if r.get("prior_rank") and r["rank"] < r["prior_rank"] and r["rank"] <= len(ORDINALS):
+            passed = next((o for o in ranked if o.get("prior_rank") == r["rank"]), None)
+            return {
+                "name": r.get("name") or r.get("label"),
+                "place": ORDINALS[r["rank"] - 1],
+                "passed": None if passed is None else passed.get("name") or passed.get("label"),
+            }
+    return None
+
+
+def export_move(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """AI-related exports in the month against the previous month."""
+    move = _get(doc, "news", "mom", "exports_ai")
+    if not move or move.get("month") is None or move.get("change") is None:
+        return None
+    return {"month": move["month"], "change": move["change"]}
+
+
+def context(doc: dict[str, Any], gap_steady_below: float) -> dict[str, Any]:
+    """The values the section templates use, beside `m` (metrics.json)."""
+    return {
+        "tariff": tariff_view(doc, gap_steady_below),
+        "ai_balance": ai_balance(doc),
+        "pace": category_pace(doc),
+        "growth": growth_pair(doc),
+        "partner_pair": partner_pair(doc),
+        "shift": source_shift(doc),
+        "watch": watch_view(doc),
+        "momentum": momentum(doc),
+        "bottom": bottom_state(doc),
+        "previous": _get(doc, "news", "previous_month"),
+        "rates_moved": tariff_moves(doc),
+        "mover": category_mover(doc),
+        "source_up": rank_climber(doc, "sources"),
+        "exports_moved": export_move(doc),
+    }

@@ -1,0 +1,182 @@
+"""News value relative to the previous month (generator/analysis/facts/, the headline,
+lede and What's new of generator/brief/narrative.py): on the hand-built documents of
+tests/test_news.py, and over the sample's editions 2024-01 … 2026-09, written from
+metrics computed in this process (no PDF)."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+
+from generator import config
+from generator.analysis import document
+from generator.analysis import metrics as m
+from generator.analysis.facts import find_facts
+from generator.brief import narrative
+from generator.data.refresh import refresh
+from tests.conftest import REPO
+from tests.test_brief import TOKEN, allowed_tokens
+from tests.test_news import doc
+
+NARRATIVE = REPO / "templates" / "narrative"
+
+
+# ---- hand-built documents ---------------------------------------------------------------------
+
+
+def kinds_scores(facts):
+    return [(f.kind, f.score) for f in facts]
+
+
+def test_news_scores_by_hand():
+    # May 2024 (tests/test_news.py): other goods' tariff 10% -> 20%: 40 + 1500 × 0.1 = 190,
+    # capped at 90; Mexico new top source: 83; a fall after 4 rises: 78 + 4 = 82;
+    # the share -0.015151: 50 + 1000 × 0.015151 = 65.151; AI -6.6667%: 48 + 13.333
+    got = dict(kinds_scores(find_facts(doc())))
+    assert got["mom_tariff"] == 90.0 and got["source_rank"] == 83 and got["turn"] == 82
+    assert got["mom_share"] == 65.151 and got["mom_ai"] == 61.333
+    assert find_facts(doc())[0].kind == "mom_tariff"
+
+
+def test_the_fact_that_led_last_month_is_demoted():
+    may = doc()
+    # Last month led with the same story (other goods' tariff): 90 × 0.3 = 27
+    facts = find_facts(may, previous=may)
+    assert dict(kinds_scores(facts))["mom_tariff"] == 27.0
+    assert facts[0].kind == "source_rank"
+    # April led with a record share, which May does not have: nothing demoted
+    assert kinds_scores(find_facts(may, previous=doc("2024-04"))) == kinds_scores(find_facts(may))
+
+
+def test_the_headline_is_never_one_last_month_could_carry():
+    may = doc()
+    before = copy.deepcopy(may)  # "April" telling May's story: the same headlines
+    before["month"], before["news"]["previous_month"] = "2024-04", "2024-03"
+    alone = narrative.write(may, NARRATIVE)
+    after = narrative.write(may, NARRATIVE, previous=before)
+    told_before = narrative.write(before, NARRATIVE)
+    assert alone.headline == "Tariffs on other goods rise to 20%"
+    assert after.headline != told_before.headline
+    # every higher-ranked headline reads as April's did; the first naming its month leads
+    assert after.facts[0].kind == "mom_ai"
+    assert after.headline == "AI imports fell 6.7% in May 2024"
+
+
+def test_whats_new_names_the_previous_month_and_the_biggest_change():
+    n = narrative.write(doc(), NARRATIVE, previous=doc("2024-04"))
+    # lead: the tariff; the biggest other change since April: Mexico overtaking Taiwan
+    assert n.whats_new_fact.kind == "source_rank"
+    assert n.whats_new.startswith("Since April 2024, Mexico overtook Taiwan")
+    assert n.whats_new_fact.paths["previous"] == "news.previous_month"
+
+
+# ---- the sample's editions -------------------------------------------------------------------
+
+ACTION = re.compile(r"Executive Order \d+|Section \d+|Supreme Court|IEEPA|reciprocal", re.I)
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory):
+    """Month → (metrics, narrative) for the sample's editions 2024-01 … 2026-09, each
+    written against the previous month's metrics, as the build does."""
+    folder = tmp_path_factory.mktemp("news")
+    cfg = folder / "config.yaml"
+    cfg.write_text(
+        f"output:\n  dir: {folder / 'output'}\n"
+        f"taxonomy:\n  rules: {REPO / 'taxonomy' / 'ai_products.yaml'}\n"
+        f"  exemptions: {REPO / 'taxonomy' / 'exemptions'}\n"
+        f"  policy: {REPO / 'taxonomy' / 'policy.yaml'}\n"
+        f"templates:\n  dir: {REPO / 'templates'}\n",
+        encoding="utf-8",
+    )
+    settings = config.load(cfg)
+    refresh(settings)
+    sums = document.warehouse_sums(settings)
+    inp = document.metrics_input(settings, sums.months[-1], sums)
+    opts = document.options(settings)
+    docs = {mo: m.compute(inp, mo, opts).doc for mo in sums.months if mo >= "2023-12"}
+    out = {}
+    for mo in (x for x in docs if x >= "2024-01"):
+        prev = docs[m.month_name(m.month_index(mo) - 1)]
+        out[mo] = (docs[mo], narrative.write(docs[mo], NARRATIVE, previous=prev))
+    assert "2026-09" in out, sorted(out)[-1]
+    return out
+
+
+def test_no_headline_repeats_the_previous_month(editions):
+    months = sorted(editions)
+    repeats = [
+        mo
+        for a, mo in zip(months, months[1:], strict=False)
+        if editions[a][1].headline.casefold() == editions[mo][1].headline.casefold()
+    ]
+    assert repeats == []
+
+
+def test_december_leads_with_the_year_in_review(editions):
+    for mo in ("2024-12", "2025-12"):
+        n = editions[mo][1]
+        assert n.facts[0].kind == "year_review"
+        assert n.headline.startswith(f"{mo[:4]} in review")
+
+
+def test_january_compares_with_last_january(editions):
+    for mo in ("2024-01", "2025-01", "2026-01"):
+        n = editions[mo][1]
+        assert n.facts[0].kind == "january"
+        assert f"January {int(mo[:4]) - 1}" in n.headline and f"January {mo[:4]}" in n.lede
+
+
+@pytest.mark.parametrize("month", ["2025-04", "2026-02"])
+def test_the_month_of_a_tariff_action_names_it(editions, month):
+    metrics, n = editions[month]
+    events = [e["what"] for e in metrics["policy"]["events"] if e["status"] == "in_month"]
+    names = {x.casefold() for e in events for x in ACTION.findall(e)}
+    assert names and n.facts[0].kind == "policy_event"
+    said = {x.casefold() for x in ACTION.findall(f"{n.headline} {n.lede}")}
+    assert names & said
+
+
+def test_whats_new_from_the_second_edition_names_the_previous_month(editions):
+    for mo, (_, n) in sorted(editions.items())[1:]:
+        prev = narrative.numbers.month_name(m.month_name(m.month_index(mo) - 1))
+        assert n.whats_new.startswith(f"Since {prev},"), (mo, n.whats_new)
+        assert n.whats_new_fact is not None and n.whats_new_fact.kind != n.facts[0].kind
+
+
+def _untraced(text: str, metrics: dict, paths: dict[str, str]) -> list[str]:
+    """Numbers of `text` that are not a value at one of the sentence's own paths, as the
+    house style prints it (a number inside a quoted policy text is that text's)."""
+    values = {p: m.get_path(metrics, p) for p in paths.values()}
+    ok = allowed_tokens(values) | {str(v) for v in values.values() if isinstance(v, int)}
+    quoted = " ".join(v for v in values.values() if isinstance(v, str))
+    bad = []
+    for tok in TOKEN.findall(text):
+        t = tok.replace(narrative.numbers.MINUS, "-")
+        if t in ok or t.lstrip("+-") in ok or tok in quoted:
+            continue
+        bad.append(tok)
+    return bad
+
+
+def test_every_number_of_headline_lede_and_whats_new_is_traced(editions):
+    bad = {}
+    for mo, (metrics, n) in editions.items():
+        lead, new = n.facts[0], n.whats_new_fact
+        paths = {**lead.paths, "month": "month"}
+        found = _untraced(f"{n.headline} {n.lede}", metrics, paths)
+        if new is not None:
+            found += _untraced(n.whats_new, metrics, {**new.paths, "month": "month"})
+        if found:
+            bad[mo] = found
+    assert bad == {}
+
+
+def test_the_tracer_catches_an_invented_number(editions):
+    metrics, n = editions["2025-12"]
+    assert _untraced("AI goods hit 99.9% in 2031", metrics, n.facts[0].paths) == [
+        "99.9%",
+        "2031",
+    ]
