@@ -7,7 +7,6 @@ stages it needs when it runs (tests/test_cli_conventions.py checks this)."""
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from pathlib import Path
@@ -18,40 +17,12 @@ import click
 import generator
 from generator import config as config_mod
 from generator import report
+from generator.commands import Context, editors
+from generator.commands import month as _month
 from generator.errors import UserError
 
 if TYPE_CHECKING:
     from generator.data.refresh import RefreshOutcome
-
-MONTH = re.compile(config_mod.MONTH_PATTERN)
-
-
-class Context:
-    def __init__(self, config_path: str | None, debug: bool) -> None:
-        self.config_path = config_path
-        self.debug = debug
-        self._settings: config_mod.Settings | None = None
-
-    @property
-    def settings(self) -> config_mod.Settings:
-        if self._settings is None:
-            path, named = config_mod.config_path(self.config_path)
-            if not named and not path.exists():
-                # Defaults would write ./output/ wherever the user happens to stand.
-                raise UserError(
-                    f"no config.yaml in {Path.cwd()}: run aibrief in the project folder, "
-                    f"or name the file with --config PATH (or {config_mod.ENV_VAR})"
-                )
-            self._settings = config_mod.load(self.config_path)
-        return self._settings
-
-
-def _month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """Callback of every option that takes a month (their help shows `YYYY-MM`)."""
-    if value is not None and not MONTH.match(value):
-        raise click.BadParameter(f"expected a month as YYYY-MM, got {value!r}")
-    return value
-
 
 _say = report.say  # every line to the user goes through the one reporting path
 _warn = report.warn  # `aibrief: warning: …`
@@ -151,7 +122,8 @@ def metrics(obj: Context, month: str | None, out: str | None) -> None:
     "--report",
     "review_report",
     is_flag=True,
-    help="List the largest codes in chapters 84, 85 and 90 classed low, for review.",
+    help="List the largest codes in chapters 84, 85 and 90 classed low, and the dual-use "
+    "rules, for review.",
 )
 @click.option("--top", default=25, show_default=True, help="Rows in --report.")
 @click.pass_obj
@@ -172,7 +144,7 @@ def classify(
     s = obj.settings
     tax = for_settings(s)
     if review_report:
-        for line in review.low_but_large(s, tax, top).lines():
+        for line in review.report(s, tax, top):
             click.echo(line)
         return
     lists = load_lists(s.path(s.taxonomy.exemptions))
@@ -366,61 +338,9 @@ def backfill(
     flow.publish(s, months=months, workers=workers, deploy_site=not no_deploy, say=_say)
 
 
-@cli.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.pass_obj
-def serve(obj: Context, port: int, host: str) -> None:
-    """Browse the built site locally (static files; Ctrl-C stops)."""
-    from generator.outlets import site
-
-    server = site.make_server(obj.settings.site_dir, host, port)
-    bound_host, bound_port = server.server_address[:2]
-    _say(f"serving {obj.settings.site_dir} at http://{bound_host}:{bound_port}/ (Ctrl-C stops)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        _say("aibrief serve: stopped")
-    finally:
-        server.server_close()
-
-
-@cli.command()
-@click.pass_obj
-def check(obj: Context) -> None:
-    """Lint config, taxonomy, exemption lists, notes and every template (test-rendered
-    against the latest metrics); one `file:line: message` per problem."""
-    from generator.outlets import checks
-
-    lint = checks.run_checks(obj.config_path)
-    for line in lint.problems:
-        _say(line)
-    for line in lint.notes:
-        _say(f"note: {line}")
-    if not lint.ok:
-        raise UserError(f"{len(lint.problems)} problem(s) found")
-    _say(f"check: all good ({len(lint.checked)} checks)")
-
-
-@cli.command()
-@click.option("--month", callback=_month, help="Edition month (default: latest).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.pass_obj
-def preview(obj: Context, month: str | None, port: int) -> None:
-    """Preview an edition while editing: a page on 127.0.0.1 that renders again and
-    reloads when a template, the month's note or the config changes (Ctrl-C stops)."""
-    from generator.outlets import preview as preview_mod
-
-    server = preview_mod.PreviewServer(obj.settings, month, port=port, say=_say)
-    _say(f"rendering {server.month} into {server.folder} …")
-    server.start()
-    _say(f"previewing {server.month} at {server.url} (Ctrl-C stops)")
-    try:
-        server.wait()
-    except KeyboardInterrupt:
-        _say("aibrief preview: stopped")
-    finally:
-        server.stop()
+# The editors' commands (check, preview, review, serve) live in generator/commands/editors.py.
+for _command in editors.COMMANDS:
+    cli.add_command(_command)
 
 
 def _late_global_option(ctx: click.Context, param: click.Parameter, value: object) -> None:

@@ -167,23 +167,32 @@ def test_sources_and_counterfactual_csv(charts: dict[str, Chart], rising: dict) 
             assert float(r[k]) == v
 
 
-def test_partial_year_adds_a_year_to_date_bar(tmp_path: Path) -> None:
+def test_no_year_to_date_bar_beside_full_years(tmp_path: Path) -> None:
+    """September 2025: 2023 and 2024 are complete; January–September 2025 would read as
+    a fall beside them, so the chart (and its title) ends with 2024."""
     doc = make_doc("up", month="2025-09", months=MONTHS[:33])
     made = {c.key: c for c in make_charts(doc, tmp_path, STYLES)}
     rows = read_csv(made["counterfactual"].csv)
-    assert [(r["period"], r["months"]) for r in rows] == [
-        ("2023", "12"),
-        ("2024", "12"),
-        ("2025", "9"),
-    ]
-    assert float(rows[-1]["net_effect"]) == doc["counterfactual"]["ytd"]["net_effect"]
-    assert "in January–September 2025" in made["counterfactual"].title
+    assert [(r["period"], r["months"]) for r in rows] == [("2023", "12"), ("2024", "12")]
+    net = doc["counterfactual"]["annual"]["2024"]["net_effect"]
+    assert made["counterfactual"].title == (
+        f"The AI boom added {numbers.money_short(net)} to the U.S. goods deficit in 2024"
+    )
+
+
+def test_before_the_first_full_year_the_year_to_date_stands_alone(tmp_path: Path) -> None:
+    doc = make_doc("up", month="2024-06", months=MONTHS[:18])
+    made = {c.key: c for c in make_charts(doc, tmp_path, STYLES)}
+    rows = read_csv(made["counterfactual"].csv)
+    assert [(r["period"], r["months"]) for r in rows] == [("2024", "6")]
+    assert float(rows[0]["net_effect"]) == doc["counterfactual"]["ytd"]["net_effect"]
+    assert "in January–June 2024" in made["counterfactual"].title
 
 
 def test_base_year_edition_leaves_out_the_counterfactual(tmp_path: Path) -> None:
     doc = make_doc("up", month="2023-12", months=MONTHS[:12])
     made = [c.key for c in make_charts(doc, tmp_path, STYLES)]
-    assert made == ["growth_index", "ai_share", "top_sources", "tariffs"]
+    assert made == ["growth_index", "ai_share", "top_sources", "tariffs"]  # no price split yet
 
 
 def test_no_sources_no_chart(tmp_path: Path, rising: dict) -> None:
@@ -201,8 +210,9 @@ def test_alt_text_states_the_latest_value(charts: dict[str, Chart], rising: dict
     assert month in charts["ai_share"].alt
     tar = rising["tariffs"]
     alt = charts["tariffs"].alt
-    assert f"in {month} the rate was {numbers.pct(tar['ai']['month'])}" in alt
-    assert numbers.pct(tar["non_ai"]["month"]) in alt
+    assert (
+        f"{numbers.rate(tar['non_ai']['month'])} against {numbers.rate(tar['ai']['month'])}" in alt
+    )
     alt = charts["growth_index"].alt
     value = numbers.money_short(rising["imports"]["ai"]["month"])
     assert f"In {month} AI-related imports were {value}" in alt
@@ -215,32 +225,35 @@ def test_alt_text_states_the_latest_value(charts: dict[str, Chart], rising: dict
 
 
 def test_titles_carry_the_message(charts: dict[str, Chart], rising: dict) -> None:
-    imp = rising["imports"]
-    g = imp["ai"]["since_base"]["ytd"]
-    assert 0.05 < g < 1.0 and abs(imp["non_ai"]["since_base"]["ytd"]) < 0.02
+    # AI-related imports: $30B a month in 2023, ×1.03 a month from 2024: December 2025
+    # is 30 × 1.03**24 = $60.98B, index 203 on the 2023 average; other goods flat at 100.
     assert charts["growth_index"].title == (
-        f"AI-related imports have risen {numbers.pct(g)} since 2023; other goods have held steady"
+        "AI-related imports more than doubled from their 2023 monthly average by "
+        "December 2025; other goods held steady"
     )
     net = rising["counterfactual"]["annual"]["2025"]["net_effect"]
     assert charts["counterfactual"].title == (
         f"The AI boom added {numbers.money_short(net)} to the U.S. goods deficit in 2025"
     )
-    assert "widened" in charts["tariffs"].title
+    # Tariffs in December 2025: other goods 10.0%, AI-related 1.0%; a year earlier 3.0%
+    # and 1.0%: the gap widened from 2.0 to 9.0 points.
+    assert charts["tariffs"].title == (
+        "The tariff gap between other goods and AI-related imports widened to 9.0 points "
+        "in December 2025: 10.0% against 1.0%"
+    )
 
 
 def test_title_changes_with_the_data(
     charts: dict[str, Chart], falling: dict, tmp_path: Path
 ) -> None:
     down = {c.key: c for c in make_charts(falling, tmp_path, STYLES)}
-    g = falling["imports"]["ai"]["since_base"]["ytd"]
-    assert g < -0.05
-    assert down["growth_index"].title != charts["growth_index"].title
+    # 30 × 0.97**24 = $14.44B: index 48 on the 2023 average, a fall of 52%: "plunged".
     assert down["growth_index"].title == (
-        f"AI-related imports have fallen {numbers.pct_abs(g)} since 2023, trailing other "
-        f"goods ({numbers.pct_signed(falling['imports']['non_ai']['since_base']['ytd'])})"
+        "AI-related imports plunged from their 2023 monthly average by December 2025; "
+        "other goods held steady"
     )
     assert "record" in charts["ai_share"].title
-    assert "down from" in down["ai_share"].title
+    assert "down from" in down["ai_share"].title and "a year earlier" in down["ai_share"].title
     assert down["counterfactual"].title.startswith("The AI boom took")
 
 
@@ -262,19 +275,21 @@ def test_numbers_in_titles_and_alt_come_from_the_metrics(
         for v in values(doc):
             for f in (numbers.money_short, numbers.pct, numbers.pct_signed, numbers.points):
                 allowed.update({f(v), f(abs(v))})
+            allowed.update({numbers.rate(v), numbers.rate_points(v), numbers.fmt_number(v, 0)})
             if v.is_integer():
                 allowed.add(str(int(v)))
         for c in made:
             for text in (c.title, c.alt):
-                for token in re.findall(r"[−+]?\$?\d[\d,.]*[BMK%]?(?: points?)?", text):
+                for token in re.findall(r"[−+]?\$?\d[\d,.]*[BMKT%]?(?: points?)?", text):
                     assert token.rstrip(".,") in allowed, (c.key, token, text)
 
 
-def test_sample_note_only_for_sample_data(charts: dict[str, Chart], tmp_path: Path) -> None:
+def test_sample_charts_never_credit_the_census(charts: dict[str, Chart], tmp_path: Path) -> None:
     for c in charts.values():
         assert c.source == (
-            "Source: U.S. Census Bureau; AI Trade Brief calculations — illustrative sample data"
+            "Illustrative sample data, not official statistics; AI Trade Brief calculations"
         )
+        assert "Census" not in c.source
     live = make_charts(make_doc("up", sample=False), tmp_path, STYLES)
     for c in live:
         assert c.source == "Source: U.S. Census Bureau; AI Trade Brief calculations"
@@ -323,14 +338,14 @@ def test_unknown_variable_names_file_and_line(rising: dict, tmp_path: Path) -> N
     assert err.value.where.startswith(f"{styles / 'charts.yaml'}:{line}")
     assert "no_such_name" in str(err.value)
 
-    # A variant the data do not pick (AI is ahead here) is checked as well.
-    old = "trailing other goods ("
-    styles, line = broken_styles(tmp_path / "x", old, "trailing {{ other_goods }} (")
+    # A variant the data do not pick (the tariff gap widened here) is checked as well.
+    old = "paid similar tariffs in"
+    styles, line = broken_styles(tmp_path / "x", old, "paid {{ other_goods }} tariffs in")
     with pytest.raises(UserError, match="other_goods") as err:
         make_charts(rising, tmp_path / "out", styles)
-    key_line = (styles / "charts.yaml").read_text().split("\n").index("      behind: >-") + 1
+    key_line = (styles / "charts.yaml").read_text().split("\n").index("      similar: >-") + 1
     assert key_line in (line - 1, line - 2)  # the entry's key names the line
-    assert f"charts.yaml:{key_line} (growth_index.title.behind)" in str(err.value)
+    assert f"charts.yaml:{key_line} (tariffs.title.similar)" in str(err.value)
 
 
 def test_bad_jinja_names_file_and_line(rising: dict, tmp_path: Path) -> None:
@@ -344,7 +359,8 @@ def test_bad_jinja_names_file_and_line(rising: dict, tmp_path: Path) -> None:
 
 
 def test_unknown_filter_and_invalid_yaml(rising: dict, tmp_path: Path) -> None:
-    styles, line = broken_styles(tmp_path, 'unchanged: "', 'unchanged: "{{ net_effect|billions }} ')
+    old = 'unchanged: "AI-related'
+    styles, line = broken_styles(tmp_path, old, 'unchanged: "{{ net_effect|billions }} AI-related')
     with pytest.raises(UserError) as err:
         make_charts(rising, tmp_path / "out", styles)
     assert f"charts.yaml:{line}" in str(err.value)

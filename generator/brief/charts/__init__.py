@@ -1,10 +1,11 @@
 """The brief's charts: matplotlib in the house style, from the metrics document.
 
 Each chart carries one message, stated in its title. The words (titles, alt texts,
-labels, source line) and the colours live in `templates/styles/charts.yaml`, fonts and
-sizes in `templates/styles/brief.mplstyle`: editors edit those, not this package. Python
-only picks the data, a wording variant (AI ahead or behind, gap widened or narrowed …)
-and draws. Every number drawn or written is formatted by `generator.numbers`.
+labels, source line) and the colours live in `templates/styles/charts.yaml` (direction
+words and thresholds: the narrative's `words.yaml`), fonts and sizes in
+`templates/styles/brief.mplstyle` (and `brief-narrow.mplstyle`): editors edit those,
+not this package. Python only picks the data, a wording variant (AI ahead or behind, gap
+widened or narrowed …) and draws. Every number drawn or written is formatted by `generator.numbers`.
 
 The package, in the order a chart is made:
 
@@ -13,9 +14,11 @@ The package, in the order a chart is made:
 - `style`    brief.mplstyle + charts.yaml → `Style`
 - `lines`    the line charts: growth index, AI share, tariffs
 - `bars`     the bar charts: top sources, counterfactual balance
+- `prices`   "Price or volume?": growth since the base split into unit value and volume
 - `draw`     helpers the chart families share (axes, end labels, captions)
 - `wording`  titles, alt texts and captions rendered from the texts, by variant
 - `output`   `make_charts`: draw, word and write `<key>.svg`, `.png`, `.csv` → `Chart`
+- `narrow`   the narrow variant `<key>-narrow.png` (phones, e-mail): text ≥ 11 px at 390 px
 """
 
 from __future__ import annotations

@@ -8,10 +8,19 @@ import calendar
 import math
 from typing import Any
 
-from matplotlib.offsetbox import AnchoredOffsetbox, HPacker, TextArea
-
 from generator import numbers
-from generator.brief.charts.draw import Plan, caption, label_size, new_figure, num, value_axis
+from generator.brief.charts import wording
+from generator.brief.charts.draw import (
+    Plan,
+    caption,
+    is_narrow,
+    label_size,
+    new_figure,
+    num,
+    series_key,
+    value_axis,
+    wrap,
+)
 from generator.brief.charts.style import Style
 from generator.brief.charts.wording import short_name
 
@@ -36,6 +45,8 @@ CF_HEADER = [
     "net_effect",
 ]
 Block = tuple[str, int, dict[str, Any]]  # label year, months covered, counterfactual block
+BAR_WIDTH = 0.38
+GAP_ROOM = 0.55  # room right of the last pair of bars for the gap's mark and label
 
 
 def _value_label(ax: Any, text: str, xy: tuple[float, float], size: float, colour: str, **kw):
@@ -95,12 +106,15 @@ def top_sources(doc: dict[str, Any], style: Style) -> Plan | None:
 
 
 def _blocks(doc: dict[str, Any]) -> list[Block]:
-    """Complete years, then the current year to date when it is not complete."""
-    cf = doc["counterfactual"]
+    """Complete years; no year to date beside them (a part-year bar reads as a fall).
+    Before the first complete year after the base, the year to date alone."""
+    cf, base = doc["counterfactual"], int(doc["definitions"]["base_year"])
     blocks: list[Block] = [(y, 12, b) for y, b in cf["annual"].items()]
+    if any(int(y) > base for y, _, _ in blocks):
+        return blocks
     year, n_ytd = str(doc["period"]["year"]), doc["period"]["ytd_months"]
-    if cf.get("ytd") and year not in cf["annual"]:
-        blocks.append((year, n_ytd, cf["ytd"]))
+    if cf.get("ytd") and int(year) > base and year not in cf["annual"]:
+        return [(year, n_ytd, cf["ytd"])]
     return blocks
 
 
@@ -108,7 +122,7 @@ def _balance_bars(ax: Any, values: list[list[float]], sign: float, style: Style)
     """Actual and counterfactual bars side by side per period, labelled; their heights."""
     t = style.texts
     size = label_size()
-    width = 0.38
+    width = BAR_WIDTH
     colours = (t.palette["actual"], t.palette["counterfactual"])
     extent = [0.0]
     for i, pair in enumerate(values):
@@ -119,6 +133,8 @@ def _balance_bars(ax: Any, values: list[list[float]], sign: float, style: Style)
             x = i + (j - 0.5) * width
             ax.bar(x, h, width=width * 0.94, color=colours[j], zorder=3)
             extent.append(h)
+            if is_narrow():
+                continue  # no room: the narrow chart marks the gap only (alt text: levels)
             _value_label(
                 ax, numbers.money_short(h), (x, h), size, t.palette["label"],
                 xytext=(0, 2 if h >= 0 else -2), ha="center", va="bottom" if h >= 0 else "top",
@@ -133,33 +149,20 @@ def _period_axis(ax: Any, blocks: list[Block]) -> None:
             labels.append(y)
         else:
             span = "Jan" if months == 1 else f"Jan–{calendar.month_abbr[months]}"
-            labels.append(f"{y}\n{span}")
+            labels.append(f"{span} {y}")
     ax.set_xticks(range(len(blocks)), labels)
     ax.tick_params(axis="x", length=0)
-    ax.set_xlim(-0.6, len(blocks) - 0.4)
+    ax.set_xlim(-0.6, len(blocks) - 0.4 + GAP_ROOM * (1.6 if is_narrow() else 1.0))
 
 
 def _series_key(ax: Any, style: Style) -> None:
-    """The series named in line with the axis caption, right-aligned (no boxed legend)."""
     t = style.texts
-    size = label_size()
     names = t.chart_labels["counterfactual"]
-    colours = (t.palette["actual"], t.palette["counterfactual"])
-    parts = []
-    for colour, key in zip(colours, CF_FIELDS, strict=True):
-        label = names["actual" if key == "actual_balance" else "counterfactual"]
-        parts.append(TextArea("■", textprops={"color": colour, "fontsize": size + 1}))
-        parts.append(TextArea(label, textprops={"color": t.palette["label"], "fontsize": size}))
-    key_box = AnchoredOffsetbox(
-        loc="lower right",
-        child=HPacker(children=parts, sep=4, align="baseline"),
-        frameon=False,
-        bbox_to_anchor=(1.0, 1.0),
-        bbox_transform=ax.transAxes,
-        pad=0.0,
-        borderpad=0.35,
-    )
-    ax.add_artist(key_box)
+    items = [
+        (t.palette["actual"], names["actual"]),
+        (t.palette["counterfactual"], names["counterfactual"]),
+    ]
+    series_key(ax, items, t.palette["label"])
 
 
 def _cf_context(blocks: list[Block], deficit: bool) -> tuple[dict[str, Any], str]:
@@ -183,6 +186,35 @@ def _cf_context(blocks: list[Block], deficit: bool) -> tuple[dict[str, Any], str
     return ctx, variant
 
 
+def _mark_gap(
+    ax: Any, doc: dict[str, Any], style: Style, where: list[Any], ctx: dict, variant: str
+) -> None:
+    """The AI boom's effect drawn where it is: a bracket from the last counterfactual
+    bar to the actual balance's level, labelled with metrics' net effect (charts.yaml
+    `counterfactual.mark`)."""
+    sign, i, (actual, cf) = where
+    texts = style.texts.texts["counterfactual"].get("mark")
+    if texts is None or not (math.isfinite(actual) and math.isfinite(cf)) or actual == cf:
+        return
+    env = wording.environment(style)
+    label = wording.say(env, texts, variant, {**wording.common_context(doc), **ctx}, "mark")
+    t, size = style.texts, label_size()
+    if is_narrow():
+        label = wrap(label, size, 6 * size, "bold")  # "AI boom:" over "+$194B"
+    x0, x1 = i - BAR_WIDTH / 2, i + BAR_WIDTH / 2 + BAR_WIDTH * 0.45
+    ha, hc = sign * actual, sign * cf
+    ax.plot([x0, x1], [ha, ha], color=t.palette["muted"], linewidth=0.9, linestyle=(0, (3, 2)))
+    ax.annotate(
+        "", xy=(x1, ha), xytext=(x1, hc),
+        arrowprops={"arrowstyle": "<->", "color": t.palette["label"], "linewidth": 1.1,
+                    "shrinkA": 0, "shrinkB": 0},
+    )  # fmt: skip
+    _value_label(
+        ax, label, (x1, (ha + hc) / 2), size, t.palette["label"],
+        xytext=(4, 0), ha="left", va="center", fontweight="bold",
+    )  # fmt: skip
+
+
 def counterfactual(doc: dict[str, Any], style: Style) -> Plan | None:
     blocks = _blocks(doc)
     base = int(doc["definitions"]["base_year"])
@@ -203,6 +235,7 @@ def counterfactual(doc: dict[str, Any], style: Style) -> Plan | None:
     _series_key(ax, style)
 
     ctx, variant = _cf_context(blocks, deficit)
+    _mark_gap(ax, doc, style, [-1.0 if deficit else 1.0, len(blocks) - 1, values[-1]], ctx, variant)
     rows = [[y, months, *(b[h] for h in CF_HEADER[2:])] for y, months, b in blocks]
     return Plan(
         fig,

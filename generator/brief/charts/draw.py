@@ -11,6 +11,9 @@ from typing import Any
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.offsetbox import AnchoredOffsetbox, HPacker, TextArea
+from matplotlib.patches import Patch
+from matplotlib.textpath import text_to_path
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from generator import numbers
@@ -102,6 +105,60 @@ def label_size() -> float:
     return float(FontProperties(size=matplotlib.rcParams["ytick.labelsize"]).get_size_in_points())
 
 
+# A figure narrower than this is the narrow variant (brief-narrow.mplstyle: phones, e-mail).
+NARROW_BELOW_IN = 5.0
+
+
+def is_narrow() -> bool:
+    """Drawing the narrow variant: the style in force makes figures under 5 in wide."""
+    return float(matplotlib.rcParams["figure.figsize"][0]) < NARROW_BELOW_IN
+
+
+def wrap(text: str, size: float, width_pt: float, weight: str = "normal") -> str:
+    """Break text into lines no wider than width_pt, measured in its font."""
+    prop = FontProperties(size=size, weight=weight)
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        trial = f"{line} {word}" if line else word
+        w, _, _ = text_to_path.get_text_width_height_descent(trial, prop, ismath=False)
+        if line and w > width_pt:
+            out.append(line)
+            line = word
+        else:
+            line = trial
+    return "\n".join([*out, line])
+
+
+def series_key(ax: Any, items: list[tuple[str, str]], text_colour: str) -> None:
+    """The series (colour, name) named without a boxed legend: in line with the axis
+    caption, right-aligned; on a narrow figure, where that has no room, one per line
+    above the caption."""
+    size = label_size()
+    if is_narrow():
+        ax.figure.legend(
+            [Patch(color=c) for c, _ in items], [name for _, name in items],
+            loc="outside upper left", frameon=False, fontsize=size, labelcolor=text_colour,
+            handlelength=0.9, handleheight=0.9, handletextpad=0.5, borderaxespad=0.0,
+            borderpad=0.0,
+        )  # fmt: skip
+        return
+    parts = []
+    for colour, name in items:
+        parts.append(TextArea("■", textprops={"color": colour, "fontsize": size + 1}))
+        parts.append(TextArea(name, textprops={"color": text_colour, "fontsize": size}))
+    box = AnchoredOffsetbox(
+        loc="lower right",
+        child=HPacker(children=parts, sep=4, align="baseline"),
+        frameon=False,
+        bbox_to_anchor=(1.0, 1.0),
+        bbox_transform=ax.transAxes,
+        pad=0.0,
+        borderpad=0.35,
+    )
+    ax.add_artist(box)
+
+
 def new_figure() -> tuple[Figure, Any]:
     fig = Figure()
     ax = fig.add_subplot()
@@ -112,7 +169,9 @@ def caption(ax: Any, colour: str) -> Callable[[str], None]:
     """Draws the axis caption (rendered later, from charts.yaml) above the plot."""
 
     def finish(text: str) -> None:
-        ax.set_title(text, loc="left", color=colour)
+        size = FontProperties(size=matplotlib.rcParams["axes.titlesize"]).get_size_in_points()
+        width = ax.figure.get_figwidth() * 72 * 0.8  # from the axes' left edge
+        ax.set_title(wrap(text, size, width), loc="left", color=colour)
 
     return finish
 

@@ -24,13 +24,9 @@ from generator.brief.charts.style import Style
 from generator.brief.charts.texts import SERIES
 
 
-def _growth_variant(imp: dict[str, Any], style: Style) -> str:
-    ai_g, non_g = imp["ai"]["since_base"]["ytd"], imp["non_ai"]["since_base"]["ytd"]
-    if ai_g is None or non_g is None:
-        return "no_base"
-    if abs(ai_g - non_g) < style.texts.thresholds["level_within"]:
-        return "level"
-    return "ahead" if ai_g > non_g else "behind"
+def year_before(month: str) -> str:
+    """YYYY-MM twelve months earlier."""
+    return f"{int(month[:4]) - 1:04d}{month[4:]}"
 
 
 def growth_index(doc: dict[str, Any], style: Style) -> Plan | None:
@@ -57,25 +53,30 @@ def growth_index(doc: dict[str, Any], style: Style) -> Plan | None:
     end_labels(ax, fig, ends, size)
 
     imp = doc["imports"]
+    # The title speaks of where the lines end (the index of the last month drawn
+    # against the base year's average month), not of the year to date.
+    end = {g: _last_value(idx[g]["monthly"], months) for g in SERIES}
     ctx = {
+        **{f"{g}_index": end[g] for g in SERIES},
+        **{f"{g}_end": None if end[g] is None else end[g] / 100 - 1 for g in SERIES},
+        "end_month": _last_month(idx["ai"]["monthly"], months),
         "ai_growth": imp["ai"]["since_base"]["ytd"],
         "non_ai_growth": imp["non_ai"]["since_base"]["ytd"],
-        "total_growth": imp["total"]["since_base"]["ytd"],
-        "ai_index": idx["ai"]["month"],
-        "non_ai_index": idx["non_ai"]["month"],
-        "total_index": idx["total"]["month"],
         "ai_value": imp["ai"]["month"],
         "non_ai_value": imp["non_ai"]["month"],
     }
+    variant = "default" if end["ai"] is not None and end["non_ai"] is not None else "no_data"
     rows = [[m, *(idx[g]["monthly"][m] for g in SERIES)] for m in months]
-    return Plan(
-        fig,
-        ["month", "ai", "non_ai", "total"],
-        rows,
-        ctx,
-        _growth_variant(imp, style),
-        finish=caption(ax, t.palette["muted"]),
-    )
+    return Plan(fig, ["month", *SERIES], rows, ctx, variant, finish=caption(ax, t.palette["muted"]))
+
+
+def _last_month(monthly: dict[str, Any], months: list[str]) -> str:
+    return next((m for m in reversed(months) if monthly.get(m) is not None), months[-1])
+
+
+def _last_value(monthly: dict[str, Any], months: list[str]) -> float | None:
+    """The last value a line draws (its end), None when it draws nothing."""
+    return monthly.get(_last_month(monthly, months))
 
 
 def ai_share(doc: dict[str, Any], style: Style) -> Plan | None:
@@ -97,20 +98,23 @@ def ai_share(doc: dict[str, Any], style: Style) -> Plan | None:
     if last is not None:
         end_labels(ax, fig, [(float(last), ys[last], numbers.pct(ys[last]), colour)], size)
 
-    # The same test as the text's: strictly above every earlier month.
+    # The title quotes the line's end (the edition's month) against the same month a
+    # year earlier; a record is the text's test: strictly above every earlier month.
+    now, before = share["month"], share["monthly"].get(year_before(doc["month"]))
     record = len(months) >= 13 and beats_history(share["monthly"], doc["month"])
-    change = share["change"]["ytd"]
     if record:
         variant = "record"
-    elif change is None or abs(change) < t.thresholds["share_change_from"]:
+    elif now is None or before is None or numbers.pct(now) == numbers.pct(before):
+        variant = "steady"  # the two shares would print alike
+    elif abs(now - before) < style.words.gap_steady_below:
         variant = "steady"
     else:
-        variant = "up" if change > 0 else "down"
+        variant = "up" if now > before else "down"
     ctx = {
-        "share": share["month"],
+        "share": now,
+        "share_year_ago": before,
         "share_ytd": share["ytd"],
         "prior_share_ytd": share["prior_ytd"],
-        "change_ytd": change,
         "since": doc["data"]["first_month"],
         "record": record,
     }
@@ -120,17 +124,20 @@ def ai_share(doc: dict[str, Any], style: Style) -> Plan | None:
     )
 
 
-def _tariff_variant(gap: dict[str, Any], style: Style) -> str:
-    th = style.texts.thresholds
-    if gap["ytd"] is None:
+def _tariff_variant(ai: float | None, non_ai: float | None, before: float | None, w: Any) -> str:
+    """Where the two lines end: similar rates, AI-related paying more, or the gap (other
+    goods' rate minus AI-related, as printed) widened, narrowed or held against the same
+    month a year earlier; the narrative's threshold for rates "about the same"."""
+    gap = numbers.rate_gap(non_ai, ai)
+    if gap is None:
         return "default"
-    if abs(gap["ytd"]) < th["gap_level_within"]:
+    if abs(gap) < w.gap_steady_below:
         return "similar"
-    if gap["ytd"] < 0:
+    if gap < 0:
         return "higher"
-    if gap["change_ytd"] is not None and gap["change_ytd"] >= th["gap_change_from"]:
+    if before is not None and gap - before >= w.gap_steady_below:
         return "widened"
-    if gap["change_ytd"] is not None and gap["change_ytd"] <= -th["gap_change_from"]:
+    if before is not None and before - gap >= w.gap_steady_below:
         return "narrowed"
     return "lower"
 
@@ -151,29 +158,32 @@ def tariffs(doc: dict[str, Any], style: Style) -> Plan | None:
         top = max([top, *(y for y in ys if math.isfinite(y))])
         last = last_finite(ys)
         if last is not None:
-            label = f"{t.labels[g]} {numbers.pct(ys[last])}"
+            label = f"{t.labels[g]} {numbers.rate(ys[last])}"
             ends.append((float(last), ys[last], label, colour))
     month_axis(ax, months)
     ax.set_ylim(0, max(top * 1.15, 0.01))
     value_axis(ax, numbers.pct)
     end_labels(ax, fig, ends, size)
 
-    gap = tar["gap"]
+    # The title quotes the rates where the lines end and the gap between them as
+    # printed (12.0% and 4.2%: 7.8 points), against the same month a year earlier.
+    end = _last_month(tar["ai"]["monthly"], months)
+    ai, non_ai = tar["ai"]["monthly"][end], tar["non_ai"]["monthly"].get(end)
+    year_ago = year_before(end)
+    before = numbers.rate_gap(
+        tar["non_ai"]["monthly"].get(year_ago), tar["ai"]["monthly"].get(year_ago)
+    )
     ctx = {
-        "ai_rate": tar["ai"]["month"],
-        "non_ai_rate": tar["non_ai"]["month"],
+        "ai_rate": ai,
+        "non_ai_rate": non_ai,
+        "gap": numbers.rate_gap(non_ai, ai),
+        "gap_year_ago": before,
+        "end_month": end,
         "ai_ytd": tar["ai"]["ytd"],
         "non_ai_ytd": tar["non_ai"]["ytd"],
-        "gap": gap["ytd"],
-        "gap_prior": gap["prior_ytd"],
-        "gap_change": gap["change_ytd"],
     }
     rows = [[m, tar["ai"]["monthly"][m], tar["non_ai"]["monthly"][m]] for m in months]
+    variant = _tariff_variant(ai, non_ai, before, style.words)
     return Plan(
-        fig,
-        ["month", "ai", "non_ai"],
-        rows,
-        ctx,
-        _tariff_variant(gap, style),
-        finish=caption(ax, t.palette["muted"]),
+        fig, ["month", "ai", "non_ai"], rows, ctx, variant, finish=caption(ax, t.palette["muted"])
     )

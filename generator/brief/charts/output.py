@@ -1,6 +1,6 @@
-"""Every chart of an edition, drawn and written: `<key>.svg` (web and PDF; text as paths,
-deterministic bytes), `<key>.png` (e-mail) and `<key>.csv` (the data behind the chart,
-from metrics.json). Each comes back as a `Chart`: its charts.json entry (`built.Chart`,
+"""Every chart of an edition, drawn and written: `<key>.svg` (web page; text as paths,
+deterministic bytes), `<key>.png` (e-mail and PDF) and `<key>.csv` (the data behind the
+chart, from metrics.json). Each comes back as a `Chart`: its charts.json entry (`built.Chart`,
 the one model of a chart) and the folder its files are in."""
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
+from PIL import Image
 
 from generator.brief import built
-from generator.brief.charts import bars, lines
+from generator.brief.charts import bars, lines, narrow, prices
 from generator.brief.charts.draw import Plan
 from generator.brief.charts.style import Style, load_style
 from generator.brief.charts.texts import CHART_KEYS
@@ -25,6 +27,7 @@ from generator.brief.charts.wording import common_context, environment, say, sou
 
 BUILDERS: dict[str, Callable[[dict[str, Any], Style], Plan | None]] = {
     "growth_index": lines.growth_index,
+    "price_volume": prices.price_volume,
     "ai_share": lines.ai_share,
     "top_sources": bars.top_sources,
     "tariffs": lines.tariffs,
@@ -69,6 +72,10 @@ class Chart:
     def csv(self) -> Path:
         return self.folder / self.model.csv
 
+    @property
+    def narrow(self) -> Path:
+        return self.folder / (self.model.narrow or self.model.png)
+
 
 def _wrap(text: str, prop: FontProperties, width_pt: float) -> str:
     """Break a title into lines no wider than width_pt, measured in the title's font."""
@@ -96,9 +103,9 @@ def _frame(fig: Figure, style: Style, title: str, source: str) -> None:
     t = style.texts
     size = float(matplotlib.rcParams["font.size"])
     if t.source_in_image:
-        fig.supxlabel(
-            source, x=0.005, ha="left", fontsize=max(8.0, size - 1), color=t.palette["muted"]
-        )
+        small = max(8.0, size - 1)  # wrapped: a narrow chart has no room for one line
+        source = _wrap(source, FontProperties(size=small), fig.get_figwidth() * 72 * 0.98)
+        fig.supxlabel(source, x=0.005, ha="left", fontsize=small, color=t.palette["muted"])
     if t.title_in_image:
         prop = FontProperties(weight="bold", size=size + 1.5)
         fig.suptitle(
@@ -128,12 +135,35 @@ def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
             w.writerow([_cell(v) for v in row])
 
 
+# With these, a figure's layout engine set to None is none at all (savefig sets it back to
+# None after saving, which would otherwise bring the style's constrained layout back).
+_NO_LAYOUT = {"figure.autolayout": False, "figure.constrained_layout.use": False}
+
+
+def _layout_once(fig: Figure) -> None:
+    """Run the figure's layout engine once and freeze the result (call under _NO_LAYOUT):
+    without an engine, each save draws once; with one, a save also lays out again in a
+    throw-away draw of its own."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    fig.set_layout_engine(None)
+
+
 def _save(fig: Figure, style: Style, out_dir: Path, key: str, plan: Plan) -> None:
-    """SVG with the layout just made, the PNG at the same inches, and the data."""
-    fig.savefig(out_dir / f"{key}.svg", format="svg", metadata={"Date": None})
-    fig.set_layout_engine("none")  # keep the layout just made (same inches)
-    dpi = style.texts.png_width_px / fig.get_figwidth()
-    fig.savefig(out_dir / f"{key}.png", format="png", dpi=dpi, metadata={"Software": None})
+    """One layout, then the PNG (e-mail and PDF) and the SVG (web page) drawn from it at
+    the same inches, and the data. The layout is made on the PNG's own canvas, so the
+    PNG's draw finds every text already measured (matplotlib caches text extents per
+    renderer); PNGs are RGB (opaque charts need no alpha channel, which the PDF renderer
+    would split out and compress again), without a software stamp."""
+    fig.set_dpi(style.texts.png_width_px / fig.get_figwidth())
+    canvas = FigureCanvasAgg(fig)
+    with matplotlib.rc_context(_NO_LAYOUT):
+        _layout_once(fig)
+        rgba, size = canvas.print_to_buffer()
+        fig.savefig(out_dir / f"{key}.svg", format="svg", metadata={"Date": None})
+    image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    image.save(out_dir / f"{key}.png", format="png")  # zlib level 6: lower saves little
     _write_csv(out_dir / f"{key}.csv", plan.header, plan.rows)
 
 
@@ -155,19 +185,26 @@ def make_charts(doc: dict, out_dir: Path, style_dir: Path | list[Path]) -> list[
             plan = BUILDERS[key](doc, style)
             if plan is None:
                 continue
-            try:
-                ctx = {**common, **plan.context}
-                texts = style.texts.texts[key]
-                title = say(env, texts["title"], plan.variant, ctx, f"{key}.title")
-                alt = say(env, texts["alt"], plan.variant, {**ctx, "title": title}, f"{key}.alt")
-                axis = say(env, texts["axis"], plan.axis_variant, ctx, f"{key}.axis")
-                if plan.finish is not None:
-                    plan.finish(axis)
-                _frame(plan.fig, style, title, source)
-                _save(plan.fig, style, out_dir, key, plan)
-            finally:
-                plan.fig.clear()
+            # (no fig.clear() after: it clears every axes, a cost of its own; the figure,
+            # which no pyplot registry holds, is freed with its last reference)
+            ctx = {**common, **plan.context}
+            texts = style.texts.texts[key]
+            title = say(env, texts["title"], plan.variant, ctx, f"{key}.title")
+            alt = say(env, texts["alt"], plan.variant, {**ctx, "title": title}, f"{key}.alt")
+            axis = say(env, texts["axis"], plan.axis_variant, ctx, f"{key}.axis")
+            if plan.finish is not None:
+                plan.finish(axis)
+            _frame(plan.fig, style, title, source)
+            _save(plan.fig, style, out_dir, key, plan)
             files = {ext: f"{key}.{ext}" for ext in ("svg", "png", "csv")}
+            files["narrow"] = narrow.draw(  # phones and e-mail: charts/narrow.py
+                out_dir,
+                key,
+                style,
+                lambda: BUILDERS[key](doc, style),  # noqa: B023 - called right here
+                axis,
+                lambda fig: _frame(fig, style, title, source),  # noqa: B023
+            )
             model = built.Chart(key=key, title=title, alt=alt, source=source, **files)
             charts.append(Chart(model, out_dir))
     return charts

@@ -37,8 +37,6 @@ def _variants(value: object) -> object:
 Label = Annotated[str, BeforeValidator(_label)]
 Colour = Annotated[str, BeforeValidator(_label), AfterValidator(_colour)]
 Variants = Annotated[dict[str, str], BeforeValidator(_variants)]
-# A number written as one (not quoted, not true/false); fractions: 0.05 = 5%.
-Fraction = Annotated[float, Field(strict=True, ge=0, le=100)]
 Whole = Annotated[int, Field(strict=True, ge=4, le=10_000)]
 Switch = Annotated[bool, Field(strict=True)]
 
@@ -61,28 +59,13 @@ class SeriesLabels(yamlio.FileModel):
     total: Label
 
 
-class Thresholds(yamlio.FileModel):
-    steady_below: Fraction
-    doubled_from: Fraction
-    level_within: Fraction
-    share_change_from: Fraction
-    gap_level_within: Fraction
-    gap_change_from: Fraction
-
-
-class ChangeWords(yamlio.FileModel):
-    up: Label
-    down: Label
-    steady: Label
-    doubled: Label
-
-
 class ChartEntry(yamlio.FileModel):
     """One chart: its texts (one each, or by variant) and its own labels."""
 
     title: Variants
     alt: Variants
     axis: Variants
+    mark: Variants | None = None  # a label drawn on the chart (the counterfactual's gap)
     labels: dict[str, Label] | None = None
 
 
@@ -101,18 +84,17 @@ class Charts(yamlio.FileModel):
     top_sources: ChartEntry
     tariffs: ChartEntry
     counterfactual: CounterfactualEntry
+    price_volume: ChartEntry
 
 
 class ChartsFile(yamlio.FileModel):
-    source: str  # kept as written: sample_note starts with a space on purpose
-    sample_note: str
+    source: str  # real data: credits the Census Bureau
+    sample_source: str  # the sample: credits no statistical agency
     title_in_image: Switch = True
     source_in_image: Switch = True
     png_width_px: Whole = 1200
     palette: Palette
     labels: SeriesLabels
-    thresholds: Thresholds
-    words: ChangeWords
     country_names: dict[Label, Label] | None = None
     short_names: dict[Label, Label] | None = None
     max_name_length: Whole = 16

@@ -16,10 +16,18 @@ from typing import Any
 from generator import yamlio
 from generator.brief.charts.spec import ChartsFile
 
-CHART_KEYS = ("growth_index", "ai_share", "top_sources", "tariffs", "counterfactual")
+# The brief's charts, in its order (at most six: issue 17).
+CHART_KEYS = (
+    "growth_index",
+    "price_volume",
+    "ai_share",
+    "top_sources",
+    "tariffs",
+    "counterfactual",
+)
 TEXTS_FILE = "charts.yaml"
 SERIES = ("ai", "non_ai", "total")  # the lines of the growth index, as `labels` names them
-TEXT_FIELDS = ("title", "alt", "axis")
+TEXT_FIELDS = ("title", "alt", "axis", "mark")  # `mark` is optional
 
 
 @dataclass(frozen=True)
@@ -36,13 +44,11 @@ class ChartTexts:
 
     palette: dict[str, str]
     labels: dict[str, str]
-    thresholds: dict[str, float]
-    words: dict[str, str]
     country_names: dict[str, str]
     short_names: dict[str, str]
     max_name_length: int
-    source: Text
-    sample_note: Text
+    source: Text  # real data
+    sample_source: Text  # the sample
     title_in_image: bool
     source_in_image: bool
     png_width_px: int
@@ -81,18 +87,20 @@ def from_document(doc: Any, name: str) -> ChartTexts:
     return ChartTexts(
         palette=spec.palette.model_dump(),
         labels=spec.labels.model_dump(),
-        thresholds=spec.thresholds.model_dump(),
-        words=spec.words.model_dump(),
         country_names=dict(spec.country_names or {}),
         short_names=dict(spec.short_names or {}),
         max_name_length=spec.max_name_length,
         source=_located(doc, name, ("source",), "source", spec.source),
-        sample_note=_located(doc, name, ("sample_note",), "sample_note", spec.sample_note),
+        sample_source=_located(doc, name, ("sample_source",), "sample_source", spec.sample_source),
         title_in_image=spec.title_in_image,
         source_in_image=spec.source_in_image,
         png_width_px=spec.png_width_px,
         texts={
-            key: {f: _variants(doc, name, key, f, getattr(c, f)) for f in TEXT_FIELDS}
+            key: {
+                f: _variants(doc, name, key, f, getattr(c, f))
+                for f in TEXT_FIELDS
+                if getattr(c, f) is not None
+            }
             for key, c in charts.items()
         },
         chart_labels={

@@ -1,6 +1,8 @@
 """The words of a chart: its title, alt text and axis caption rendered from the Jinja
 texts of charts.yaml, in the variant the data pick (AI ahead or behind, gap widened or
-narrowed …). Every number is formatted by `generator.numbers`."""
+narrowed …). Every number is formatted by `generator.numbers`; every direction word
+("rose", "more than doubled", "held steady") comes from the narrative's filters and
+words.yaml, so a chart title and the prose word the same change alike."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from jinja2 import meta
 from generator import numbers, templating
 from generator.brief.charts.style import Style
 from generator.brief.charts.texts import Text
+from generator.brief.narrative import word_filters
 from generator.errors import UserError
 
 
@@ -37,25 +40,25 @@ def short_name(style: Style) -> Callable[[str], str]:
     return short
 
 
-def _change(style: Style) -> Callable[[float | None], str]:
-    th, w = style.texts.thresholds, style.texts.words
+def _ends(style: Style) -> dict[str, Callable[[float | None], str]]:
+    """A word for where a line ends against its start (a growth: 1.0 = +100%), with the
+    narrative's words and thresholds: "more than doubled" past words.yaml's
+    `doubled_from`, else its direction word ("surged", "fell", "held steady")."""
+    w = style.words
+    change_word = word_filters(w)["change_word"]
 
-    def change(g: float | None) -> str:
-        if g is None:
-            return "n/a"
-        if abs(g) < th["steady_below"]:
-            return w["steady"]
-        if g >= th["doubled_from"]:
-            return w["doubled"]
-        return f"{w['up'] if g > 0 else w['down']} {numbers.pct_abs(g)}"
+    def end_word(g: float | None) -> str:
+        return w.doubled if g is not None and g > w.doubled_from else change_word(g)
 
-    return change
+    return {"end_word": end_word}
 
 
 def environment(style: Style) -> jinja2.Environment:
-    """The one template environment (templating.environment) with the charts' filters."""
+    """The one template environment (templating.environment) with the narrative's word
+    filters (change_word, growth_phrase, change_by, up_down) and the charts' own."""
     filters = {
-        "change": _change(style),
+        **word_filters(style.words),
+        **_ends(style),
         "country": _country(style),
         "short_name": short_name(style),
     }
@@ -125,10 +128,7 @@ def common_context(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def source_line(env: jinja2.Environment, style: Style, common: dict[str, Any]) -> str:
-    """The source line under every chart; on the sample, with its note."""
+    """The source line under every chart: the Census Bureau for real data; the sample
+    credits no statistical agency (its figures are illustrative)."""
     t = style.texts
-    source = render(env, t.source, common)
-    if common["sample"]:
-        note = render(env, t.sample_note, common)
-        source += (" " if t.sample_note.source[:1].isspace() else "") + note
-    return source
+    return render(env, t.sample_source if common["sample"] else t.source, common)

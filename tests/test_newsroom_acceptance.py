@@ -1,0 +1,170 @@
+"""Issue 18's Acceptance, measured over the sample's editions after `aibrief publish --all`
+in a temporary project (the real command, in a subprocess), with the definitions of the
+copy desk (generator.brief.copydesk, whose definitions tests/test_copydesk.py checks on
+strings worked out by hand):
+
+- no edition's headline equals the previous month's;
+- at most 50% of an edition's body sentences shaped like a sentence of the previous
+  month's edition, at most 10% equal word for word;
+- the bottom line's distinct texts ≥ 75% of editions; the previous month named in ≥ 90%
+  of editions after the first;
+- no body sentence over 35 words or with more than 4 numbers;
+- the editions of April 2025 and February 2026 name the tariff action of that month;
+- every number of a chart title traced to metrics.json, and a title that states where a
+  line ends agrees with the last values plotted;
+- every number of each edition's page and PDF traced to metrics.json;
+- and `aibrief review --all` over them is clean (exit status 0).
+
+Slow by nature (every edition with its PDF, about a minute on two cores)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.brief import copydesk
+from generator.brief.copydesk_charts import check_charts
+from generator.brief.render import plain_text
+from tests.conftest import write_config
+from tests.test_brief import pdf_text, untraced
+
+LIMIT = 1800  # seconds a step may take at most (a failure, never a pace to keep)
+# The names a tariff action goes by (in a policy event's `what` and in the brief's words).
+ACTION = re.compile(r"Executive Order \d+|Section \d+|Supreme Court|IEEPA|reciprocal", re.I)
+
+
+def aibrief(cfg: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--config", str(cfg), *args],
+        capture_output=True,
+        text=True,
+        timeout=LIMIT,
+    )
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """The sample refreshed and every edition published, as an operator would do it."""
+    folder = tmp_path_factory.mktemp("newsroom")
+    cfg = write_config(folder)
+    for step in (["refresh"], ["publish", "--all", "--no-deploy"]):
+        done = aibrief(cfg, *step)
+        assert done.returncode == 0, done.stderr[-2000:]
+    editions = folder / "output" / "editions"
+    months = sorted(p.name for p in editions.iterdir() if re.fullmatch(r"\d{4}-\d\d", p.name))
+    assert len(months) >= 24 and months[0] == "2024-01"
+    return cfg, editions, [copydesk.read_edition(editions / m) for m in months]
+
+
+def pairs(eds: list[copydesk.Edition]):
+    """(previous month's edition, edition) for every edition after the first."""
+    by_month = {e.month: e for e in eds}
+    for ed in eds[1:]:
+        prev = by_month.get(copydesk.previous_month(ed.month))
+        assert prev is not None, f"no edition for the month before {ed.month}"
+        yield prev, ed
+
+
+def test_no_headline_repeats_the_previous_month(published):
+    _, _, eds = published
+    repeats = [
+        f"{ed.month}: {ed.headline}"
+        for prev, ed in pairs(eds)
+        if copydesk.same_text(ed.headline).casefold()
+        == copydesk.same_text(prev.headline).casefold()
+    ]
+    assert repeats == []
+
+
+def test_sentences_carried_over_from_the_previous_edition(published):
+    _, _, eds = published
+    over = []
+    for prev, ed in pairs(eds):
+        body = [s for _, s in ed.body()]
+        shapes = {copydesk.shape(s) for _, s in prev.body()}
+        texts = {copydesk.same_text(s) for _, s in prev.body()}
+        shaped = sum(copydesk.shape(s) in shapes for s in body) / len(body)
+        same = sum(copydesk.same_text(s) in texts for s in body) / len(body)
+        if shaped > 0.50 or same > 0.10:
+            over.append(f"{ed.month}: {shaped:.0%} shaped like, {same:.0%} equal")
+    assert over == []
+
+
+def test_bottom_lines_differ_and_the_previous_month_is_named(published):
+    _, _, eds = published
+    bottoms = {copydesk.same_text(e.sections.get("bottom_line", "")) for e in eds}
+    assert len(bottoms) / len(eds) >= 0.75, f"{len(bottoms)} distinct in {len(eds)}"
+    missing = [e.month for e in eds[1:] if not copydesk.names_previous_month(e)]
+    named = len(eds) - 1 - len(missing)
+    assert named / (len(eds) - 1) >= 0.90, f"previous month not named in {missing}"
+
+
+def test_no_sentence_too_long_or_with_too_many_numbers(published):
+    _, _, eds = published
+    bad = [
+        f"{ed.month} {key}: {copydesk.word_count(s)} words, "
+        f"{len(copydesk.numbers_in(s))} numbers: {s}"
+        for ed in eds
+        for key, s in ed.body()
+        if copydesk.word_count(s) > 35 or len(copydesk.numbers_in(s)) > 4
+    ]
+    assert bad == []
+
+
+@pytest.mark.parametrize("month", ["2025-04", "2026-02"])
+def test_the_month_of_a_tariff_action_names_it(published, month):
+    _, _, eds = published
+    ed = next((e for e in eds if e.month == month), None)
+    if ed is None:
+        pytest.skip(f"the sample has no edition for {month}")
+    events = [e for e in ed.metrics["policy"]["events"] if e["status"] == "in_month"]
+    names = {n.casefold() for e in events for n in ACTION.findall(e["what"])}
+    assert names, f"metrics of {month} hold no tariff action in the month"
+    body = " ".join(s for _, s in ed.body())
+    said = {n.casefold() for n in ACTION.findall(body)}
+    assert names & said, f"{month} names none of {sorted(names)}"
+
+
+def test_chart_titles_are_traced_and_agree_with_where_the_lines_end(published):
+    _, _, eds = published
+    bad = [
+        f"{ed.month} {key}: {what}: {title}"
+        for ed in eds
+        for key, what, title in check_charts(ed.charts, ed.metrics)
+    ]
+    assert bad == []
+
+
+def test_every_number_of_each_page_and_pdf_is_in_metrics(published):
+    _, editions, eds = published
+    bad = {}
+    for ed in eds:
+        page = (editions / ed.month / "brief.html").read_text(encoding="utf-8")
+        alts = " ".join(re.findall(r'alt="([^"]*)"', page))
+        text, pages = pdf_text(editions / ed.month / "brief.pdf")
+        text = " ".join(re.sub(rf"Page \d+ of {pages}", " ", text).split())
+        found = untraced(plain_text(page) + " " + alts, ed.metrics) + untraced(text, ed.metrics)
+        if found:
+            bad[ed.month] = sorted(set(found))
+    assert bad == {}
+
+
+def test_the_copy_desk_finds_nothing(published):
+    cfg, _, eds = published
+    done = aibrief(cfg, "review", "--all")
+    assert done.stdout == "" and done.returncode == 0, done.stdout[-4000:]
+    assert f"review: clean ({len(eds)} editions" in done.stderr
+
+
+def test_the_review_reads_what_publish_wrote(published):
+    """The measures above read the files the site serves: narrative.json and charts.json
+    as the build wrote them (not recomputed)."""
+    _, editions, eds = published
+    last = eds[-1]
+    doc = json.loads((editions / last.month / "narrative.json").read_text(encoding="utf-8"))
+    assert last.headline == doc["headline"] and len(last.charts) >= 4
