@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -19,7 +21,7 @@ from pydantic import (
 
 from generator import yamlio
 from generator.errors import ConfigError, located
-from generator.headers import HeaderText
+from generator.headers import ENCODED_WORD, HeaderText
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 # Census HS trade data start in 2013; a year far out would plan centuries of calls.
@@ -51,7 +53,7 @@ class OutputSettings(_Section):
 class SampleSettings(_Section):
     seed: int = Field(default=2025, ge=0, le=2**32 - 1)
     scale: float = Field(default=1.0, ge=1.0, le=40.0)
-    end: Month = "2025-12"
+    end: Month = "2026-09"  # the latest month Census had released by early December 2026
 
 
 # Partners asked one by one (the top sources of AI-related imports); the rest of the
@@ -118,6 +120,8 @@ class TaxonomySettings(_Section):
     category_map: dict[Label, CategoryKey] = {}
     # Tariff exemption lists, one YAML file each.
     exemptions: Path = Path("taxonomy/exemptions")
+    # The policy calendar: dated rulings, tariffs, investigations (no file: no events).
+    policy: Path = Path("taxonomy/policy.yaml")
 
 
 class MetricsSettings(_Section):
@@ -171,6 +175,26 @@ class SmtpSettings(_Section):
     retries: int = Field(default=3, ge=0, le=10)
 
 
+# email.unsubscribe_url without its {token}: URL characters only (RFC 3986, less the
+# comma that separates List-Unsubscribe entries), so it cannot break the header.
+_URL_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+;=%]+$")
+
+
+def _one_click_url(url: str) -> str:
+    """email.unsubscribe_url: https, with the reader's {token}, nothing a header splits on."""
+    if urlsplit(url).scheme != "https" or not urlsplit(url).hostname:
+        raise ValueError(f"expected an https:// URL, got {url!r}")
+    if "{token}" not in url:
+        raise ValueError(f"must hold the placeholder {{token}} (each reader's token), got {url!r}")
+    rest = url.replace("{token}", "")
+    if not _URL_CHARS.match(rest) or ENCODED_WORD.search(rest):
+        raise ValueError(
+            "may hold only URL characters (no space, comma, quote, <>, brace but {token}, "
+            f"control character or encoded word), got {url!r}"
+        )
+    return url
+
+
 class EmailSettings(_Section):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
@@ -181,6 +205,12 @@ class EmailSettings(_Section):
     to: list[HeaderText] = Field(default_factory=list)
     recipients_csv: Path | None = None  # columns: address, name (optional)
     list_unsubscribe: str | None = None  # default: mailto:<from>?subject=unsubscribe
+    # One-click unsubscribe (RFC 8058): each reader's URL, {token} signed with the secret
+    # in the environment variable named here (README, "E-mail").
+    unsubscribe_url: Annotated[str, AfterValidator(_one_click_url)] | None = None
+    unsubscribe_secret_env: str = "AIBRIEF_UNSUBSCRIBE_SECRET"
+    # Addresses that get nothing, one a line (# comments); a missing file suppresses none.
+    suppression_file: Path = Path("suppressed.txt")
 
 
 class SiteSettings(_Section):

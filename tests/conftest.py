@@ -32,6 +32,7 @@ def write_config(folder: Path, extra: str = "") -> Path:
         f"output:\n  dir: {folder / 'output'}\n"
         f"taxonomy:\n  rules: {REPO / 'taxonomy' / 'ai_products.yaml'}\n"
         f"  exemptions: {REPO / 'taxonomy' / 'exemptions'}\n"
+        f"  policy: {REPO / 'taxonomy' / 'policy.yaml'}\n"
         f"templates:\n  dir: {REPO / 'templates'}\n" + extra,
         encoding="utf-8",
     )

@@ -98,6 +98,7 @@ def desk(tmp_path_factory):
         folder,
         f"  overrides: {over}\n"
         "metrics:\n  base_year: 2024\n"
+        'data:\n  sample:\n    end: "2025-12"\n'  # the latest edition is 2025-12
         'email:\n  from: "Desk <brief@example.org>"\n'
         f"  to: [{READER}]\n",
     )

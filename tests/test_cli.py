@@ -53,7 +53,8 @@ def test_metrics_default_path_is_the_edition_folder(refreshed, capsys):
     folder, cfg = refreshed
     code, _, err = run(["--config", str(cfg), "metrics"], capsys)
     assert code == 0, err
-    assert (folder / "output" / "editions" / "2025-12" / "metrics.json").exists()
+    # The latest month of the sample: September 2026.
+    assert (folder / "output" / "editions" / "2026-09" / "metrics.json").exists()
 
 
 def test_a_month_outside_the_data_names_the_months_available(refreshed, capsys):
@@ -62,7 +63,7 @@ def test_a_month_outside_the_data_names_the_months_available(refreshed, capsys):
     assert code != 0
     lines = err.strip().splitlines()
     assert len(lines) == 1
-    assert "2031-01" in lines[0] and "2023-01 … 2025-12" in lines[0]
+    assert "2031-01" in lines[0] and "2023-01 … 2026-09" in lines[0]
     assert "Traceback" not in err
 
 
@@ -216,7 +217,7 @@ def test_python_dash_m_works():
 def test_metrics_will_not_desync_a_rendered_edition(tmp_path, capsys):
     cfg = write_config(tmp_path)
     assert run(["--config", str(cfg), "run"], capsys)[0] == 0
-    edition = tmp_path / "output" / "editions" / "2025-12"
+    edition = tmp_path / "output" / "editions" / "2026-09"  # the latest month
     before = (edition / "metrics.json").read_bytes()
     # Same metrics: fine. Different definitions: refused, edition untouched.
     assert run(["--config", str(cfg), "metrics"], capsys)[0] == 0
@@ -232,4 +233,4 @@ def test_render_html_only_says_what_it_wrote(tmp_path, capsys):
     code, _, err = run(["--config", str(cfg), "render", "--format", "html"], capsys)
     assert code == 0, err
     assert "brief.html, metrics.json" in err and "brief.pdf" not in err
-    assert not (tmp_path / "output" / "editions" / "2025-12" / "brief.pdf").exists()
+    assert not (tmp_path / "output" / "editions" / "2026-09" / "brief.pdf").exists()

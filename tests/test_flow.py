@@ -211,5 +211,5 @@ def test_status_imports_no_heavy_library(settings):
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120
     )
     assert out.returncode == 0, out.stderr
-    assert "data:            sample (illustrative sample), 2023-01 … 2025-12" in out.stdout
+    assert "data:            sample (illustrative sample), 2023-01 … 2026-09" in out.stdout
     assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -17,6 +17,7 @@ FUNCTION_LIMIT = 80
 # Rank of each stage: a module may import its own stage or a lower one, never a higher.
 LAYERS = {
     "cli": 8,
+    "commands": 8,  # the command line's own pieces beside cli.py (generator/commands/)
     "__main__": 8,
     "ops": 7,
     "flow": 6,

@@ -30,7 +30,7 @@ GOOD_END = {
     "at": "2026-01-05T15:00:00Z",
     "event": "end",
     "result": "ok",
-    "month": "2025-12",
+    "month": "2026-09",
     "seconds": 12.0,
 }
 GOOD_CHECK = {
@@ -38,8 +38,8 @@ GOOD_CHECK = {
     "at": "2026-01-06T15:00:00Z",
     "event": "check",
     "result": "nothing-new",
-    "released": "2025-12",
-    "published": "2025-12",
+    "released": "2026-09",
+    "published": "2026-09",
 }
 # A torn write, a byte that is not UTF-8, and JSON that is not an object (lines 2, 3, 4).
 BAD_LINES = [b'{"run": "cccccccccccc", "at": "2026-01-0', b"\xff\xfe{}", b"[1, 2]"]
@@ -104,7 +104,7 @@ def test_a_tick_skips_bad_lines_of_the_run_log_and_names_each(settings):
     assert out.returncode == 0, out.stderr
     assert_bad_lines_named(out.stderr, log)
     assert "no month newer than the latest edition" in out.stderr  # line 1 still counts
-    assert not (settings.editions_dir / "2025-12").exists()
+    assert not (settings.editions_dir / "2026-09").exists()
     good = [json.loads(line) for line in log.read_bytes().splitlines()[5:]]
     assert [r["event"] for r in good] == ["check"]  # appended on a line of its own
 
@@ -235,13 +235,13 @@ def test_a_tick_says_one_line_about_an_unreadable_lock(settings):
 def test_a_manual_run_is_recorded_and_status_shows_it(settings):
     out = aibrief(settings, "run", "--no-send")
     assert out.returncode == 0, out.stderr
-    assert "edition 2025-12 built and published; not sent: --no-send" in out.stderr
+    assert "edition 2026-09 built and published; not sent: --no-send" in out.stderr
     runs = runlog.read_runs(settings.state_dir / "runs.jsonl")
     assert {r["run"] for r in runs} == {runs[0]["run"]}
     assert {r["trigger"] for r in runs} == {"manual"}
     assert runs[0]["event"] == "start" and runs[-1]["event"] == "end"
     assert [r["stage"] for r in runs if r["event"] == "stage"] == ["check", "build", "publish"]
-    assert runs[-1]["result"] == "ok" and runs[-1]["month"] == "2025-12"
+    assert runs[-1]["result"] == "ok" and runs[-1]["month"] == "2026-09"
     # Not sent: the month is not done, so the next tick still finishes (sends) it.
     assert schedule.latest_done(settings) is None
     status = aibrief(settings, "status")
@@ -262,7 +262,7 @@ def test_a_failed_manual_run_records_the_stage(settings):
     end = runs[-1]
     assert end["trigger"] == "manual" and end["result"] == "failed" and end["stage"] == "check"
     assert "2025-12.md" in end["error"]
-    assert not (settings.editions_dir / "2025-12").exists()
+    assert not (settings.editions_dir / "2026-09").exists()  # the month the run would build
 
 
 def test_a_manual_run_is_refused_while_another_process_holds_the_lock(settings):
@@ -297,7 +297,7 @@ def test_a_manual_run_is_refused_while_another_process_holds_the_lock(settings):
 def test_a_tick_without_recipients_says_it_did_not_send(settings):
     out = aibrief(settings, "schedule", "--once")
     assert out.returncode == 0, out.stderr
-    assert "edition 2025-12 built and published; not sent: no recipients configured" in out.stderr
+    assert "edition 2026-09 built and published; not sent: no recipients configured" in out.stderr
     assert "published and sent" not in out.stderr
     end = runlog.read_runs(settings.state_dir / "runs.jsonl")[-1]
     assert end["event"] == "end" and end["result"] == "ok" and end["trigger"] == "scheduled"

@@ -261,7 +261,8 @@ def test_a_rebuild_killed_between_the_renames_is_recovered_by_the_next_command(b
         proc.communicate()
     assert not root.exists()  # the state a kill there leaves behind
 
-    code, err = cli(capsys, "--config", str(cfg), "metrics", "--out", str(cfg.parent / "m.json"))
+    out = str(cfg.parent / "m.json")
+    code, err = cli(capsys, "--config", str(cfg), "metrics", "--month", "2025-12", "--out", out)
     assert code == 0, err
     assert snapshot(root) == old
     assert json.loads((cfg.parent / "m.json").read_text()) == before

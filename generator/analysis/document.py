@@ -14,9 +14,11 @@ from typing import Any
 import jsonschema
 import pandas as pd
 
+from generator.analysis import classcache
 from generator.analysis import metrics as m
-from generator.analysis.metrics.cube import class_table
+from generator.analysis.metrics.news import revisions_from_manifest
 from generator.classify.exemptions import load_lists
+from generator.classify.policy import load_policy
 from generator.classify.taxonomy import Taxonomy, for_settings
 from generator.config import Settings
 from generator.data import queries, schema
@@ -78,19 +80,21 @@ def warehouse_sums(settings: Settings, upto: str | None = None, workers: int = 1
         # The commodity table names every code the refresh wrote: classifying it saves a
         # pass over the rows. A code it lacks shows as UNCLASSIFIED: classify what the
         # rows hold, and sum again.
-        classification, class_of = _classes(tax, _known_codes(wh))
+        classification, class_of = _classes(settings, tax, _known_codes(wh))
         sums = queries.aggregate(scan, class_of, lists) if len(class_of) else None
         if sums is None or sums.unclassified:
-            classification, class_of = _classes(tax, queries.codes(scan))
+            classification, class_of = _classes(settings, tax, queries.codes(scan))
             sums = queries.aggregate(scan, class_of, lists)
+        units = queries.unit_links(scan, class_of)  # prices and volumes: one more query
     keys = tuple(x.key for x in lists)
     info = m.DataInfo(
         source=str(manifest.get("source")),
         sample=bool(manifest.get("sample")),
         vintage=manifest.get("vintage"),
         latest_month=available[-1],
+        revisions=revisions_from_manifest(manifest),
     )
-    agg = m.Aggregate(sums.imports, sums.exports, tuple(tax.categories), keys)
+    agg = m.Aggregate(sums.imports, sums.exports, tuple(tax.categories), keys, units)
     return WarehouseSums(agg, classification, tax.categories, countries, lists, info, months)
 
 
@@ -102,13 +106,11 @@ def _known_codes(wh: Warehouse) -> list[str]:
         return []
 
 
-def _classes(tax: Taxonomy, codes: list[str]) -> tuple[pd.DataFrame, pd.Series]:
-    """The classification of `codes` and its class index per code."""
-    classification = tax.classify_frame(codes)
-    try:
-        return classification, class_table(classification, list(tax.categories))
-    except m.MetricsError as exc:
-        raise UserError(str(exc)) from None
+def _classes(settings: Settings, tax: Taxonomy, codes: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """The classification of `codes` and its class index per code: classified once per
+    taxonomy and code list, then read from the cache beside the warehouse."""
+    folder = settings.cache_dir / classcache.FOLDER
+    return classcache.classes(folder, classcache.taxonomy_digest(settings), tax, codes)
 
 
 def metrics_input(
@@ -125,6 +127,7 @@ def metrics_input(
         agg.exports[agg.exports["period"] <= month].reset_index(drop=True),
         agg.categories,
         agg.lists,
+        None if agg.units is None else agg.units[agg.units["period"] <= month],
     )
     return m.MetricsInput(
         imports=_no_rows("imports"),
@@ -133,6 +136,7 @@ def metrics_input(
         categories=sums.categories,
         countries=sums.countries,
         exemptions=sums.exemptions,
+        policy=load_policy(settings.path(settings.taxonomy.policy)),
         info=sums.info,
         aggregate=cut,
     )
@@ -157,7 +161,18 @@ def compute_metrics(
     except m.MetricsError as exc:
         raise UserError(str(exc)) from None
     validate_metrics(result.doc)
-    return result
+    return m.Metrics(result.month, result.doc, previous_doc(inp, month, options(settings)))
+
+
+def previous_doc(inp: m.MetricsInput, month: str, opts: m.MetricsOptions) -> dict[str, Any] | None:
+    """The previous month's document from the same inputs (the edition's news is relative
+    to it): recomputed, never read from an earlier build, so each edition stays a pure
+    function of its inputs. None when the data cannot carry that month."""
+    prev = m.month_name(m.month_index(month) - 1)
+    try:
+        return m.compute(inp, prev, opts).doc
+    except m.MetricsError:
+        return None
 
 
 @lru_cache(maxsize=1)

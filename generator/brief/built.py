@@ -52,19 +52,37 @@ class Chart(_Model):
     svg: str
     png: str
     csv: str  # the data behind the chart
+    # The narrow variant (PNG) for phones and e-mail; "" in editions built before it.
+    narrow: str = ""
 
-    @field_validator("svg", "png", "csv", mode="before")
+    @field_validator("svg", "png", "csv", "narrow", mode="before")
     @classmethod
     def _plain_name(cls, value: Any) -> Any:
         if isinstance(value, Path):
             value = value.name
+        if value == "":
+            return value  # no narrow variant (the other names are required non-empty)
         if not isinstance(value, str) or not _PLAIN_NAME.match(value) or ".." in value:
             raise ValueError(f"{value!r} is not a file name in charts/")
         return value
 
+    @field_validator("svg", "png", "csv")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value:
+            raise ValueError("'' is not a file name in charts/")
+        return value
+
     def path(self, folder: Path, kind: str = "svg") -> Path:
-        """The file of this chart (`svg`, `png` or `csv`) in the edition `folder`."""
-        return folder / "charts" / getattr(self, kind)
+        """The file of this chart (`svg`, `png`, `csv` or `narrow`) in the edition
+        `folder`; `narrow` falls back on the wide PNG for an edition without it."""
+        name = getattr(self, kind) or (self.png if kind == "narrow" else "")
+        return folder / "charts" / name
+
+    @property
+    def files(self) -> list[str]:
+        """Every file of this chart in charts/."""
+        return [n for n in (self.svg, self.png, self.csv, self.narrow) if n]
 
 
 class ChartList(_Model):
@@ -117,10 +135,11 @@ class NarrativeDoc(_Model):
     period: str = ""
     headline: str
     lede: str
+    whats_new: str = ""  # one line: the previous month named, the biggest change since it
     why_it_matters: str
     by_the_numbers: list[str]
     zoom_in: list[str]
-    between_the_lines: str
+    between_the_lines: list[str]  # 2–3 bullets
     what_to_watch: list[str]
     bottom_line: str
     saying: Quote | None = None
@@ -129,6 +148,13 @@ class NarrativeDoc(_Model):
     note_path: str | None = None
     sections: list[Section] = Field(default_factory=list)
     facts: list[FactRef] = Field(default_factory=list)
+
+    @field_validator("between_the_lines", mode="before")
+    @classmethod
+    def _bulleted(cls, value: Any) -> Any:
+        """An edition built before the section became bullets held one paragraph: read
+        it as one bullet rather than refuse the whole edition."""
+        return [value] if isinstance(value, str) else value
 
     @field_validator("editor_note_html")
     @classmethod
@@ -173,13 +199,14 @@ def narrative_doc(n: Narrative, month: str) -> NarrativeDoc:
     sections = [
         _paragraph("headline", _sentence(n.headline, None if n.headline_by_note else lead)),
         _paragraph("lede", _sentence(n.lede, lead)),
+        *[_paragraph("whats_new", _sentence(n.whats_new, n.whats_new_fact))][: bool(n.whats_new)],
         _paragraph("why_it_matters", _sentence(n.why_it_matters)),
         _listing(
             "by_the_numbers",
             [_sentence(t, f) for t, f in zip(n.by_the_numbers, _padded(n), strict=True)],
         ),
         _listing("zoom_in", [_sentence(t) for t in n.zoom_in], tag="p"),
-        _paragraph("between_the_lines", _sentence(n.between_the_lines)),
+        _listing("between_the_lines", [_sentence(t) for t in n.between_the_lines]),
         _listing("what_to_watch", [_sentence(t) for t in n.what_to_watch]),
         _paragraph("bottom_line", _sentence(n.bottom_line)),
     ]
@@ -205,10 +232,11 @@ def narrative_doc(n: Narrative, month: str) -> NarrativeDoc:
         period=n.period,
         headline=n.headline,
         lede=n.lede,
+        whats_new=n.whats_new,
         why_it_matters=n.why_it_matters,
         by_the_numbers=list(n.by_the_numbers),
         zoom_in=list(n.zoom_in),
-        between_the_lines=n.between_the_lines,
+        between_the_lines=list(n.between_the_lines),
         what_to_watch=list(n.what_to_watch),
         bottom_line=n.bottom_line,
         saying=Quote(text=n.saying.text, by=n.saying.by) if n.saying else None,

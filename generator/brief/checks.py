@@ -78,12 +78,14 @@ def run_checks(
 
 def _check_data_files(settings: config_mod.Settings, report: Report) -> None:
     from generator.classify.exemptions import load_lists
+    from generator.classify.policy import load_policy
     from generator.classify.taxonomy import for_settings
 
     report.attempt("taxonomy", lambda: for_settings(settings))
     report.attempt(
         "exemption lists", lambda: load_lists(settings.path(settings.taxonomy.exemptions))
     )
+    report.attempt("policy calendar", lambda: load_policy(settings.path(settings.taxonomy.policy)))
 
 
 def _check_notes(settings: config_mod.Settings, report: Report) -> None:

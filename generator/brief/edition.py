@@ -89,7 +89,8 @@ def _render_into(
     dirs = template_dirs(settings)
     t = time.perf_counter()
     write_metrics(metrics, staging / built.METRICS)
-    words = built.narrative_doc(narrative_mod.for_edition(settings, metrics.doc), metrics.month)
+    told = narrative_mod.for_edition(settings, metrics.doc, metrics.previous)
+    words = built.narrative_doc(told, metrics.month)
     brand = render.brand_of(dirs)
     _write_json(staging / built.NARRATIVE, words.model_dump_json(indent=2))
     _write_json(staging / built.BRAND, brand.model_dump_json(indent=2))
@@ -101,10 +102,13 @@ def _render_into(
 
     t = time.perf_counter()
     # In the PDF, data links point at the published site (relative links would
-    # resolve to the build folder on this machine).
+    # resolve to the build folder on this machine). Charts stay SVG in the PDF, as the
+    # house style asks (sharp at any zoom and in print); benchmarks/README.md has the cost.
     online = f"{settings.site.base_url.rstrip('/')}/{metrics.month}/data/"
     views = [render.ChartView.of(c, f"charts/{c.svg}", f"charts/{c.csv}") for c in charts]
-    print_views = [dataclasses.replace(v, csv_href=online + Path(v.csv_href).name) for v in views]
+    print_views = [
+        dataclasses.replace(v, csv_href=online + c.csv) for v, c in zip(views, charts, strict=True)
+    ]
     page, print_page = render.render_html(
         metrics.doc, words, views, dirs, (print_views, online + "metrics.json"), brand
     )

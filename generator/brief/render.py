@@ -41,7 +41,8 @@ FONT_FACES = (
 
 @dataclass(frozen=True)
 class ChartView:
-    """What the layout needs of a chart: links relative to the edition folder."""
+    """What the layout needs of a chart: links relative to the edition folder.
+    `svg_href` is the image the page shows: the SVG, on the web and in the PDF."""
 
     key: str
     label: str
@@ -50,10 +51,13 @@ class ChartView:
     source: str
     svg_href: str
     csv_href: str
+    narrow_href: str = ""  # the narrow PNG (phones), beside svg_href; "" if none
 
     @classmethod
     def of(cls, chart: Any, svg_href: str, csv_href: str) -> ChartView:
         """From a chart (or its charts.json entry): key, title, alt and source."""
+        narrow = getattr(chart, "narrow", "")
+        folder = svg_href.rpartition("/")[0]
         return cls(
             key=chart.key,
             label=f"{chart.key.replace('_', ' ')} data",
@@ -62,6 +66,9 @@ class ChartView:
             source=chart.source,
             svg_href=svg_href,
             csv_href=csv_href,
+            narrow_href=(f"{folder}/{Path(narrow).name}" if folder else Path(narrow).name)
+            if narrow
+            else "",
         )
 
 

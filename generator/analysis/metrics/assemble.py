@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.analysis.metrics import counterfactual, exemptions, tariffs, trade
+from generator.analysis.metrics import (
+    counterfactual,
+    exemptions,
+    news,
+    policy,
+    prices,
+    tariffs,
+    trade,
+)
 from generator.analysis.metrics.cube import Classes, Cube, aggregate_of, build_cube, country_axis
 from generator.analysis.metrics.model import (
     SCHEMA_VERSION,
@@ -38,6 +46,8 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = DEFAULTS) -
     doc.update(trade.flows(w, classes, imp, exp))
     doc["balance"] = trade.balance(w, bal)
     doc["index"] = trade.growth_index(w, classes, imp)
+    links = prices.links_for(inp, agg, classes.keys)
+    doc.update(prices.decomposition(w, classes, imp, exp, links))  # unit values, volumes
     doc["tariffs"] = tariffs.tariffs(w, classes, imp)
     doc["categories"] = trade.categories(w, classes, imp, exp, inp.categories)
     doc["sources"] = trade.sources(w, classes, imp, names, options.top_sources)
@@ -45,6 +55,9 @@ def compute(inp: MetricsInput, month: str, options: MetricsOptions = DEFAULTS) -
     doc["partners"] = trade.partners(w, classes, imp, names, options.partners)
     doc["exemptions"] = exemptions.exemptions(w, classes, imp, inp.exemptions, inp.categories)
     doc["counterfactual"] = counterfactual.counterfactual(w, classes, imp, exp, bal)
+    doc["policy"] = policy.policy(w.month, inp.policy, inp.exemptions)
+    doc["news"] = news.news(doc, w, classes, imp, names, inp.categories)  # since last month
+    doc["data"]["revisions"] = news.revisions(w.month, inp.info.revisions)
     check_shares(doc)
     return Metrics(month=month, doc=doc)
 
@@ -85,6 +98,8 @@ def _header(
             "import_value": options.import_value,
             "excluded_chapters": sorted(options.excluded_chapters),
             "ai": "relevance tier high",
+            "ai_core": "relevance tier high, leaving out dual-use lines (rules whose heading "
+            "also holds consumer goods in bulk): goods bought mostly for data centres",
             "non_ai": "relevance tier low",
             "tariff_rate": "calculated duty / imports for consumption",
         },

@@ -35,12 +35,15 @@ class DataInfo:
     sample: bool
     vintage: str | None = None
     latest_month: str | None = None  # newest month in the warehouse, if rows were cut
+    # Months a refresh revised (news.Revision: month, flow, old, new, with_month), from
+    # the warehouse manifest; each edition reports those its month's refresh made.
+    revisions: tuple[Any, ...] = ()
 
 
 # Columns of the aggregate frames (the boundary between the warehouse scan and the
 # metrics): `klass` is the cube's class index (AI categories in display order, then
-# medium, then low; −1 for an excluded chapter), `mask` bit k says the code is on
-# exemption list k.
+# medium, then low; −1 for an excluded chapter; a dual-use line of AI category i is
+# i + Classes.n, see cube.py), `mask` bit k says the code is on exemption list k.
 IMPORT_AGGREGATE = ["period", "country_code", "klass", "mask", "value_con", "value_gen", "duty"]
 EXPORT_AGGREGATE = ["period", "country_code", "klass", "value"]
 
@@ -58,6 +61,9 @@ class Aggregate:
     exports: pd.DataFrame  # EXPORT_AGGREGATE
     categories: tuple[str, ...]  # the AI category keys `klass` counts through
     lists: tuple[str, ...] = ()  # exemption list keys, in bit order
+    # Unit-value links per flow × month × class (prices.LINK_COLUMNS), summed by the same
+    # scan (queries.unit_links); None: summed from the input's rows (prices.links_of_rows).
+    units: pd.DataFrame | None = None
 
 
 @dataclass
@@ -69,8 +75,12 @@ class MetricsInput:
     countries: pd.DataFrame = field(default_factory=pd.DataFrame)  # country_code, name
     info: DataInfo = field(default_factory=lambda: DataInfo("sample", True))
     # Exemption lists (generator.classify.exemptions.ExemptionList or alike: key, name, source,
-    # effective, end, covers(code), in_force(month)).
+    # effective, end, covers(code), in_force(month): counts for the month, i.e. in force on
+    # at least half of its days).
     exemptions: list[Any] = field(default_factory=list)
+    # Policy calendar events (generator.classify.policy.PolicyEvent or alike: date,
+    # announced, what, source, kind).
+    policy: list[Any] = field(default_factory=list)
     # Already summed (the SQL path); when given, `imports` and `exports` may be empty.
     aggregate: Aggregate | None = None
 
@@ -81,6 +91,9 @@ class Metrics:
 
     month: str
     doc: dict[str, Any]
+    # The previous month's document, recomputed from the same inputs (news is relative
+    # to it); None when the data cannot carry that month.
+    previous: dict[str, Any] | None = None
 
     def get(self, path: str) -> Any:
         return get_path(self.doc, path)
@@ -107,7 +120,7 @@ class ShareError(MetricsError, UserError):
 
 
 # Keys whose numbers are shares of a whole; their "change" entries are differences.
-_SHARE_KEYS = frozenset({"ai_share", "share_of_ai", "share", "prior_share"})
+_SHARE_KEYS = frozenset({"ai_share", "ai_share_core", "share_of_ai", "share", "prior_share"})
 
 
 def check_shares(node: Any, path: str = "", inside: bool = False) -> None:
