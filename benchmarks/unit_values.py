@@ -33,6 +33,8 @@ def main(path: str) -> int:
     }
     if hasattr(queries, "unit_links"):
         runs["unit_links"] = lambda scan: queries.unit_links(scan, class_of)
+        # One new month: what `aibrief metrics` computes with the link cache filled.
+        runs["unit_links_one_month"] = lambda scan: queries.unit_links(scan, class_of, months[-1:])
     for name, run in runs.items():
         with queries.Scan.of_warehouse(wh, months) as scan:
             t = time.perf_counter()

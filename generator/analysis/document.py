@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import pandas as pd
 
-from generator.analysis import classcache
+from generator.analysis import classcache, linkcache
 from generator.analysis import metrics as m
 from generator.analysis.metrics.news import revisions_from_manifest
 from generator.classify.exemptions import load_lists
@@ -85,7 +85,7 @@ def warehouse_sums(settings: Settings, upto: str | None = None, workers: int = 1
         if sums is None or sums.unclassified:
             classification, class_of = _classes(settings, tax, queries.codes(scan))
             sums = queries.aggregate(scan, class_of, lists)
-        units = queries.unit_links(scan, class_of)  # prices and volumes: one more query
+        units = _unit_links(settings, scan, class_of, manifest, months)  # prices, volumes
     keys = tuple(x.key for x in lists)
     info = m.DataInfo(
         source=str(manifest.get("source")),
@@ -96,6 +96,20 @@ def warehouse_sums(settings: Settings, upto: str | None = None, workers: int = 1
     )
     agg = m.Aggregate(sums.imports, sums.exports, tuple(tax.categories), keys, units)
     return WarehouseSums(agg, classification, tax.categories, countries, lists, info, months)
+
+
+def _unit_links(
+    settings: Settings,
+    scan: queries.Scan,
+    class_of: pd.Series,
+    manifest: dict[str, Any],
+    months: list[str],
+) -> pd.DataFrame:
+    """The unit-value links, each month's from the cache beside the warehouse when its
+    files, its partner's a year before and the taxonomy are unchanged (linkcache)."""
+    folder = settings.cache_dir / linkcache.FOLDER
+    files = linkcache.month_digests(manifest, months)
+    return linkcache.unit_links(scan, class_of, folder, files, classcache.taxonomy_digest(settings))
 
 
 def _known_codes(wh: Warehouse) -> list[str]:

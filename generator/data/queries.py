@@ -107,6 +107,9 @@ UNITS_BY_COUNTRY_SQL = _UNITS.format(country=", i.country_code")
 UNIT_VALUE_BOUNDS = (0.25, 4.0)
 UNIT_LINK_LAG = 12  # months: same month of the previous year
 UNIT_LOG_SLACK = 1e-12  # ln ratios are differences of logs: a ratio of exactly 4 stays in
+# A line is the sum of its rows (hand-built frames may hold several rows per cell); the
+# warehouse holds one row per period × HS10 × country (Warehouse.commit refuses others),
+# so over its files a line is its row, and the grouping, a third of the cost, is skipped.
 _UNIT_LINES = """
   SELECT '{flow}' AS flow, t.period, t.hs10, t.country_code, t.unit1 AS unit, c.klass,
          SUM(t.{value}) AS value, SUM(t.qty1) AS quantity,
@@ -114,16 +117,31 @@ _UNIT_LINES = """
   FROM {flow} AS t
   JOIN classes AS c ON t.hs10 = c.hs10
   WHERE c.klass >= 0 AND t.qty1 > 0 AND t.{value} > 0
-    AND t.unit1 IS NOT NULL AND t.unit1 <> '' AND t.unit1 <> 'X'
+    AND t.unit1 IS NOT NULL AND t.unit1 <> '' AND t.unit1 <> 'X'{periods}
   GROUP BY t.period, t.hs10, t.country_code, t.unit1, c.klass"""
+_UNIT_ROWS = """
+  SELECT '{flow}' AS flow, t.period, t.hs10, t.country_code, t.unit1 AS unit, c.klass,
+         t.{value} AS value, t.qty1 AS quantity,
+         TRY_CAST(LEFT(t.period, 4) AS INT) * 12 + TRY_CAST(RIGHT(t.period, 2) AS INT) AS mi
+  FROM {flow} AS t
+  JOIN classes AS c ON t.hs10 = c.hs10
+  WHERE c.klass >= 0 AND t.qty1 > 0 AND t.{value} > 0
+    AND t.unit1 IS NOT NULL AND t.unit1 <> '' AND t.unit1 <> 'X'{periods}"""
 _LOW, _HIGH, _EPS = *UNIT_VALUE_BOUNDS, UNIT_LOG_SLACK
 _LAG = f"ORDER BY mi RANGE BETWEEN {UNIT_LINK_LAG} PRECEDING AND {UNIT_LINK_LAG} PRECEDING"
-UNIT_LINKS_SQL = f"""
+# Sums as exact decimals (18 places, 20 digits before the point: a line or a month of
+# trade in USD stays far below 1e20), cast back to DOUBLE: the same for any order of
+# addition, so a month's links are bit for bit the same whether summed alone, with its
+# partners (linkcache) or in the full query, and from run to run (a parallel SUM of
+# doubles is not). TRY_CAST for the Spark round trip, as for the month number above.
+_EXACT = "TRY_CAST(SUM(TRY_CAST({} AS DECIMAL(38, 18))) AS DOUBLE)"
+_UNIT_LINKS = f"""
 SELECT flow, period, klass,
-       SUM(kept * value) AS value_now,
-       SUM(CASE WHEN kept = 1 THEN value_prior ELSE 0 END) AS value_prior,
-       SUM(CASE WHEN kept = 1 THEN value * log_ratio ELSE 0 END) AS log_now,
-       SUM(CASE WHEN kept = 1 THEN value_prior * log_ratio ELSE 0 END) AS log_prior,
+       {_EXACT.format("kept * value")} AS value_now,
+       {_EXACT.format("CASE WHEN kept = 1 THEN value_prior ELSE 0 END")} AS value_prior,
+       {_EXACT.format("CASE WHEN kept = 1 THEN value * log_ratio ELSE 0 END")} AS log_now,
+       {_EXACT.format("CASE WHEN kept = 1 THEN value_prior * log_ratio ELSE 0 END")}
+         AS log_prior,
        SUM(kept) AS lines,
        SUM(CASE WHEN log_ratio IS NOT NULL AND kept = 0 THEN 1 ELSE 0 END) AS outliers,
        SUM(CASE WHEN log_ratio IS NULL AND prior_lines > 0 THEN 1 ELSE 0 END) AS unit_changes
@@ -141,15 +159,50 @@ FROM (
              FIRST_VALUE(quantity) OVER (PARTITION BY flow, hs10, country_code, unit {_LAG})
                AS quantity_prior,
              COUNT(*) OVER (PARTITION BY flow, hs10, country_code {_LAG}) AS prior_lines
-      FROM ({_UNIT_LINES.format(flow="imports", value="value_con")}
-  UNION ALL{_UNIT_LINES.format(flow="exports", value="value")}
+      FROM ({{imports}}
+  UNION ALL{{exports}}
       ) AS l
     ) AS w
   ) AS r
-) AS k
+) AS k{{months}}
 GROUP BY flow, period, klass
 ORDER BY flow, period, klass
 """
+
+
+def unit_links_sql(months: list[str] | None = None, rows: bool = False) -> str:
+    """UNIT_LINKS_SQL, or (`months`) its rows for those months only, reading just them and
+    their partners a year before: the same rows as the full query's for those months,
+    since a month's links depend on nothing else. `rows`: one row per cell (warehouse)."""
+    lines = _UNIT_ROWS if rows else _UNIT_LINES
+    periods = outer = ""
+    if months is not None:
+        read = sorted(set(months) | {lag_month(m, UNIT_LINK_LAG) for m in months})
+        periods = f"\n    AND t.period IN ({_listed(read)})"
+        outer = f"\nWHERE period IN ({_listed(sorted(set(months)))})"
+    return _UNIT_LINKS.format(
+        imports=lines.format(flow="imports", value="value_con", periods=periods),
+        exports=lines.format(flow="exports", value="value", periods=periods),
+        months=outer,
+    )
+
+
+def lag_month(month: str, lag: int) -> str:
+    """The month `lag` months before `month` (YYYY-MM)."""
+    i = int(month[:4]) * 12 + int(month[5:7]) - 1 - lag
+    return f"{i // 12:04d}-{i % 12 + 1:02d}"
+
+
+def _listed(months: list[str]) -> str:
+    """Months as an SQL list of string literals (checked YYYY-MM, nothing to escape)."""
+    for m in months:
+        if len(m) != 7 or not (m[:4].isdigit() and m[4] == "-" and m[5:].isdigit()):
+            raise ValueError(f"not a month: {m!r}")
+    return ", ".join(f"'{m}'" for m in months)
+
+
+UNIT_LINKS_SQL = unit_links_sql()
+UNIT_LINKS_ROWS_SQL = unit_links_sql(rows=True)
 
 QUERIES = {
     "codes": CODES_SQL,
@@ -158,6 +211,7 @@ QUERIES = {
     "units": UNITS_SQL,
     "units_by_country": UNITS_BY_COUNTRY_SQL,
     "unit_links": UNIT_LINKS_SQL,
+    "unit_links_rows": UNIT_LINKS_ROWS_SQL,
 }
 
 
@@ -186,6 +240,9 @@ class Scan:
         import duckdb
 
         self._error = duckdb.Error
+        # One row per period × HS10 × country and flow (the warehouse's promise, checked at
+        # commit): the unit-value links may take a row as a line (UNIT_LINKS_ROWS_SQL).
+        self.one_row_per_cell = False
         self.con: duckdb.DuckDBPyConnection = duckdb.connect(":memory:")
         self.con.execute(f"SET memory_limit = '{engine.memory}'")
         self.con.execute(f"SET threads = {engine.threads}")
@@ -200,6 +257,7 @@ class Scan:
     def of_warehouse(cls, wh: Warehouse, months: list[str], engine: Engine = Engine()) -> Scan:
         """The month files of both flows, as the tables `imports` and `exports`."""
         scan = cls(engine)
+        scan.one_row_per_cell = True
         try:
             for flow in ("imports", "exports"):
                 scan._define(flow, _files(wh, flow, months))
@@ -308,12 +366,17 @@ def unit_values(scan: Scan, class_of: pd.Series, by_country: bool = False) -> pd
     return _typed(out, ["klass"])
 
 
-def unit_links(scan: Scan, class_of: pd.Series) -> pd.DataFrame:
+def unit_links(scan: Scan, class_of: pd.Series, months: list[str] | None = None) -> pd.DataFrame:
     """Unit-value links of both flows summed by flow × month × class (UNIT_LINKS_SQL): one
-    more query in the scan session of `aggregate`, a few rows per month back."""
+    more query in the scan session of `aggregate`, a few rows per month back; `months`:
+    those months only (generator.analysis.linkcache computes the ones it lacks)."""
     scan.register("classes", class_frame(class_of))
-    out = scan.frame(UNIT_LINKS_SQL)
-    return _typed(out, ["klass", "lines", "outliers", "unit_changes"])
+    return typed_links(scan.frame(unit_links_sql(months, rows=scan.one_row_per_cell)))
+
+
+def typed_links(frame: pd.DataFrame) -> pd.DataFrame:
+    """A links frame with the dtypes unit_links returns (a cached one read back, too)."""
+    return _typed(frame, ["klass", "lines", "outliers", "unit_changes"])
 
 
 def _typed(frame: pd.DataFrame, ints: list[str]) -> pd.DataFrame:

@@ -68,6 +68,19 @@ def intact(root: Path, entry: dict[str, Any]) -> bool:
         return False
 
 
+def _stamp_revisions(entries: dict[str, Any], written: list[str]) -> None:
+    """Name, in each revision this refresh made, the newest month the flow now holds: the
+    edition that reports the revision, fixed once (a later refresh that revises that
+    newest month must not move or drop an earlier edition's revisions)."""
+    if not written or not entries:
+        return
+    newest = max(entries)
+    for period in written:
+        rev = entries[period].get("revision")
+        if isinstance(rev, dict):
+            rev["with_month"] = newest
+
+
 class Warehouse:
     def __init__(self, root: Path, *, recover: bool = True) -> None:
         self.root = Path(root)
@@ -253,6 +266,7 @@ class Warehouse:
                 if keep is None or period in keep:
                     self._store_month(flow, period, part, entries, stamp, result)
             manifest["flows"][flow] = dict(sorted(entries.items()))
+            _stamp_revisions(entries, result.written[flow])
         reference_changed = False
         for name, frame, cols, key in (
             ("countries", data.countries, schema.COUNTRY_COLUMNS, "country_code"),
@@ -291,6 +305,7 @@ class Warehouse:
         """Write one month unless the file on disk already holds exactly these bytes; a
         missing or corrupt file with unchanged data is repaired without a new vintage."""
         part = part.sort_values(["hs10", "country_code"], kind="stable")
+        check_one_row_per_cell(flow, period, part)  # before this month's file is written
         blob = parquet_bytes(part, schema.FLOW_COLUMNS[flow])
         digest = sha256(blob)
         entry = entries.get(period)
@@ -369,6 +384,23 @@ def check_quantities(flow: str, frame: pd.DataFrame) -> None:
         raise UserError(
             f"{flow} {row['period']} {row['hs10']} country {row['country_code']}: "
             f"quantity {frame['qty1'].iloc[i]} {why}; nothing was committed",
+            where="warehouse",
+        )
+
+
+def check_one_row_per_cell(flow: str, period: str, part: pd.DataFrame) -> None:
+    """One row per HS10 × country in a month of a flow (`part` sorted by both): the
+    queries take a row as a line (queries.UNIT_LINKS_ROWS_SQL). The sources refuse
+    duplicates already; this holds it for any source. Raised before the manifest, the
+    commit point, is written: the warehouse keeps its previous state."""
+    code = part["hs10"].to_numpy(dtype=object, na_value="")
+    country = part["country_code"].to_numpy(dtype=object, na_value="")
+    same = (code[1:] == code[:-1]) & (country[1:] == country[:-1])
+    if same.any():
+        i = int(np.flatnonzero(same)[0])
+        raise UserError(
+            f"{flow} {period} {code[i]} country {country[i]}: more than one row for one "
+            "month, code and country; nothing was committed",
             where="warehouse",
         )
 

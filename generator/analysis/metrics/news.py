@@ -58,7 +58,9 @@ def revisions_from_manifest(manifest: Mapping[str, Any]) -> tuple[Revision, ...]
                 continue
             if change == 0.0:
                 continue
-            with_month = by_stamp.get(entry.get("fetched_at"), month)
+            # Recorded by the refresh (warehouse._stamp_revisions); older manifests: the
+            # newest month that carries the same fetch stamp.
+            with_month = rev.get("with_month") or by_stamp.get(entry.get("fetched_at"), month)
             out.append(Revision(month, str(flow), money(new - change), money(new), with_month))
     return tuple(out)
 
