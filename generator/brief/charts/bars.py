@@ -50,7 +50,7 @@ GAP_ROOM = 0.55  # room right of the last pair of bars for the gap's mark and la
 
 
 def _value_label(ax: Any, text: str, xy: tuple[float, float], size: float, colour: str, **kw):
-    ax.annotate(
+    return ax.annotate(
         text,
         xy=xy,
         textcoords="offset points",
@@ -118,13 +118,17 @@ def _blocks(doc: dict[str, Any]) -> list[Block]:
     return blocks
 
 
-def _balance_bars(ax: Any, values: list[list[float]], sign: float, style: Style) -> list[float]:
-    """Actual and counterfactual bars side by side per period, labelled; their heights."""
+def _balance_bars(
+    ax: Any, values: list[list[float]], sign: float, style: Style
+) -> tuple[list[float], list[Any]]:
+    """Actual and counterfactual bars side by side per period, labelled; their heights,
+    and the value labels of the last pair (None where none is drawn)."""
     t = style.texts
     size = label_size()
     width = BAR_WIDTH
     colours = (t.palette["actual"], t.palette["counterfactual"])
     extent = [0.0]
+    last: list[Any] = [None, None]
     for i, pair in enumerate(values):
         for j, v in enumerate(pair):
             if not math.isfinite(v):
@@ -135,11 +139,31 @@ def _balance_bars(ax: Any, values: list[list[float]], sign: float, style: Style)
             extent.append(h)
             if is_narrow():
                 continue  # no room: the narrow chart marks the gap only (alt text: levels)
-            _value_label(
+            last[j] = _value_label(
                 ax, numbers.money_short(h), (x, h), size, t.palette["label"],
                 xytext=(0, 2 if h >= 0 else -2), ha="center", va="bottom" if h >= 0 else "top",
             )  # fmt: skip
-    return extent
+    return extent, last
+
+
+def _gap_pt(ax: Any, a: float, b: float) -> float:
+    """How far apart two levels are drawn, in points (the axes' height estimated from the
+    figure, as end_labels does: the layout is not run yet)."""
+    lo, hi = ax.get_ylim()
+    return abs(a - b) / (hi - lo) * ax.figure.get_figheight() * 72.0 * 0.6
+
+
+def _tuck(ax: Any, label: Any, actual: float, cf: float) -> None:
+    """The counterfactual bar's value label, when it would stand where the actual level's
+    dashed line runs (a gap smaller than the label), goes inside the top of its bar."""
+    if label is None or cf == 0 or (actual - cf) * cf <= 0:
+        return  # no label, or the actual level lies inside the bar: the label is clear
+    room = label.get_fontsize() * 1.6  # the label's height and its offset
+    if _gap_pt(ax, actual, cf) >= room or _gap_pt(ax, cf, 0.0) < 2 * room:
+        return  # clear of the line, or a bar too short to hold it
+    up = cf > 0
+    label.xyann = (0, -3 if up else 3)
+    label.set_va("top" if up else "bottom")
 
 
 def _period_axis(ax: Any, blocks: list[Block]) -> None:
@@ -155,14 +179,14 @@ def _period_axis(ax: Any, blocks: list[Block]) -> None:
     ax.set_xlim(-0.6, len(blocks) - 0.4 + GAP_ROOM * (1.6 if is_narrow() else 1.0))
 
 
-def _series_key(ax: Any, style: Style) -> None:
+def _series_key(ax: Any, style: Style) -> float:
     t = style.texts
     names = t.chart_labels["counterfactual"]
     items = [
         (t.palette["actual"], names["actual"]),
         (t.palette["counterfactual"], names["counterfactual"]),
     ]
-    series_key(ax, items, t.palette["label"])
+    return series_key(ax, items, t.palette["label"])
 
 
 def _cf_context(blocks: list[Block], deficit: bool) -> tuple[dict[str, Any], str]:
@@ -204,9 +228,10 @@ def _mark_gap(
     x0, x1 = i - BAR_WIDTH / 2, i + BAR_WIDTH / 2 + BAR_WIDTH * 0.45
     ha, hc = sign * actual, sign * cf
     ax.plot([x0, x1], [ha, ha], color=t.palette["muted"], linewidth=0.9, linestyle=(0, (3, 2)))
+    heads = "<->" if _gap_pt(ax, ha, hc) >= 10 else "-"  # heads would cross on a small gap
     ax.annotate(
         "", xy=(x1, ha), xytext=(x1, hc),
-        arrowprops={"arrowstyle": "<->", "color": t.palette["label"], "linewidth": 1.1,
+        arrowprops={"arrowstyle": heads, "color": t.palette["label"], "linewidth": 1.1,
                     "shrinkA": 0, "shrinkB": 0},
     )  # fmt: skip
     _value_label(
@@ -223,19 +248,21 @@ def counterfactual(doc: dict[str, Any], style: Style) -> Plan | None:
     fig, ax = new_figure()
     values = [[num(b[f]) for f in CF_FIELDS] for _, _, b in blocks]
     deficit = all(v < 0 for pair in values for v in pair if math.isfinite(v))
-    extent = _balance_bars(ax, values, -1.0 if deficit else 1.0, style)
+    sign = -1.0 if deficit else 1.0
+    extent, last = _balance_bars(ax, values, sign, style)
     _period_axis(ax, blocks)
     lo, hi = min(extent), max(extent)
     pad = (hi - lo) * 0.12 or 1.0
     ax.set_ylim(lo - (pad if lo < 0 else 0), hi + pad)
+    _tuck(ax, last[1], sign * values[-1][0], sign * values[-1][1])
     value_axis(ax, lambda v: numbers.money_short(v) if v else "0")
     if not deficit:
         ax.axhline(0, color=style.texts.palette["reference"], linewidth=0.8, zorder=2)
         ax.spines["bottom"].set_visible(False)
-    _series_key(ax, style)
+    key_pt = _series_key(ax, style)
 
     ctx, variant = _cf_context(blocks, deficit)
-    _mark_gap(ax, doc, style, [-1.0 if deficit else 1.0, len(blocks) - 1, values[-1]], ctx, variant)
+    _mark_gap(ax, doc, style, [sign, len(blocks) - 1, values[-1]], ctx, variant)
     rows = [[y, months, *(b[h] for h in CF_HEADER[2:])] for y, months, b in blocks]
     return Plan(
         fig,
@@ -244,5 +271,5 @@ def counterfactual(doc: dict[str, Any], style: Style) -> Plan | None:
         ctx,
         variant,
         axis_variant="deficit" if deficit else "balance",
-        finish=caption(ax, style.texts.palette["muted"]),
+        finish=caption(ax, style.texts.palette["muted"], key_pt),
     )

@@ -116,10 +116,14 @@ def is_narrow() -> bool:
 
 def wrap(text: str, size: float, width_pt: float, weight: str = "normal") -> str:
     """Break text into lines no wider than width_pt, measured in its font."""
-    prop = FontProperties(size=size, weight=weight)
+    return fill(text.split(), FontProperties(size=size, weight=weight), width_pt)
+
+
+def fill(words: list[str], prop: FontProperties, width_pt: float) -> str:
+    """Words (each kept whole) set greedily into lines no wider than width_pt."""
     out: list[str] = []
     line = ""
-    for word in text.split():
+    for word in words:
         trial = f"{line} {word}" if line else word
         w, _, _ = text_to_path.get_text_width_height_descent(trial, prop, ismath=False)
         if line and w > width_pt:
@@ -130,19 +134,27 @@ def wrap(text: str, size: float, width_pt: float, weight: str = "normal") -> str
     return "\n".join([*out, line])
 
 
-def series_key(ax: Any, items: list[tuple[str, str]], text_colour: str) -> None:
+def series_key(ax: Any, items: list[tuple[str, str]], text_colour: str) -> float:
     """The series (colour, name) named without a boxed legend: in line with the axis
     caption, right-aligned; on a narrow figure, where that has no room, one per line
-    above the caption."""
+    above the caption. Returns the width (pt) it takes on the caption's line, which
+    `caption` leaves free (0 on a narrow figure)."""
     size = label_size()
     if is_narrow():
         ax.figure.legend(
             [Patch(color=c) for c, _ in items], [name for _, name in items],
             loc="outside upper left", frameon=False, fontsize=size, labelcolor=text_colour,
-            handlelength=0.9, handleheight=0.9, handletextpad=0.5, borderaxespad=0.0,
+            handlelength=0.9, handleheight=0.9, handletextpad=0.5, borderaxespad=0.4,
             borderpad=0.0,
         )  # fmt: skip
-        return
+        return 0.0
+    width = 0.0
+    for _, name in items:  # "■" and name, 4 pt apart, as the boxes below pack them
+        for text, pt in (("■", size + 1), (name, size)):
+            w, _, _ = text_to_path.get_text_width_height_descent(
+                text, FontProperties(size=pt), ismath=False
+            )
+            width += w + 4
     parts = []
     for colour, name in items:
         parts.append(TextArea("■", textprops={"color": colour, "fontsize": size + 1}))
@@ -157,6 +169,7 @@ def series_key(ax: Any, items: list[tuple[str, str]], text_colour: str) -> None:
         borderpad=0.35,
     )
     ax.add_artist(box)
+    return width
 
 
 def new_figure() -> tuple[Figure, Any]:
@@ -165,12 +178,15 @@ def new_figure() -> tuple[Figure, Any]:
     return fig, ax
 
 
-def caption(ax: Any, colour: str) -> Callable[[str], None]:
-    """Draws the axis caption (rendered later, from charts.yaml) above the plot."""
+def caption(ax: Any, colour: str, beside_pt: float = 0.0) -> Callable[[str], None]:
+    """Draws the axis caption (rendered later, from charts.yaml) above the plot, wrapped
+    clear of what stands at the right end of its line (`beside_pt`: the series key)."""
 
     def finish(text: str) -> None:
         size = FontProperties(size=matplotlib.rcParams["axes.titlesize"]).get_size_in_points()
         width = ax.figure.get_figwidth() * 72 * 0.8  # from the axes' left edge
+        if beside_pt:  # the axes span about 0.96 of the figure; 10 pt between the two
+            width = min(width, ax.figure.get_figwidth() * 72 * 0.96 - beside_pt - 10)
         ax.set_title(wrap(text, size, width), loc="left", color=colour)
 
     return finish

@@ -15,12 +15,11 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.textpath import text_to_path
 from PIL import Image
 
 from generator.brief import built
 from generator.brief.charts import bars, lines, narrow, prices
-from generator.brief.charts.draw import Plan
+from generator.brief.charts.draw import Plan, fill
 from generator.brief.charts.style import Style, load_style
 from generator.brief.charts.texts import CHART_KEYS
 from generator.brief.charts.wording import common_context, environment, say, source_line
@@ -85,17 +84,7 @@ def _wrap(text: str, prop: FontProperties, width_pt: float) -> str:
             words[-1] += " " + word  # never "4.9 | points"
         else:
             words.append(word)
-    out: list[str] = []
-    line = ""
-    for word in words:
-        trial = f"{line} {word}" if line else word
-        w, _, _ = text_to_path.get_text_width_height_descent(trial, prop, ismath=False)
-        if line and w > width_pt:
-            out.append(line)
-            line = word
-        else:
-            line = trial
-    return "\n".join([*out, line])
+    return fill(words, prop, width_pt)
 
 
 def _frame(fig: Figure, style: Style, title: str, source: str) -> None:
