@@ -197,10 +197,13 @@ def fake_backfill(tmp_path, monkeypatch):
     monkeypatch.setattr(edition, "recover_all", lambda _folder: None)
     monkeypatch.setattr(backfill, "fingerprints", lambda _s: None)
     monkeypatch.setattr(backfill, "is_current", lambda _s, _m, _fp: False)
+    monkeypatch.setattr(backfill, "shared_sums", lambda _s, _months: None)  # no warehouse
     monkeypatch.setattr(
         backfill,
         "build_one",
-        lambda _s, month, _fp=None: backfill.Outcome(month, "built", 0.5, f"Headline {month}"),
+        lambda _s, month, _fp=None, _sums=None: backfill.Outcome(
+            month, "built", 0.5, f"Headline {month}"
+        ),
     )
     return config.load(write_config(tmp_path))
 
