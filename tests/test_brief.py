@@ -3,6 +3,7 @@ follow the data, a PDF and a page that are complete and well formed."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -103,9 +104,12 @@ def cited_links() -> set[str]:
 
 
 def quoted_phrases(doc: dict) -> set[str]:
-    """Texts of metrics.json a section may quote whole (an exemption list's name, a policy
-    event's sentence): a number inside ("Section 122") is the text's, traced with it."""
-    names = {x["name"] for x in doc.get("exemptions", {}).get("lists", [])}
+    """Texts of metrics.json a section may quote whole (an exemption list's name and what
+    it exempts beyond its codes, a policy event's sentence): a number inside ("Section
+    122") is the text's, traced with it."""
+    lists = doc.get("exemptions", {}).get("lists", [])
+    names = {x["name"] for x in lists}
+    names |= {x["beyond_codes"].strip().rstrip(".") for x in lists if x.get("beyond_codes")}
     events = {e["what"].rstrip(".") for e in doc.get("policy", {}).get("events", [])}
     return {p for p in names | events if re.search(r"\d", p)}
 
@@ -114,13 +118,21 @@ RATE = re.compile(rf"(?:{NUM})%")
 
 
 def _shown_gap(text: str, tok: re.Match) -> bool:
-    """A gap in points printed right after two rates with one decimal is traced when it
-    is exactly their difference as printed (8.2% and 4.0% → 4.2 points)."""
-    rates = [r.group(0) for r in RATE.finditer(text, 0, tok.start()) if "." in r.group(0)]
-    if len(rates) < 2 or not re.fullmatch(r"\d+\.\d points?", tok.group(0)):
+    """A gap in points printed right after two rates with one decimal, or right before
+    them in its sentence ("widened to 6.3 points in July 2026: 9.0% against 2.7%"), is
+    traced when it is exactly their difference as printed (8.2% and 4.0% → 4.2 points)."""
+    if not re.fullmatch(r"\d+\.\d points?", tok.group(0)):
         return False
-    a, b = (round(float(r.rstrip("%").replace(",", "")) * 10) for r in rates[-2:])
-    return abs(a - b) == round(float(tok.group(0).split()[0]) * 10)
+    before = [r.group(0) for r in RATE.finditer(text, 0, tok.start()) if "." in r.group(0)]
+    rest = re.split(r"[.;](?:\s|$)", text[tok.end() :], maxsplit=1)[0]  # to its sentence end
+    after = [r.group(0) for r in RATE.finditer(rest) if "." in r.group(0)]
+    gap = round(float(tok.group(0).split()[0]) * 10)
+    for pair in (before[-2:], after[:2]):
+        if len(pair) == 2:
+            a, b = (round(float(r.rstrip("%").replace(",", "")) * 10) for r in pair)
+            if abs(a - b) == gap:
+                return True
+    return False
 
 
 def untraced(text: str, doc: dict) -> list[str]:
@@ -164,7 +176,8 @@ def test_the_edition_has_its_files(built):
 
 def test_every_number_in_the_page_is_in_metrics(built):
     _, _, doc, page = built
-    alts = " ".join(re.findall(r'alt="([^"]*)"', page))
+    # Attribute values as a reader gets them (`&#39;` is an apostrophe, not the number 39).
+    alts = " ".join(html.unescape(a) for a in re.findall(r'alt="([^"]*)"', page))
     text = plain_text(page) + " " + alts
     assert len(TOKEN.findall(text)) > 40, "the page should carry plenty of numbers"
     assert untraced(text, doc) == []

@@ -13,7 +13,7 @@ import pytest
 from generator import config
 from generator.analysis import document
 from generator.analysis import metrics as m
-from generator.analysis.facts import find_facts
+from generator.analysis.facts import Fact, find_facts, moved
 from generator.brief import narrative
 from generator.data.refresh import refresh
 from tests.conftest import REPO
@@ -46,8 +46,43 @@ def test_the_fact_that_led_last_month_is_demoted():
     facts = find_facts(may, previous=may)
     assert dict(kinds_scores(facts))["mom_tariff"] == 27.0
     assert facts[0].kind == "source_rank"
-    # April led with a record share, which May does not have: nothing demoted
-    assert kinds_scores(find_facts(may, previous=doc("2024-04"))) == kinds_scores(find_facts(may))
+    # April led with a record share, which May does not have: no lead demoted, but the
+    # standing figures that barely moved since April keep 30% (facts.STANDING_MOVED):
+    #   AI since 2023: Jan–Apr 51/40 - 1 = 27.5%, Jan–May 65/50 - 1 = 30.0%: 2.5 < 3 points
+    #   AI share so far: 51/171 = 29.82%, 65/215 = 30.23%: 0.41 < 0.5 point
+    #   deficit effect / balance: 11/91 = 12.09%, 15/115 = 13.04%: 0.96 < 1 point
+    # AI on a year earlier (27.5% → 30.0%, 2.5 ≥ 2 points), the tariff gap (10% → 12%),
+    # Taiwan's and compute hardware's share (50/51 → 51/65) moved: kept.
+    alone = dict(kinds_scores(find_facts(may)))
+    after = dict(kinds_scores(find_facts(may, previous=doc("2024-04"))))
+    demoted = {"divergence": 20.7, "share_level": 16.57, "counterfactual": 19.383}
+    assert (alone["divergence"], alone["share_level"], alone["counterfactual"]) == (
+        69.0,
+        55.233,
+        64.609,
+    )
+    assert after == {**alone, **demoted}
+
+
+def test_a_standing_fact_is_news_again_only_when_it_moved():
+    def fact(kind, **values):
+        return Fact(kind, 50.0, values)
+
+    # a share 0.5 point up is news; 0.4 point is not
+    assert moved(fact("share_level", share=0.305), fact("share_level", share=0.300))
+    assert not moved(fact("share_level", share=0.304), fact("share_level", share=0.300))
+    # the leading sources: a new name is news even with the same share
+    a = fact("top_sources", first="Taiwan", first_share=0.28, second="Mexico")
+    b = fact("top_sources", first="Mexico", first_share=0.28, second="Taiwan")
+    assert moved(a, b) and not moved(a, a)
+    # the deficit effect, as a part of the balance: 15/115 = 13.04% against 11/91 = 12.09%
+    # (0.96 point: not news), against 10/91 = 10.99% (2.05 points: news)
+    cf = fact("counterfactual", net_effect=15.0, actual_balance=-115.0)
+    assert not moved(cf, fact("counterfactual", net_effect=11.0, actual_balance=-91.0))
+    assert moved(cf, fact("counterfactual", net_effect=10.0, actual_balance=-91.0))
+    # a kind that says what changed, or one the previous month did not have: always news
+    assert moved(fact("mom_ai", change=0.0), fact("mom_ai", change=0.0))
+    assert moved(fact("share_level", share=0.3), None)
 
 
 def test_the_headline_is_never_one_last_month_could_carry():
@@ -57,7 +92,7 @@ def test_the_headline_is_never_one_last_month_could_carry():
     alone = narrative.write(may, NARRATIVE)
     after = narrative.write(may, NARRATIVE, previous=before)
     told_before = narrative.write(before, NARRATIVE)
-    assert alone.headline == "Tariffs on other goods rise to 20%"
+    assert alone.headline == "Tariffs on other goods rise to 20.0%"
     assert after.headline != told_before.headline
     # every higher-ranked headline reads as April's did; the first naming its month leads
     assert after.facts[0].kind == "mom_ai"

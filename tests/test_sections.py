@@ -129,10 +129,13 @@ def test_what_to_watch_is_two_or_three_bullets_and_drops_the_price_caveat(editio
 
 def test_the_sample_names_the_section_122_end_before_it_happens(editions):
     by_month = {doc["month"]: n for doc, n in editions}
-    for month in ("2026-03", "2026-06"):
+    # the list's end and the surcharge's fall on one day: one bullet, the date said once,
+    # with how far it is from the edition's month (March → July: four months)
+    for month, away in (("2026-03", "in four months"), ("2026-06", "next month")):
         watch = " ".join(by_month[month].what_to_watch)
-        assert "ends on July 24, 2026" in watch
-        assert "July 24, 2026: The Section 122 surcharge ends" in watch
+        assert f"July 24, 2026, {away}: The Section 122 surcharge ends" in watch
+        assert "and an exemption list ends the same day" in watch
+        assert watch.count("July 24, 2026") == 1
     for month in ("2025-06", "2025-12"):  # the end was announced on February 20, 2026
         assert "July 24, 2026" not in " ".join(by_month[month].what_to_watch)
         assert "February 23, 2026" not in " ".join(by_month[month].what_to_watch)
@@ -176,9 +179,9 @@ LIST = {
 
 def test_what_to_watch_names_an_announced_end(base_doc):
     doc = _with(base_doc, exemptions__in_force=["widgets"], exemptions__lists=[LIST])
-    assert "Exemptions: the list “Widgets excluded from the surcharge” ends on March 31, 2026." in (
-        _watch(doc)
-    )
+    # December 2025 → March 2026: three months away
+    said = "Exemptions: the list “Widgets excluded from the surcharge” ends on March 31, 2026"
+    assert f"{said}, in three months." in _watch(doc)
 
 
 def test_an_end_announced_after_the_month_is_not_known_yet(base_doc):
@@ -199,12 +202,51 @@ def test_what_to_watch_names_an_upcoming_action(base_doc):
         "status": "upcoming",
     }
     doc = _with(base_doc, policy__events=[event])
-    assert "February 1, 2026: A tariff on widgets starts." in _watch(doc)
+    assert "February 1, 2026, in two months: A tariff on widgets starts." in _watch(doc)
+
+
+def test_a_list_ending_the_day_of_an_action_is_one_bullet(base_doc):
+    event = {
+        "date": "2026-03-31",
+        "announced": "2025-12-10",
+        "what": "The widget surcharge ends.",
+        "source": "A proclamation",
+        "kind": "tariff",
+        "status": "upcoming",
+    }
+    doc = _with(
+        base_doc,
+        exemptions__in_force=["widgets"],
+        exemptions__lists=[LIST],
+        policy__events=[event],
+    )
+    watch = _watch(doc)
+    assert (
+        "March 31, 2026, in three months: The widget surcharge ends, and an exemption list "
+        "ends the same day." in watch
+    )
+    assert watch.count("March 31, 2026") == 1
+    assert "no end date" not in watch  # the list in force has one
+
+
+def test_months_away():
+    assert sections.months_away("2026-07", "2026-07-24") == "later this month"
+    assert sections.months_away("2026-06", "2026-07-24") == "next month"
+    assert sections.months_away("2026-02", "2026-07-24") == "in five months"
+    assert sections.months_away("2025-12", "2026-02-01") == "in two months"
+    assert sections.months_away("2025-07", "2026-07-24") == "in more than a year"
 
 
 def test_with_no_list_left_it_says_since_when(base_doc):
+    # December 2025, the last list ended in October: What to watch says since when
+    doc = _with(base_doc, exemptions__in_force=[], exemptions__none_since="2025-10-02")
+    assert "none has been in force since October 2, 2025" in _watch(doc)
+    # ended in November: news, told once, in "Between the lines" (not twice in one edition)
     doc = _with(base_doc, exemptions__in_force=[], exemptions__none_since="2025-11-02")
-    assert "none has been in force since November 2, 2025" in _watch(doc)
+    n = narrative.write(doc, NARRATIVE)
+    said = "There has been no exemption list in force since November 2, 2025."
+    assert said in n.between_the_lines
+    assert "November 2, 2025" not in " ".join(n.what_to_watch)
 
 
 def test_the_price_caveat_only_while_the_split_is_not_quotable(base_doc):
@@ -233,6 +275,9 @@ def test_the_tracer_takes_a_gap_only_when_it_adds_up():
     )
     assert untraced("Rates of 4.0% and 8.3%: 4.4 points apart.", doc) == ["4.4 points"]
     assert untraced("A gap of 4.3 points.", doc) == ["4.3 points"]  # no rates beside it
+    # the gap before the two rates of its sentence (a chart title): 8.3 - 4.0 = 4.3
+    assert untraced("The gap widened to 4.3 points: 8.3% against 4.0%.", doc) == []
+    assert untraced("The gap widened to 4.3 points. Rates: 8.3% and 4.0%.", doc) == ["4.3 points"]
 
 
 # ---- the choices, on values worked out by hand ------------------------------------------------

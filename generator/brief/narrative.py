@@ -145,7 +145,9 @@ def render_string(env: jinja2.Environment, source: str, ctx: dict[str, Any], whe
 # ---- the narrative ------------------------------------------------------------------------
 
 
-def context(doc: dict[str, Any], words: Words) -> dict[str, Any]:
+def context(
+    doc: dict[str, Any], words: Words, previous: dict[str, Any] | None = None
+) -> dict[str, Any]:
     phrases = numbers.period_phrases(doc)
     cats = {c["key"]: c for c in doc["categories"]}
     leaders = {c["key"]: None for c in doc["categories"]}
@@ -160,11 +162,15 @@ def context(doc: dict[str, Any], words: Words) -> dict[str, Any]:
         "cf": cf,
         "material": material,
         "words": {"gap_steady_below": words.gap_steady_below, "steady_below": words.steady_below},
-        **sections_mod.context(doc, words.gap_steady_below),
+        **sections_mod.context(doc, words.gap_steady_below, previous),
         **phrases,
     }
 
 
+# A fourth or fifth "By the numbers" bullet needs at least this news value (the facts'
+# scale: a quiet month-on-month move scores about 40, a standing figure that barely moved
+# since last month less than 30).
+BULLET_NEWS_FROM = 45.0
 PARTS = ("headline", "lede", "bullet")  # every kind has them; `whats_new` is optional
 
 
@@ -225,7 +231,7 @@ def write(
     words = load_words(words_path)
     env = environment(dirs, words)
     texts = _fact_texts(facts_path)
-    ctx = context(doc, words)
+    ctx = context(doc, words, previous)
 
     facts = find_facts(doc, words.thresholds, previous)
     facts = [f for f in facts if f.kind in texts]
@@ -248,11 +254,17 @@ def write(
     lead = next((f for f in facts if _same(texts_of[(f.kind, "headline")]) not in stale), facts[0])
     facts = [lead, *(f for f in facts if f is not lead)]  # facts[0] leads the brief
     new_fact = _whats_new_fact(doc, facts, lead, texts)
-    used = {lead.kind, *([new_fact.kind] if new_fact else [])}
+    # "Between the lines" gives the tariff rates, of the year so far and of the month
+    # against the previous month: no bullet says them again
+    used = {lead.kind, "tariff_gap", "mom_tariff", *([new_fact.kind] if new_fact else [])}
+    cf = ctx["cf"]
+    if lead.kind != "counterfactual" and ctx["material"] and cf.get("net_effect", 0) > 0:
+        used.add("counterfactual")  # "Why it matters" tells the deficit effect (its first line)
     bullet_facts = _bullet_facts(facts, used, texts_of)
-    bullets = [texts_of[(f.kind, "bullet")] for f in bullet_facts]
     ctx["lead"] = lead.kind
     sections = {name: templating.render(env, f"{name}.j2", ctx) for name in SECTIONS}
+    bullet_facts = _with_range(facts, lead, bullet_facts, _lines(sections["zoom_in"]), doc)
+    bullets = [texts_of[(f.kind, "bullet")] for f in bullet_facts]
     return Narrative(
         headline=(note.headline if note and note.headline else texts_of[(lead.kind, "headline")]),
         lede=texts_of[(lead.kind, "lede")],
@@ -278,11 +290,14 @@ def write(
 def _bullet_facts(
     facts: list[Fact], used: set[str], texts_of: dict[tuple[str, str], str]
 ) -> list[Fact]:
-    """Up to five facts for "By the numbers", best first: one per kind, none of a kind
-    used above, and no two bullets leading with the same number."""
+    """Three to five facts for "By the numbers", best first: one per kind, none of a kind
+    used above, no two bullets leading with the same number, and past the third only
+    facts with news value (BULLET_NEWS_FROM: not last month's figures barely moved)."""
     out: list[Fact] = []
     kinds, leads = set(used), set()
     for f in facts:
+        if len(out) >= 3 and f.score < BULLET_NEWS_FROM:
+            break
         first = texts_of[(f.kind, "bullet")].split(":")[0]
         if f.kind in kinds or first in leads:
             continue
@@ -292,6 +307,30 @@ def _bullet_facts(
         if len(out) == 5:
             break
     return out
+
+
+def _with_range(
+    facts: list[Fact], lead: Fact, bullets: list[Fact], zoom: list[str], doc: dict[str, Any]
+) -> list[Fact]:
+    """The range of doubt is stated once in every brief where the research definition and
+    the core lens differ by 3 points or more (#13): in the lede, in "Zoom in" (when the
+    share moved), else as a bullet, in place of the last when there are five."""
+    fact = next((f for f in facts if f.kind == "core_range"), None)
+    if fact is None or lead.kind == "core_range" or fact in bullets:
+        return bullets
+    core = numbers.pct(fact.values["core_share"])
+    if any("research definition" in ln and core in ln for ln in zoom):
+        return bullets
+    # It also states the month's AI share: it takes the place of a bullet on the share of
+    # the month, else of the fifth, so the brief grows no longer.
+    same = next((i for i, f in enumerate(bullets) if f.kind in _MONTH_SHARE_KINDS), None)
+    if same is not None:
+        return [*bullets[:same], fact, *bullets[same + 1 :]]
+    return [*bullets[:4], fact]
+
+
+# Bullets that state the month's AI share, as the range of doubt does.
+_MONTH_SHARE_KINDS = ("mom_share", "share_record")
 
 
 def _same(headline: str) -> str:

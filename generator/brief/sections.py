@@ -26,6 +26,9 @@ MOMENTUM_FROM = 0.03
 # Kinds of policy events that are tariff actions (the month they happen is news).
 TARIFF_ACTIONS = ("tariff", "executive_order", "ruling")
 LIST_EVENTS = ("list_start", "list_end")
+# The share of AI-related imports on exemption lists is news again in "What to watch"
+# when it moved at least this much since the previous month (0.01 = 1 point).
+LISTS_MOVED = 0.01
 
 
 def _get(node: Any, *path: str) -> Any:
@@ -173,9 +176,32 @@ def source_shift(doc: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven")
+
+
+def months_away(month: str, day: str) -> str:
+    """How far a date is from the edition's month, in words a reader of that month
+    needs (the calendar makes a standing date news): "next month", "in five months"."""
+    y, m = (int(p) for p in month.split("-"))
+    dy, dm = (int(p) for p in day[:7].split("-"))
+    n = (dy - y) * 12 + dm - m
+    if n <= 0:
+        return "later this month"
+    if n == 1:
+        return "next month"
+    return f"in {COUNTS[n - 2]} months" if n <= len(COUNTS) + 1 else "in more than a year"
+
+
+def previous_month(month: str) -> str:
+    y, m = (int(p) for p in month.split("-"))
+    return f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}"
+
+
 def watch_view(doc: dict[str, Any]) -> dict[str, Any]:
     """What is ahead, as the edition's month could know it: lists in force with the
-    end announced by the month's last day, upcoming tariff actions, the next release."""
+    end announced by the month's last day, upcoming tariff actions, the next release.
+    A list ending on the day of an upcoming action is said once, with the action (the
+    same date twice is one story); `away` says how far the date is from this month."""
     month = doc["month"]
     last_day = month_end(month)
     ex = doc.get("exemptions") or {}
@@ -204,14 +230,62 @@ def watch_view(doc: dict[str, Any]) -> dict[str, Any]:
         if e.get("status") == "upcoming" and e.get("kind") not in LIST_EVENTS
     ]
     nxt = doc["period"]["next_release_month"]
+    ending = dict(ends[0], away=months_away(month, ends[0]["end"])) if ends else None
+    upcoming = (
+        dict(events[0], away=months_away(month, events[0]["date"]), with_list=None)
+        if events
+        else None
+    )
+    if ending and upcoming and upcoming["date"] == ending["end"]:
+        upcoming["with_list"], ending = ending, None  # one bullet: the action and the list
+    none_since = ex.get("none_since")
+    shares = _get(ex, "any", "share", "monthly") or {}
+    now, before = shares.get(month), shares.get(previous_month(month))
     return {
         "lists": lists,
-        "ending": ends[0] if ends else None,
+        "ending": ending,
+        "merged": bool(upcoming and upcoming.get("with_list")),
         "share_month": _get(ex, "any", "share", "month"),
-        "none_since": ex.get("none_since"),
-        "upcoming": events[0] if events else None,
+        # the lists are news: new since last month, or their share moved a point or more
+        "lists_news": now is None or before is None or abs(now - before) >= LISTS_MOVED,
+        "none_since": none_since,
+        # the lists ended this month or last: "Between the lines" tells it, as news
+        "none_new": bool(none_since) and none_since[:7] >= previous_month(month),
+        "upcoming": upcoming,
         "annual_revision": nxt.endswith("-06"),
         "prices_quotable": bool(_get(doc, "prices", "ai", "quotable")),
+    }
+
+
+def deficit_view(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """The AI boom's effect on the goods deficit so far this year against its effect in
+    all of the previous year, in words ("more than twice"): the year's story as it
+    builds, month by month. None without a previous year's effect to compare with."""
+    cf = _get(doc, "counterfactual", "ytd")
+    year = doc["period"]["year"]
+    before = _get(doc, "counterfactual", "annual", str(year - 1), "net_effect")
+    if not cf or not before or before <= 0 or cf["net_effect"] <= 0:
+        return None
+    r = cf["net_effect"] / before
+    for below, words in (
+        (0.25, "less than a quarter of"),
+        (0.4, "about a third of"),
+        (0.5, "almost half of"),
+        (0.7, "more than half of"),
+        (0.95, "most of"),
+        (1.05, "about as much as"),
+        (1.5, "more than"),
+        (2.0, "more than one and a half times"),
+        (3.0, "more than twice"),
+        (4.0, "more than three times"),
+    ):
+        if r < below:
+            return {"effect": cf["net_effect"], "before": before, "words": words, "year": year - 1}
+    return {
+        "effect": cf["net_effect"],
+        "before": before,
+        "words": "more than four times",
+        "year": year - 1,
     }
 
 
@@ -227,20 +301,35 @@ def momentum(doc: dict[str, Any]) -> str | None:
     return None
 
 
-def bottom_state(doc: dict[str, Any]) -> str:
-    """What the bottom line is about this month, from the data and the calendar."""
+def bottom_states(doc: dict[str, Any]) -> list[str]:
+    """Every true thing the bottom line could say this month, most pressing first: the
+    base year, a tariff action in the month, a complete year, AI imports gathering pace
+    or cooling, and the long run since the base year."""
     ai = _get(doc, "imports", "ai", "since_base", "ytd")
     other = _get(doc, "imports", "non_ai", "since_base", "ytd")
     if ai is None or other is None:
-        return "base"
+        return ["base"]
     events = _get(doc, "policy", "events") or []
+    states = []
     if any(e.get("status") == "in_month" and e.get("kind") in TARIFF_ACTIONS for e in events):
-        return "policy"
+        states.append("policy")
     if doc["period"]["ytd_months"] == 12:
-        return "year"
+        states.append("year")
     if ai <= other:
-        return "not_outgrowing"
-    return momentum(doc) or "outgrowing"
+        return [*states, "not_outgrowing"]
+    pace = momentum(doc)
+    return [*states, *([pace] if pace else []), "outgrowing"]
+
+
+def bottom_state(doc: dict[str, Any], previous: dict[str, Any] | None = None) -> str:
+    """What the bottom line is about this month, from the data and the calendar; with the
+    previous month's document, not what its bottom line was about when something else
+    true can be said (a bottom line already read last month is no news)."""
+    states = bottom_states(doc)
+    if previous is None:
+        return states[0]
+    said = bottom_states(previous)[0]
+    return next((st for st in states if st != said), states[0])
 
 
 # ---- what moved since the previous month (metrics `news`) -------------------------------------
@@ -315,8 +404,11 @@ def export_move(doc: dict[str, Any]) -> dict[str, Any] | None:
     return {"month": move["month"], "change": move["change"]}
 
 
-def context(doc: dict[str, Any], gap_steady_below: float) -> dict[str, Any]:
-    """The values the section templates use, beside `m` (metrics.json)."""
+def context(
+    doc: dict[str, Any], gap_steady_below: float, previous: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The values the section templates use, beside `m` (metrics.json); `previous` is the
+    previous month's document when the edition has one (news is relative to it)."""
     return {
         "tariff": tariff_view(doc, gap_steady_below),
         "ai_balance": ai_balance(doc),
@@ -325,8 +417,9 @@ def context(doc: dict[str, Any], gap_steady_below: float) -> dict[str, Any]:
         "partner_pair": partner_pair(doc),
         "shift": source_shift(doc),
         "watch": watch_view(doc),
+        "deficit": deficit_view(doc),
         "momentum": momentum(doc),
-        "bottom": bottom_state(doc),
+        "bottom": bottom_state(doc, previous),
         "previous": _get(doc, "news", "previous_month"),
         "rates_moved": tariff_moves(doc),
         "mover": category_mover(doc),

@@ -104,7 +104,7 @@ def move_facts(found: Found, th: Thresholds) -> None:
     if sh is not None:
         found.add(
             "mom_share",
-            min(90.0, 50 + 1000 * abs(sh) * (abs(sh) >= 0.005)),
+            min(90.0, 50 + 1000 * abs(sh)) if abs(sh) >= 0.005 else 38,
             change="news.mom.ai_share.change",
             share="news.mom.ai_share.month",
             prior_share="news.mom.ai_share.prior",
