@@ -453,3 +453,13 @@ def test_the_source_that_climbed_and_the_one_it_passed():
     assert sections.rank_climber(doc, "sources") == {"name": "K", "place": "fifth", "passed": None}
     doc["news"]["ranks"]["sources"] = [r("A", 1, 1), r("B", 2, 2)]
     assert sections.rank_climber(doc, "sources") is None
+
+
+def test_a_list_ending_this_month_is_not_said_to_have_no_end_date(base_doc):
+    """July 2026: Section 122 counts for the month (in force 24 of 31 days) and ends on
+    July 24; What to watch must not call it a list "with no end date"."""
+    ending_now = {**LIST, "end": "2025-12-20", "end_announced": "2025-11-15"}
+    doc = _with(base_doc, exemptions__in_force=["widgets"], exemptions__lists=[ending_now])
+    watch = _watch(doc)
+    assert "no end date" not in watch
+    assert "ends on" not in watch  # nothing ahead: its end is in the edition's month
