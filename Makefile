@@ -15,8 +15,10 @@ brief: $(STAMP)
 	@$(PYTHON) -m generator.syscheck
 	$(BIN)/aibrief run
 
+# Test files run in parallel, one worker a core (at most 4); each file stays on one
+# worker, in order (pytest-xdist).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -170,7 +170,7 @@ def test_every_command_that_lists_editions_recovers_first(world, tmp_path, capsy
     os.replace(folder, folder.with_name(".2025-12.old"))
     argv = {
         "status": ["status"],
-        "backfill": ["backfill", "--from", "2025-11", "--no-deploy"],
+        "backfill": ["backfill", "--from", "2025-11", "--to", "2025-12", "--no-deploy"],
         "send": ["send", "--dry-run"],
     }[command]
     code, out, err = run(["--config", str(settings.source_path), *argv], capsys)

@@ -246,7 +246,6 @@ def test_charts_yaml_reports_every_error(tmp_path):
     for old, new in (
         ('  bars: "#D55E00"', '  bar: "#D55E00"'),
         ("png_width_px: 1200", "png_width_px: wide"),
-        ("  doubled_from: 1.0 ", "  doubled_from: yes "),
         ("      actual: Actual", "      actul: Actual"),
     ):
         assert text.count(old) == 1, old
@@ -257,6 +256,8 @@ def test_charts_yaml_reports_every_error(tmp_path):
     def at(prefix: str) -> int:
         return next(i for i, ln in enumerate(lines, 1) if ln.startswith(prefix))
 
+    cf_chart = lines.index("  counterfactual:")  # the chart's block, not its colour
+    cf_labels = lines.index("    labels:", cf_chart) + 1
     with pytest.raises(UserError) as err:
         read_texts(p)
     assert_reports(
@@ -266,8 +267,7 @@ def test_charts_yaml_reports_every_error(tmp_path):
             (at("png_width_px"), "png_width_px", "expected an integer"),
             (at("palette:"), "palette.bars", "missing"),
             (at("  bar:"), "palette.bar", "unknown key 'bar'"),
-            (at("  doubled_from"), "thresholds.doubled_from", "expected a number"),
-            (at("    labels:"), "charts.counterfactual.labels.actual", "missing"),
+            (cf_labels, "charts.counterfactual.labels.actual", "missing"),
             (at("      actul"), "charts.counterfactual.labels.actul", "unknown key 'actul'"),
         ],
     )
@@ -276,12 +276,12 @@ def test_charts_yaml_reports_every_error(tmp_path):
 def test_valid_charts_yaml_loads_with_located_texts():
     t = read_texts(CHARTS)
     lines = CHARTS.read_text(encoding="utf-8").splitlines()
-    behind = lines.index("      behind: >-") + 1
-    assert t.texts["growth_index"]["title"]["behind"].where == (
-        f"{CHARTS}:{behind} (growth_index.title.behind)"
+    default = lines.index("      default: >-", lines.index("  growth_index:")) + 1
+    assert t.texts["growth_index"]["title"]["default"].where == (
+        f"{CHARTS}:{default} (growth_index.title.default)"
     )
     assert t.texts["growth_index"]["axis"]["default"].where.endswith("(growth_index.axis)")
-    assert t.sample_note.source == " — illustrative sample data"  # spaces kept
+    assert t.sample_source.source.startswith("Illustrative sample data")  # not the Census
     assert set(t.chart_labels["counterfactual"]) == {"actual", "counterfactual"}
     assert t.palette["bars"] == "#D55E00" and t.png_width_px == 1200
 
@@ -397,9 +397,14 @@ def test_check_prints_each_config_error_on_its_own_line(tmp_path, capsys):
     cfg = write_config(tmp_path, "metrics:\n  top_sources: 0\n  base_yaer: 2023\n")
     code, err = run_cli(["--config", str(cfg), "check"], capsys)
     assert code == 1
+    lines = cfg.read_text().splitlines()
+    top = lines.index("  top_sources: 0") + 1
     in_order(
         err,
-        [f"{cfg}:9: metrics.top_sources: out of range", f"{cfg}:10: metrics.base_yaer: unknown"],
+        [
+            f"{cfg}:{top}: metrics.top_sources: out of range",
+            f"{cfg}:{top + 1}: metrics.base_yaer: unknown",
+        ],
         lambda ln: ln,
     )
 

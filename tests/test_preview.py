@@ -254,7 +254,7 @@ def test_latest_month_by_default_and_missing_month_is_a_user_error(output, tmp_p
     from generator.errors import UserError
 
     settings = config.load(_write_config(tmp_path, output))
-    assert PreviewServer(settings, port=0).month == MONTH
+    assert PreviewServer(settings, port=0).month == "2026-09"  # the sample's latest month
     with pytest.raises(UserError, match="no data for 2031-01"):
         PreviewServer(settings, "2031-01", port=0).start()
 

@@ -101,7 +101,9 @@ def test_a_deleted_countries_file_is_restored_and_the_brief_names_countries(buil
     assert not needs_refresh(settings)
     assert compute_metrics(settings, "2025-12").doc == before
 
-    code, err = cli(capsys, "--config", str(cfg), "render", "--format", "html")
+    code, err = cli(
+        capsys, "--config", str(cfg), "render", "--month", "2025-12", "--format", "html"
+    )
     assert code == 0, err
     text = page_text(settings.editions_dir / "2025-12" / "brief.html")
     assert f"{names[0]} supplied" in text
