@@ -245,9 +245,7 @@ def watch_view(doc: dict[str, Any]) -> dict[str, Any]:
         "lists": lists,
         # in force with no end known by the month's last day (not one ending this month)
         "lists_open": [
-            x
-            for x in lists
-            if not x.get("end") or (x.get("end_announced") or x["end"]) > last_day
+            x for x in lists if not x.get("end") or (x.get("end_announced") or x["end"]) > last_day
         ],
         "ending": ending,
         "merged": bool(upcoming and upcoming.get("with_list")),
