@@ -103,7 +103,7 @@ def test_whats_new_names_the_previous_month_and_the_biggest_change():
     n = narrative.write(doc(), NARRATIVE, previous=doc("2024-04"))
     # lead: the tariff; the biggest other change since April: Mexico overtaking Taiwan
     assert n.whats_new_fact.kind == "source_rank"
-    assert n.whats_new.startswith("Since April 2024, Mexico overtook Taiwan")
+    assert n.whats_new.startswith("Since April 2024, Mexico has overtaken Taiwan")
     assert n.whats_new_fact.paths["previous"] == "news.previous_month"
 
 
