@@ -37,6 +37,7 @@ from generator.brief import copydesk_charts, store
 from generator.brief.copydesk_charts import ChartData
 from generator.config import Settings
 from generator.errors import UserError
+from generator.months import previous_month
 from generator.numbers import month_name
 
 MAX_WORDS = 35
@@ -129,11 +130,6 @@ def same_text(text: str) -> str:
 def shorten(text: str, limit: int = SHORT) -> str:
     text = same_text(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def previous_month(month: str) -> str:
-    y, m = (int(p) for p in month.split("-"))
-    return f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}"
 
 
 # ---- an edition as the copy desk reads it ----------------------------------------------------

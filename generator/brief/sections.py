@@ -10,10 +10,10 @@ grows faster), not a fixed paragraph. Pure: a metrics document in, plain values 
 
 from __future__ import annotations
 
-import calendar
 from typing import Any
 
 from generator import numbers
+from generator.months import month_days, previous_month
 
 # A category "changes pace" when its growth on a year earlier in the month differs from
 # its growth so far this year by at least this much (0.05 = 5 points), among categories
@@ -41,8 +41,7 @@ def _get(node: Any, *path: str) -> Any:
 
 def month_end(month: str) -> str:
     """2026-02 → 2026-02-28: what an edition of the month may know of."""
-    y, m = (int(p) for p in month.split("-"))
-    return f"{month}-{calendar.monthrange(y, m)[1]:02d}"
+    return month_days(month)[1].isoformat()
 
 
 def compare_gaps(now: float | None, before: float | None, steady: float) -> str | None:
@@ -190,11 +189,6 @@ def months_away(month: str, day: str) -> str:
     if n == 1:
         return "next month"
     return f"in {COUNTS[n - 2]} months" if n <= len(COUNTS) + 1 else "in more than a year"
-
-
-def previous_month(month: str) -> str:
-    y, m = (int(p) for p in month.split("-"))
-    return f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}"
 
 
 def watch_view(doc: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,6 @@ February 23 counts for February, one starting on February 24 does not.
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,15 +21,10 @@ from pydantic import BeforeValidator
 
 from generator import yamlio
 from generator.errors import UserError
+from generator.months import month_days
 
 _CODE = re.compile(r"^\d{4}(\d{2}){0,3}$")  # 4, 6, 8 or 10 digits
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-def month_days(month: str) -> tuple[date, date]:
-    """The first and last day of a month given as YYYY-MM."""
-    y, m = int(month[:4]), int(month[5:7])
-    return date(y, m, 1), date(y, m, monthrange(y, m)[1])
 
 
 @dataclass(frozen=True)

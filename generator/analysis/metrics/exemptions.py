@@ -23,7 +23,7 @@ import numpy as np
 from generator.analysis.metrics.cube import Classes, Cube
 from generator.analysis.metrics.numeric import diff, ratio
 from generator.analysis.metrics.window import Window
-from generator.classify.exemptions import month_days
+from generator.months import month_days
 
 
 def exemptions(

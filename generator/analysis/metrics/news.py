@@ -20,6 +20,7 @@ from generator.analysis.metrics.cube import Classes, Cube, series
 from generator.analysis.metrics.numeric import diff, growth, money, ratio
 from generator.analysis.metrics.window import Window
 from generator.data.schema import REST_OF_WORLD
+from generator.months import previous_month
 
 MIN_RUN = 3  # a turn is news after at least this many moves the other way
 TOP_RANKS = 5  # sources ranked in the month
@@ -118,7 +119,7 @@ def _streak(monthly: Mapping[str, float | None], month: str) -> dict[str, Any]:
 
 def moves(doc: dict[str, Any], w: Window, classes: Classes, imp: Cube) -> dict[str, Any]:
     """`news.mom`: the month against the previous month, for what the brief quotes."""
-    prev = _previous(w)
+    prev = previous_month(w.month)
     imports, exports = doc["imports"], doc["exports"]
     out: dict[str, Any] = {
         g: _money_move(imports[g]["monthly"], w.month, prev) for g in ("ai", "non_ai", "total")
@@ -166,7 +167,7 @@ def ranks(
 ) -> dict[str, Any]:
     """`news.ranks`: AI-related sources (top TOP_RANKS) and AI categories ranked by the
     month's value, each with its rank and value in the previous month."""
-    prev = _previous(w)
+    prev = previous_month(w.month)
     has_prev = prev in w.mpos
     by_c = imp.by_country["value"]
     countries = imp.countries
@@ -205,11 +206,6 @@ def ranks(
     return {"sources": sources, "categories": cats}
 
 
-def _previous(w: Window) -> str:
-    y, m = w.year, w.ytd_months
-    return f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}"
-
-
 def news(
     doc: dict[str, Any],
     w: Window,
@@ -220,7 +216,7 @@ def news(
 ) -> dict[str, Any]:
     """The `news` block: the previous month (None before the data begin), the moves
     since it, the turns among them, and ranks against it."""
-    prev = _previous(w)
+    prev = previous_month(w.month)
     mom = moves(doc, w, classes, imp)
     return {
         "previous_month": prev if prev in w.mpos else None,

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from generator.months import month_days
+
 IN_MONTH, UPCOMING = "in_month", "upcoming"
 LIST_START, LIST_END = "list_start", "list_end"
 
@@ -35,7 +37,7 @@ class _Dated:
 
 def policy(month: str, events: Sequence[Any], lists: Sequence[Any]) -> dict[str, Any]:
     """`policy.events[]` of the edition of `month` (YYYY-MM), sorted by date."""
-    first, last = _bounds(month)
+    first, last = month_days(month)
     out: list[tuple[_Dated, str]] = []
     for item in [*map(_event, events), *_list_dates(lists)]:
         if item.announced > last:
@@ -46,13 +48,6 @@ def policy(month: str, events: Sequence[Any], lists: Sequence[Any]) -> dict[str,
             out.append((item, IN_MONTH))
     out.sort(key=lambda x: (x[0].date, x[0].announced, x[0].what))
     return {"events": [_entry(item, status) for item, status in out]}
-
-
-def _bounds(month: str) -> tuple[date, date]:
-    """First and last day of a YYYY-MM month."""
-    y, m = int(month[:4]), int(month[5:7])
-    following = date(y + (m == 12), m % 12 + 1, 1)
-    return date(y, m, 1), date.fromordinal(following.toordinal() - 1)
 
 
 def _event(e: Any) -> _Dated:

@@ -22,11 +22,7 @@ from generator.brief.charts.draw import (
 )
 from generator.brief.charts.style import Style
 from generator.brief.charts.texts import SERIES
-
-
-def year_before(month: str) -> str:
-    """YYYY-MM twelve months earlier."""
-    return f"{int(month[:4]) - 1:04d}{month[4:]}"
+from generator.months import shift
 
 
 def growth_index(doc: dict[str, Any], style: Style) -> Plan | None:
@@ -100,7 +96,7 @@ def ai_share(doc: dict[str, Any], style: Style) -> Plan | None:
 
     # The title quotes the line's end (the edition's month) against the same month a
     # year earlier; a record is the text's test: strictly above every earlier month.
-    now, before = share["month"], share["monthly"].get(year_before(doc["month"]))
+    now, before = share["month"], share["monthly"].get(shift(doc["month"], -12))
     record = len(months) >= 13 and beats_history(share["monthly"], doc["month"])
     if record:
         variant = "record"
@@ -169,7 +165,7 @@ def tariffs(doc: dict[str, Any], style: Style) -> Plan | None:
     # printed (12.0% and 4.2%: 7.8 points), against the same month a year earlier.
     end = _last_month(tar["ai"]["monthly"], months)
     ai, non_ai = tar["ai"]["monthly"][end], tar["non_ai"]["monthly"].get(end)
-    year_ago = year_before(end)
+    year_ago = shift(end, -12)
     before = numbers.rate_gap(
         tar["non_ai"]["monthly"].get(year_ago), tar["ai"]["monthly"].get(year_ago)
     )
