@@ -215,3 +215,30 @@ def test_the_tracer_catches_an_invented_number(editions):
         "99.9%",
         "2031",
     ]
+
+
+def test_whats_new_never_repeats_a_figure_the_lede_gave():
+    """July 2026: the policy lede already tells other goods' tariff move, so What's new
+    takes the next change (it used to say the same 10.1% → 9.0% again)."""
+    lead = Fact(
+        "policy_event",
+        95,
+        {"what": "The surcharge ends.", "non_ai_rate": 0.09, "previous": "2026-06"},
+        {"non_ai_rate": "news.mom.tariff_non_ai.month", "previous": "news.previous_month"},
+    )
+    tariff = Fact(
+        "mom_tariff",
+        80,
+        {"rate": 0.09, "previous": "2026-06"},
+        {"rate": "news.mom.tariff_non_ai.month", "previous": "news.previous_month"},
+    )
+    imports = Fact(
+        "mom_ai",
+        60,
+        {"change": 0.044, "previous": "2026-06"},
+        {"change": "news.mom.ai.change", "previous": "news.previous_month"},
+    )
+    doc = {"news": {"previous_month": "2026-06"}}
+    texts = {k: {"whats_new": ""} for k in ("policy_event", "mom_tariff", "mom_ai")}
+    chosen = narrative._whats_new_fact(doc, [lead, tariff, imports], lead, texts)
+    assert chosen is imports  # the month's name alone ("previous") is no repeat

@@ -342,17 +342,27 @@ def _whats_new_fact(
     doc: dict[str, Any], facts: list[Fact], lead: Fact, texts: dict[str, Any]
 ) -> Fact | None:
     """The biggest change since the previous month that did not lead: the best-ranked
-    fact of a kind that says what changed and has a What's new text."""
+    fact of a kind that says what changed and has a What's new text, and none of whose
+    figures the lede already gave (a policy lede also tells the month's tariff move)."""
     if not (doc.get("news") or {}).get("previous_month"):
         return None
+    told = _figures(lead)
     return next(
         (
             f
             for f in facts
-            if f.kind in SINCE_LAST_MONTH and f.kind != lead.kind and "whats_new" in texts[f.kind]
+            if f.kind in SINCE_LAST_MONTH
+            and f.kind != lead.kind
+            and "whats_new" in texts[f.kind]
+            and not _figures(f) & told
         ),
         None,
     )
+
+
+def _figures(fact: Fact) -> set[str]:
+    """Metrics paths of the fact's numbers (not of its month names or wording)."""
+    return {p for name, p in fact.paths.items() if not isinstance(fact.values.get(name), str)}
 
 
 if __name__ == "__main__":  # pragma: no cover - a quick look from the shell
