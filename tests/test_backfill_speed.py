@@ -79,6 +79,8 @@ def test_a_worker_scanning_alone_shares_the_cores(settings, monkeypatch):
 
     monkeypatch.setattr(queries, "Engine", recording)
     monkeypatch.setattr(backfill, "_shared", None)
+    # Nothing kept from earlier runs (an earlier test filled the cache): it must scan.
+    shutil.rmtree(settings.cache_dir, ignore_errors=True)
     with pytest.raises(RuntimeError, match="stop after"):
         backfill._work(settings, "2025-12", backfill.fingerprints(settings), 2)
     (engine,) = engines

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from generator import config
-from generator.analysis import document, linkcache
+from generator.analysis import document, linkcache, monthcache
 from generator.analysis.metrics.cube import class_table
 from generator.data import queries
 from generator.data.refresh import refresh
@@ -115,7 +115,7 @@ def test_a_cold_cache_runs_the_full_query_once_and_a_warm_one_computes_nothing(
         computed.clear()
         cold = linkcache.unit_links(scan, class_of, tmp_path, files, "tax")
         assert computed == [None]
-        assert len(list(tmp_path.glob("*.parquet"))) == len(files)
+        assert len(list(tmp_path.glob("*" + monthcache.SUFFIX))) == len(files)
 
         def refuse(self, sql):
             raise AssertionError("a hit must not query")
@@ -163,10 +163,13 @@ def test_a_damaged_or_mismatched_entry_is_computed_again(tmp_path, computed):
     key = {m: linkcache.entry_key(m, files, "tax") for m in files}
     with queries.Scan.of_frames(imports, exports) as scan:
         full = linkcache.unit_links(scan, class_of, tmp_path, files, "tax")
-        (tmp_path / f"{key['2024-02']}.parquet").write_bytes(b"PAR1 half a file")
+        (tmp_path / f"{key['2024-02']}{monthcache.SUFFIX}").write_bytes(b"PAR1 half a file")
         # Another month's entry under this month's name: the key stored inside differs.
-        shutil.copy(tmp_path / f"{key['2025-01']}.parquet", tmp_path / f"{key['2024-07']}.parquet")
-        (tmp_path / f"{key['2023-09']}.parquet").unlink()
+        shutil.copy(
+            tmp_path / f"{key['2025-01']}{monthcache.SUFFIX}",
+            tmp_path / f"{key['2024-07']}{monthcache.SUFFIX}",
+        )
+        (tmp_path / f"{key['2023-09']}{monthcache.SUFFIX}").unlink()
         computed.clear()
         got = linkcache.unit_links(scan, class_of, tmp_path, files, "tax")
     assert computed == [["2023-09", "2024-02", "2024-07"]]
@@ -180,7 +183,7 @@ def test_the_cache_keeps_what_it_just_used_and_at_most_keep_entries(tmp_path, mo
     with queries.Scan.of_frames(imports, exports) as scan:
         linkcache.unit_links(scan, class_of, tmp_path, files, "old taxonomy")
         linkcache.unit_links(scan, class_of, tmp_path, files, "new taxonomy")
-    held = {p.stem for p in tmp_path.glob("*.parquet")}
+    held = {p.stem for p in tmp_path.glob("*" + monthcache.SUFFIX)}
     assert len(held) == len(files) + 2
     assert {linkcache.entry_key(m, files, "new taxonomy") for m in files} <= held
 
@@ -221,7 +224,7 @@ def test_metrics_are_byte_identical_cold_warm_and_one_month_new(sample_settings,
     folder = sample_settings.cache_dir / linkcache.FOLDER
     shutil.rmtree(folder, ignore_errors=True)
     cold = _metrics_bytes(sample_settings)
-    entries = sorted(folder.glob("*.parquet"))
+    entries = sorted(folder.glob("*" + monthcache.SUFFIX))
     assert entries
     # A new month: its entry missing, as after the refresh that brought it.
     wh = Warehouse(sample_settings.warehouse_dir)
@@ -230,7 +233,7 @@ def test_metrics_are_byte_identical_cold_warm_and_one_month_new(sample_settings,
     from generator.analysis import classcache
 
     class_key = classcache.taxonomy_digest(sample_settings)
-    (folder / f"{linkcache.entry_key('2025-12', files, class_key)}.parquet").unlink()
+    (folder / f"{linkcache.entry_key('2025-12', files, class_key)}{monthcache.SUFFIX}").unlink()
     asked: list = []
     real = queries.unit_links
     monkeypatch.setattr(
@@ -240,7 +243,7 @@ def test_metrics_are_byte_identical_cold_warm_and_one_month_new(sample_settings,
     assert asked == [["2025-12"]]
 
     def refuse(self, sql):
-        if "FIRST_VALUE" in sql:
+        if "prior_lines" in sql:
             raise AssertionError("a warm cache must not run the links query")
         return real_frame(self, sql)
 

@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import pandas as pd
 
-from generator.analysis import classcache, linkcache
+from generator.analysis import classcache, linkcache, monthcache, sumcache
 from generator.analysis import metrics as m
 from generator.analysis.metrics.news import revisions_from_manifest
 from generator.classify.exemptions import load_lists
@@ -65,27 +65,51 @@ def _months(wh: Warehouse, upto: str | None) -> tuple[list[str], list[str]]:
 
 
 def warehouse_sums(settings: Settings, upto: str | None = None, workers: int = 1) -> WarehouseSums:
-    """Scan the warehouse (months up to `upto`, all by default) in SQL: the classification
-    and exemption lists go in as small tables, sums by month × class × country come out.
-    `workers`: processes scanning at once (a backfill's), which share cores and memory."""
+    """The warehouse summed in SQL (months up to `upto`, all by default): the
+    classification and exemption lists go in as small tables, sums by month × class ×
+    country and the unit-value links come out. Each month's results are kept beside the
+    warehouse (sumcache, linkcache), so only months whose files or inputs changed are
+    scanned: after a monthly refresh, the new month's files and their partners a year
+    before. `workers`: processes scanning at once (a backfill's), sharing the machine."""
     wh = Warehouse(settings.warehouse_dir)
     available, months = _months(wh, upto)
     tax = for_settings(settings)
     lists = load_lists(settings.path(settings.taxonomy.exemptions))
     manifest = wh.manifest()
     countries = wh.reference("countries")
-    spill = settings.cache_dir / "duckdb"
-    engine = queries.Engine(settings.warehouse.memory_limit_mb, workers, spill)
-    with queries.Scan.of_warehouse(wh, months, engine) as scan:
-        # The commodity table names every code the refresh wrote: classifying it saves a
-        # pass over the rows. A code it lacks shows as UNCLASSIFIED: classify what the
-        # rows hold, and sum again.
-        classification, class_of = _classes(settings, tax, _known_codes(wh))
-        sums = queries.aggregate(scan, class_of, lists) if len(class_of) else None
-        if sums is None or sums.unclassified:
-            classification, class_of = _classes(settings, tax, queries.codes(scan))
-            sums = queries.aggregate(scan, class_of, lists)
-        units = _unit_links(settings, scan, class_of, manifest, months)  # prices, volumes
+    files = monthcache.month_digests(manifest, months)
+    class_key = classcache.taxonomy_digest(settings)
+    sums_held = sumcache.entries(settings.cache_dir / sumcache.FOLDER, files, class_key, lists)
+    links_held = linkcache.entries(settings.cache_dir / linkcache.FOLDER, files, class_key)
+    # The commodity table names every code the refresh wrote: classifying it saves a
+    # pass over the rows.
+    known = _known_codes(wh)
+    classification, class_of = _classes(settings, tax, known)
+    read = (set(sums_held.missing) | linkcache.partners(links_held.missing)) & set(months)
+    fresh = None
+    if read:
+        spill = settings.cache_dir / "duckdb"
+        engine = queries.Engine(settings.warehouse.memory_limit_mb, workers, spill)
+        with queries.Scan.of_warehouse(wh, sorted(read), engine) as scan:
+            # A code the table lacks would be summed as UNCLASSIFIED and left out of the
+            # links: classify what the rows hold too (sum again if it was summed so).
+            summed = sums_held.missing
+            asked = None if summed == months else summed
+            if summed and len(class_of):
+                fresh = queries.aggregate(scan, class_of, lists, asked)
+            if fresh is None or fresh.unclassified or not read <= set(summed):
+                codes = queries.codes(scan)
+                if not set(codes) <= set(class_of.index):
+                    wanted = sorted(set(known) | set(codes))
+                    classification, class_of = _classes(settings, tax, wanted)
+                    fresh = None if fresh is None or fresh.unclassified else fresh
+                if summed and fresh is None:
+                    fresh = queries.aggregate(scan, class_of, lists, asked)
+            units = linkcache.complete(links_held, scan, class_of)  # prices, volumes
+            sums = sumcache.complete(sums_held, fresh)
+    else:
+        units = linkcache.complete(links_held, None, class_of)
+        sums = sumcache.complete(sums_held, None)
     keys = tuple(x.key for x in lists)
     info = m.DataInfo(
         source=str(manifest.get("source")),
@@ -96,20 +120,6 @@ def warehouse_sums(settings: Settings, upto: str | None = None, workers: int = 1
     )
     agg = m.Aggregate(sums.imports, sums.exports, tuple(tax.categories), keys, units)
     return WarehouseSums(agg, classification, tax.categories, countries, lists, info, months)
-
-
-def _unit_links(
-    settings: Settings,
-    scan: queries.Scan,
-    class_of: pd.Series,
-    manifest: dict[str, Any],
-    months: list[str],
-) -> pd.DataFrame:
-    """The unit-value links, each month's from the cache beside the warehouse when its
-    files, its partner's a year before and the taxonomy are unchanged (linkcache)."""
-    folder = settings.cache_dir / linkcache.FOLDER
-    files = linkcache.month_digests(manifest, months)
-    return linkcache.unit_links(scan, class_of, folder, files, classcache.taxonomy_digest(settings))
 
 
 def _known_codes(wh: Warehouse) -> list[str]:

@@ -128,14 +128,22 @@ _UNIT_ROWS = """
   WHERE c.klass >= 0 AND t.qty1 > 0 AND t.{value} > 0
     AND t.unit1 IS NOT NULL AND t.unit1 <> '' AND t.unit1 <> 'X'{periods}"""
 _LOW, _HIGH, _EPS = *UNIT_VALUE_BOUNDS, UNIT_LOG_SLACK
-_LAG = f"ORDER BY mi RANGE BETWEEN {UNIT_LINK_LAG} PRECEDING AND {UNIT_LINK_LAG} PRECEDING"
 # Sums as exact decimals (18 places, 20 digits before the point: a line or a month of
 # trade in USD stays far below 1e20), cast back to DOUBLE: the same for any order of
 # addition, so a month's links are bit for bit the same whether summed alone, with its
 # partners (linkcache) or in the full query, and from run to run (a parallel SUM of
 # doubles is not). TRY_CAST for the Spark round trip, as for the month number above.
 _EXACT = "TRY_CAST(SUM(TRY_CAST({} AS DECIMAL(38, 18))) AS DOUBLE)"
+# A line's partner is found by a hash join on (flow, HS10, country, unit, month − lag):
+# a line is unique on those keys (one row a cell, or grouped by them), so a join yields
+# at most one partner; `prior_lines` counts the cell's lines a year before in any unit
+# (none: a new line; some, none in this unit: a unit change). Half the cost of the
+# same pairing by a RANGE window, which sorts every partition.
+_ON = "{0}.flow = l.flow AND {0}.hs10 = l.hs10 AND {0}.country_code = l.country_code"
 _UNIT_LINKS = f"""
+WITH lines AS ({{imports}}
+  UNION ALL{{exports}}
+)
 SELECT flow, period, klass,
        {_EXACT.format("kept * value")} AS value_now,
        {_EXACT.format("CASE WHEN kept = 1 THEN value_prior ELSE 0 END")} AS value_prior,
@@ -150,21 +158,18 @@ FROM (
          CASE WHEN log_ratio >= LN({_LOW}) - {_EPS} AND log_ratio <= LN({_HIGH}) + {_EPS}
               THEN 1 ELSE 0 END AS kept
   FROM (
-    SELECT flow, period, klass, value, value_prior, prior_lines,
-           LN(value) - LN(quantity) - LN(value_prior) + LN(quantity_prior) AS log_ratio
-    FROM (
-      SELECT l.*,
-             FIRST_VALUE(value) OVER (PARTITION BY flow, hs10, country_code, unit {_LAG})
-               AS value_prior,
-             FIRST_VALUE(quantity) OVER (PARTITION BY flow, hs10, country_code, unit {_LAG})
-               AS quantity_prior,
-             COUNT(*) OVER (PARTITION BY flow, hs10, country_code {_LAG}) AS prior_lines
-      FROM ({{imports}}
-  UNION ALL{{exports}}
-      ) AS l
-    ) AS w
+    SELECT l.flow, l.period, l.klass, l.value, p.value AS value_prior, n.prior_lines,
+           LN(l.value) - LN(l.quantity) - LN(p.value) + LN(p.quantity) AS log_ratio
+    FROM lines AS l
+    LEFT JOIN lines AS p
+      ON {_ON.format("p")} AND p.unit = l.unit AND p.mi = l.mi - {UNIT_LINK_LAG}
+    LEFT JOIN (
+      SELECT flow, hs10, country_code, mi, COUNT(*) AS prior_lines
+      FROM lines
+      GROUP BY flow, hs10, country_code, mi
+    ) AS n ON {_ON.format("n")} AND n.mi = l.mi - {UNIT_LINK_LAG}{{months}}
   ) AS r
-) AS k{{months}}
+) AS k
 GROUP BY flow, period, klass
 ORDER BY flow, period, klass
 """
@@ -179,7 +184,7 @@ def unit_links_sql(months: list[str] | None = None, rows: bool = False) -> str:
     if months is not None:
         read = sorted(set(months) | {lag_month(m, UNIT_LINK_LAG) for m in months})
         periods = f"\n    AND t.period IN ({_listed(read)})"
-        outer = f"\nWHERE period IN ({_listed(sorted(set(months)))})"
+        outer = f"\n    WHERE l.period IN ({_listed(sorted(set(months)))})"
     return _UNIT_LINKS.format(
         imports=lines.format(flow="imports", value="value_con", periods=periods),
         exports=lines.format(flow="exports", value="value", periods=periods),
@@ -350,13 +355,30 @@ class Sums:
         )
 
 
-def aggregate(scan: Scan, class_of: pd.Series, lists: list[Any]) -> Sums:
-    """Imports and exports summed by month × country × class (× exemption mask)."""
+def aggregate(
+    scan: Scan, class_of: pd.Series, lists: list[Any], months: list[str] | None = None
+) -> Sums:
+    """Imports and exports summed by month × country × class (× exemption mask);
+    `months`: those months only (sumcache computes the ones it lacks)."""
     scan.register("classes", class_frame(class_of))
     scan.register("exemption_codes", exemption_table(lists))
-    imports = scan.frame(IMPORTS_SQL)
-    exports = scan.frame(EXPORTS_SQL)
-    return Sums(_typed(imports, ["klass", "mask"]), _typed(exports, ["klass"]))
+    imports = scan.frame(only_months(IMPORTS_SQL, months, 4))
+    exports = scan.frame(only_months(EXPORTS_SQL, months, 3))
+    return Sums(typed_sums(imports, "imports"), typed_sums(exports, "exports"))
+
+
+def only_months(sql: str, months: list[str] | None, keys: int) -> str:
+    """The rows of `sql` (grouped by period first, then `keys` − 1 more keys) for
+    `months` only: the engine pushes the filter down to the scan."""
+    if months is None:
+        return sql
+    order = ", ".join(str(k) for k in range(1, keys + 1))
+    return f"SELECT * FROM ({sql}) AS s\nWHERE period IN ({_listed(months)})\nORDER BY {order}"
+
+
+def typed_sums(frame: pd.DataFrame, flow: str) -> pd.DataFrame:
+    """A flow's sums with the dtypes aggregate returns (a cached one read back, too)."""
+    return _typed(frame, ["klass", "mask"] if flow == "imports" else ["klass"])
 
 
 def unit_values(scan: Scan, class_of: pd.Series, by_country: bool = False) -> pd.DataFrame:
