@@ -7,7 +7,7 @@ shared machine slows both sides alike. Reported per run: wall (median), CPU seco
 
   refresh   the sample at --scale (16: ≈150,000 import rows a month × 36 months)
   metrics   `aibrief metrics` for 2025-12 on that warehouse, cold (no cache) and one new
-            month (the link cache as the previous month's run left it), against
+            month (the per-month cache as the previous month's run left it), against
               yardstick_duckdb.py  one plain DuckDB pass (scan, join, group)
               yardstick_pandas.py  the naive pandas way (read all, merge, group)
             and unit_values.py: the unit-value aggregates (#14) on the same warehouse
@@ -56,17 +56,27 @@ frame.to_parquet(sys.argv[2], index=False)
 """
 
 # The state after a refresh that brought MONTH: the cache as the run before left it,
-# minus MONTH's unit-value links (generator/analysis/linkcache.py), which it must compute.
+# minus what a new month invalidates: MONTH's sums and unit-value links
+# (generator/analysis/sumcache.py, linkcache.py) and the classification (a new month
+# brings new codes to the commodity table), which the run must compute.
 NEW_MONTH = r"""
-import sys
+import sys, shutil
 from generator import config
-from generator.analysis import classcache, linkcache
+from generator.analysis import classcache, linkcache, monthcache, sumcache
+from generator.classify.exemptions import load_lists
 from generator.data.warehouse import Warehouse
 s, month = config.load(sys.argv[1]), sys.argv[2]
 wh = Warehouse(s.warehouse_dir)
-files = linkcache.month_digests(wh.manifest(), [m for m in wh.common_months() if m <= month])
-key = linkcache.entry_key(month, files, classcache.taxonomy_digest(s))
-(s.cache_dir / linkcache.FOLDER / f"{key}.parquet").unlink()  # the run before wrote it
+files = monthcache.month_digests(wh.manifest(), [m for m in wh.common_months() if m <= month])
+tax = classcache.taxonomy_digest(s)
+lists = sumcache.lists_digest(load_lists(s.path(s.taxonomy.exemptions)))
+keys = [(linkcache.FOLDER, linkcache.entry_key(month, files, tax))] + [
+    (sumcache.FOLDER, sumcache.entry_key(flow, month, files, tax, lists))
+    for flow in ("imports", "exports")
+]
+for folder, key in keys:
+    monthcache.path_of(s.cache_dir / folder, key).unlink()  # the run before wrote it
+shutil.rmtree(s.cache_dir / classcache.FOLDER)
 """
 METRICS_COLD = "metrics, cold (no cache)"
 METRICS_NEW = "metrics, one new month"
@@ -190,7 +200,7 @@ def bench_metrics(config: Path, tmp: Path, repeat: int) -> list[Row]:
             rows[name].runs.append(measure(cmd, keep=name == units))
     rows[units].note = query_seconds(rows[units].runs)
     if out[METRICS_COLD].read_bytes() != out[METRICS_NEW].read_bytes():
-        sys.exit("metrics.json differs between a cold and a warm link cache")
+        sys.exit("metrics.json differs between a cold and a warm cache")
     rows[METRICS_NEW].note = "same metrics.json as cold"
     return list(rows.values())
 

@@ -73,7 +73,7 @@ def _compile(env: jinja2.Environment, text: Text, names: Iterable[str]) -> jinja
     """
     try:
         template = env.from_string(text.source)  # syntax and unknown filters
-        unknown = sorted(meta.find_undeclared_variables(env.parse(text.source)) - set(names))
+        unknown = sorted(_names_used(env, text.source) - set(names))
     except jinja2.TemplateSyntaxError as exc:
         raise UserError(f"template syntax error: {exc.message}", where=text.where) from None
     if unknown:
@@ -81,6 +81,21 @@ def _compile(env: jinja2.Environment, text: Text, names: Iterable[str]) -> jinja
             f"template error: {', '.join(map(repr, unknown))} is undefined", where=text.where
         )
     return template
+
+
+_USED: dict[str, frozenset[str]] = {}  # source → names it reads (parsed once per process)
+
+
+def _names_used(env: jinja2.Environment, source: str) -> frozenset[str]:
+    """The names a text reads: a function of the source alone (the environment's filters
+    and syntax are checked by from_string, compiled once per process by templating), so
+    a backfill parses each text once, not once an edition."""
+    used = _USED.get(source)
+    if used is None:
+        used = _USED[source] = frozenset(meta.find_undeclared_variables(env.parse(source)))
+        while len(_USED) > 1024:
+            del _USED[next(iter(_USED))]
+    return used
 
 
 def render(env: jinja2.Environment, text: Text, ctx: dict[str, Any]) -> str:
