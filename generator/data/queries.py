@@ -53,6 +53,14 @@ masks AS (
   GROUP BY c.hs10, c.klass
 )"""
 
+# Sums as exact decimals (18 places, 20 digits before the point: a line or a month of
+# trade in USD stays far below 1e20), cast back to DOUBLE: the same for any order of
+# addition, so a month's sums and links are bit for bit the same whether summed alone
+# (sumcache, linkcache) or with every other month, and from run to run, whatever the
+# threads and row groups (a parallel SUM of doubles is not). TRY_CAST, not CAST, for
+# the DuckDB → Spark → DuckDB round trip (see the month number of the links below).
+_EXACT = "TRY_CAST(SUM(TRY_CAST({} AS DECIMAL(38, 18))) AS DOUBLE)"
+
 # Class of a code `classes` lacks: the caller classifies every code and runs again.
 UNCLASSIFIED = -2
 
@@ -61,7 +69,9 @@ IMPORTS_SQL = f"""
 WITH {_MASKS.strip()}
 SELECT i.period, i.country_code, COALESCE(m.klass, {UNCLASSIFIED}) AS klass,
        COALESCE(m.mask, 0) AS mask,
-       SUM(i.value_con) AS value_con, SUM(i.value_gen) AS value_gen, SUM(i.duty) AS duty
+       {_EXACT.format("i.value_con")} AS value_con,
+       {_EXACT.format("i.value_gen")} AS value_gen,
+       {_EXACT.format("i.duty")} AS duty
 FROM imports AS i
 LEFT JOIN masks AS m ON i.hs10 = m.hs10
 GROUP BY i.period, i.country_code, COALESCE(m.klass, {UNCLASSIFIED}), COALESCE(m.mask, 0)
@@ -70,7 +80,7 @@ ORDER BY 1, 2, 3, 4
 
 EXPORTS_SQL = f"""
 SELECT x.period, x.country_code, COALESCE(c.klass, {UNCLASSIFIED}) AS klass,
-       SUM(x.value) AS value
+       {_EXACT.format("x.value")} AS value
 FROM exports AS x
 LEFT JOIN classes AS c ON x.hs10 = c.hs10
 GROUP BY x.period, x.country_code, COALESCE(c.klass, {UNCLASSIFIED})
@@ -128,12 +138,6 @@ _UNIT_ROWS = """
   WHERE c.klass >= 0 AND t.qty1 > 0 AND t.{value} > 0
     AND t.unit1 IS NOT NULL AND t.unit1 <> '' AND t.unit1 <> 'X'{periods}"""
 _LOW, _HIGH, _EPS = *UNIT_VALUE_BOUNDS, UNIT_LOG_SLACK
-# Sums as exact decimals (18 places, 20 digits before the point: a line or a month of
-# trade in USD stays far below 1e20), cast back to DOUBLE: the same for any order of
-# addition, so a month's links are bit for bit the same whether summed alone, with its
-# partners (linkcache) or in the full query, and from run to run (a parallel SUM of
-# doubles is not). TRY_CAST for the Spark round trip, as for the month number above.
-_EXACT = "TRY_CAST(SUM(TRY_CAST({} AS DECIMAL(38, 18))) AS DOUBLE)"
 # A line's partner is found by a hash join on (flow, HS10, country, unit, month − lag):
 # a line is unique on those keys (one row a cell, or grouped by them), so a join yields
 # at most one partner; `prior_lines` counts the cell's lines a year before in any unit
@@ -161,11 +165,11 @@ FROM (
     SELECT l.flow, l.period, l.klass, l.value, p.value AS value_prior, n.prior_lines,
            LN(l.value) - LN(l.quantity) - LN(p.value) + LN(p.quantity) AS log_ratio
     FROM lines AS l
-    LEFT JOIN lines AS p
+    LEFT JOIN (SELECT * FROM lines{{prior}}) AS p
       ON {_ON.format("p")} AND p.unit = l.unit AND p.mi = l.mi - {UNIT_LINK_LAG}
     LEFT JOIN (
       SELECT flow, hs10, country_code, mi, COUNT(*) AS prior_lines
-      FROM lines
+      FROM lines{{prior}}
       GROUP BY flow, hs10, country_code, mi
     ) AS n ON {_ON.format("n")} AND n.mi = l.mi - {UNIT_LINK_LAG}{{months}}
   ) AS r
@@ -180,15 +184,18 @@ def unit_links_sql(months: list[str] | None = None, rows: bool = False) -> str:
     their partners a year before: the same rows as the full query's for those months,
     since a month's links depend on nothing else. `rows`: one row per cell (warehouse)."""
     lines = _UNIT_ROWS if rows else _UNIT_LINES
-    periods = outer = ""
+    periods = outer = prior = ""
     if months is not None:
         read = sorted(set(months) | {lag_month(m, UNIT_LINK_LAG) for m in months})
         periods = f"\n    AND t.period IN ({_listed(read)})"
         outer = f"\n    WHERE l.period IN ({_listed(sorted(set(months)))})"
+        before = sorted({lag_month(m, UNIT_LINK_LAG) for m in months})
+        prior = f" WHERE period IN ({_listed(before)})"  # the join's build side: partners
     return _UNIT_LINKS.format(
         imports=lines.format(flow="imports", value="value_con", periods=periods),
         exports=lines.format(flow="exports", value="value", periods=periods),
         months=outer,
+        prior=prior,
     )
 
 
