@@ -354,14 +354,15 @@ def rate_move(move: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def tariff_moves(doc: dict[str, Any]) -> dict[str, Any] | None:
-    """Both tariff rates against the previous month, the one that moved more first."""
+    """Both tariff rates against the previous month, the one that moved more first (and
+    AI's again as `ai`, for a brief whose lede told other goods' move already)."""
     mom = _get(doc, "news", "mom") or {}
     ai, other = rate_move(mom.get("tariff_ai")), rate_move(mom.get("tariff_non_ai"))
     if ai is None or other is None:
         return None
     ai["who"], other["who"] = "AI-related goods", "other goods"
     lead, follow = (ai, other) if ai["size"] > other["size"] else (other, ai)
-    return {"lead": lead, "follow": follow}
+    return {"lead": lead, "follow": follow, "ai": ai}
 
 
 def category_mover(doc: dict[str, Any]) -> dict[str, Any] | None:
