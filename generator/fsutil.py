@@ -17,10 +17,12 @@ process's staging is kept. The rename window and `recover` hold the lock
 `.<name>.lock` beside target, so `recover` never mistakes a swap in progress in another
 process for a crash. The site, the editions and the warehouse all swap this way.
 
-**Lock.** A lock file appears with its owner (pid, host, start time) in one step, a hard
-link of a finished file, so it is never seen half-written and a refusal can say who
-holds it. A lock whose process is gone (same host), or older than `stale_after`, is
-taken over; one whose content cannot be read counts as held until it is that old.
+**Lock.** A lock file appears with its owner (pid, host, boot, start time) in one step,
+a hard link of a finished file, so it is never seen half-written and a refusal can say
+who holds it. A lock whose process is gone (same host), whose host has booted since
+(after an unclean shutdown its pid may now be another process's), or older than
+`stale_after`, is taken over; one whose content cannot be read counts as held until it
+is that old.
 """
 
 from __future__ import annotations
@@ -122,6 +124,7 @@ def lock(
     me = {
         "pid": os.getpid(),
         "host": socket.gethostname(),
+        "boot": boot_id(),
         "since": time.time(),
         "token": uuid.uuid4().hex,  # two holders in one process differ too
     }
@@ -160,7 +163,7 @@ def _take(
             continue  # released meanwhile: try again
         other = _owner(raw)
         since = other["since"] if other else since
-        dead = bool(other) and other["host"] == me["host"] and not _alive(other["pid"])
+        dead = bool(other) and other["host"] == me["host"] and _gone(other, me["boot"])
         if dead or time.time() - since > stale:
             _break(path, raw)
             retries += 1
@@ -220,13 +223,32 @@ def _owner(raw: bytes) -> dict[str, Any] | None:
     try:
         doc = json.loads(raw.decode("utf-8"))
         owner = {"pid": int(doc["pid"]), "host": str(doc["host"]), "since": float(doc["since"])}
-        if "token" in doc:
-            owner["token"] = str(doc["token"])
+        for key in ("boot", "token"):  # locks written before `boot` lack it
+            if key in doc:
+                owner[key] = str(doc[key])
     except (ValueError, TypeError, KeyError, OverflowError):
         return None
     if not 0 < owner["pid"] < 2**31 or not math.isfinite(owner["since"]):
         return None
     return owner
+
+
+BOOT_ID = Path("/proc/sys/kernel/random/boot_id")  # Linux: new at every boot
+
+
+def boot_id() -> str:
+    """This host's current boot ("" where the system does not say)."""
+    try:
+        return BOOT_ID.read_text(encoding="ascii").strip()
+    except OSError:
+        return ""
+
+
+def _gone(owner: dict[str, Any], boot: str) -> bool:
+    """A holder on this host is gone when its process is, or when it wrote the lock in an
+    earlier boot: after a reboot its pid can belong to any process."""
+    other = owner.get("boot", "")
+    return bool(other and boot and other != boot) or not _alive(owner["pid"])
 
 
 def _alive(pid: int | None) -> bool:

@@ -161,6 +161,35 @@ def test_a_waiting_lock_is_taken_once_released(tmp_path):
     assert not path.exists()
 
 
+def _planted_lock(path: Path, boot: str) -> None:
+    """A lock naming a live process on this host (this test's parent), written in `boot`."""
+    import json
+    import os
+    import socket
+    import time
+
+    owner = {"pid": os.getppid(), "host": socket.gethostname(), "boot": boot, "since": time.time()}
+    path.write_text(json.dumps(owner), encoding="utf-8")
+
+
+def test_a_lock_from_an_earlier_boot_is_taken_over_though_its_pid_lives(tmp_path):
+    """After an unclean reboot the pid a lock names may be another process's: a lock
+    written in another boot of this host is stale at once, not after six hours."""
+    path = tmp_path / "x.lock"
+    _planted_lock(path, "an-earlier-boot")
+    with fsutil.lock(path):
+        assert '"boot"' in path.read_text(encoding="utf-8")
+    assert not path.exists()
+
+
+def test_a_lock_of_this_boot_whose_pid_lives_is_held(tmp_path):
+    path = tmp_path / "x.lock"
+    _planted_lock(path, fsutil.boot_id())
+    with pytest.raises(fsutil.LockHeld), fsutil.lock(path):
+        pytest.fail("took a held lock")
+    assert path.exists()
+
+
 def test_recover_without_leftovers_writes_nothing(tmp_path):
     target = tmp_path / "site"
     target.mkdir()
