@@ -324,7 +324,8 @@ def recover(target: Path) -> None:
     Safe to call at any time, from any process: under the swap lock no swap is half
     done, so a missing target with a folder set aside can only be a crash. With no
     leftover at all there is nothing to decide, and no lock is taken."""
-    if not any(kind == OLD or not _alive(pid) for _p, kind, pid in _leftovers(target)):
+    booted = booted_at()
+    if not any(kind == OLD or _dead(p, pid, booted) for p, kind, pid in _leftovers(target)):
         return
     with _swap_lock(target):
         if not target.exists():
@@ -332,8 +333,29 @@ def recover(target: Path) -> None:
             if olds:
                 os.replace(max(olds, key=lambda p: p.stat().st_ctime), target)
         for p, kind, pid in _leftovers(target):
-            if kind == OLD or not _alive(pid):  # a live process's staging is in use
+            if kind == OLD or _dead(p, pid, booted):  # a live process's staging is in use
                 shutil.rmtree(p, ignore_errors=True)
+
+
+def _dead(folder: Path, pid: int | None, booted: float) -> bool:
+    """A staging folder's process is gone, or the folder predates this boot (its pid may
+    now be another process's)."""
+    try:
+        before_boot = folder.stat().st_mtime < booted
+    except OSError:
+        return False  # removed meanwhile
+    return before_boot or not _alive(pid)
+
+
+def booted_at() -> float:
+    """When this host booted (Unix time; 0 where the system does not say)."""
+    try:
+        for line in Path("/proc/stat").read_text(encoding="ascii").splitlines():
+            if line.startswith("btime "):
+                return float(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
 
 
 def swap_in(staging: Path, target: Path) -> None:

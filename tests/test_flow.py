@@ -190,6 +190,25 @@ def test_a_lock_of_this_boot_whose_pid_lives_is_held(tmp_path):
     assert path.exists()
 
 
+def test_recover_drops_a_staging_folder_from_before_the_boot_though_its_pid_lives(tmp_path):
+    """A staging folder is in use only while its process runs: one written before this
+    boot is a crash's leftover, whatever process has its pid now; one of a live process
+    written since the boot is kept."""
+    import os
+
+    target = tmp_path / "site"
+    target.mkdir()
+    old = tmp_path / f".site.{fsutil.STAGING}-{os.getppid()}-old"
+    live = tmp_path / f".site.{fsutil.STAGING}-{os.getppid()}-live"
+    old.mkdir()
+    live.mkdir()
+    before = fsutil.booted_at() - 60
+    os.utime(old, (before, before))
+    fsutil.recover(target)
+    assert not old.exists()
+    assert live.is_dir() and target.is_dir()
+
+
 def test_recover_without_leftovers_writes_nothing(tmp_path):
     target = tmp_path / "site"
     target.mkdir()

@@ -77,6 +77,8 @@ def warehouse_sums(settings: Settings, upto: str | None = None, workers: int = 1
     lists = load_lists(settings.path(settings.taxonomy.exemptions))
     manifest = wh.manifest()
     countries = wh.reference("countries")
+    for flow in ("imports", "exports"):  # a lost file is told, even when its sums are kept
+        queries.month_files(wh, flow, months)
     files = monthcache.month_digests(manifest, months)
     class_key = classcache.taxonomy_digest(settings)
     sums_held = sumcache.entries(settings.cache_dir / sumcache.FOLDER, files, class_key, lists)

@@ -272,7 +272,7 @@ class Scan:
         scan.one_row_per_cell = True
         try:
             for flow in ("imports", "exports"):
-                scan._define(flow, _files(wh, flow, months))
+                scan._define(flow, month_files(wh, flow, months))
         except BaseException:
             scan.close()
             raise
@@ -311,7 +311,7 @@ class Scan:
         self.close()
 
 
-def _files(wh: Warehouse, flow: str, months: list[str]) -> list[Path]:
+def month_files(wh: Warehouse, flow: str, months: list[str]) -> list[Path]:
     """The month files of a flow, each checked to be there (as Warehouse.read does)."""
     entries = wh.manifest().get("flows", {}).get(flow, {})
     files = []
