@@ -105,7 +105,7 @@ def _files(imports: pd.DataFrame, version: str = "v1") -> dict[str, str]:
     return {m: version for m in sorted(set(imports["period"]))}
 
 
-def test_a_cold_cache_runs_the_full_query_once_and_a_warm_one_computes_nothing(
+def test_a_cold_cache_computes_each_month_once_and_a_warm_one_computes_nothing(
     tmp_path, computed, monkeypatch
 ):
     imports, exports, class_of = frames()
@@ -114,7 +114,7 @@ def test_a_cold_cache_runs_the_full_query_once_and_a_warm_one_computes_nothing(
         full = queries.unit_links(scan, class_of)
         computed.clear()
         cold = linkcache.unit_links(scan, class_of, tmp_path, files, "tax")
-        assert computed == [None]
+        assert computed == [[m] for m in sorted(files)]  # one query a month
         assert len(list(tmp_path.glob("*" + monthcache.SUFFIX))) == len(files)
 
         def refuse(self, sql):
@@ -140,7 +140,7 @@ def test_a_changed_month_file_recomputes_that_month_and_the_one_a_year_later(tmp
     with queries.Scan.of_frames(revised, exports) as scan:
         got = linkcache.unit_links(scan, class_of, tmp_path, files, "tax")
         full = queries.unit_links(scan, class_of)
-    assert computed == [["2024-05", "2025-05"], None]  # then the reference query
+    assert computed == [["2024-05"], ["2025-05"], None]  # then the reference query
     pd.testing.assert_frame_equal(got, full, check_exact=True)
     old = full[full["period"] == "2025-05"]
     assert len(old)  # the month a year later does depend on it
@@ -154,7 +154,7 @@ def test_a_changed_class_table_or_query_recomputes_every_month(tmp_path, compute
         linkcache.unit_links(scan, class_of, tmp_path, files, "tax, rules edited")
         monkeypatch.setattr(linkcache, "SQL_DIGEST", "another query")
         linkcache.unit_links(scan, class_of, tmp_path, files, "tax")
-    assert computed == [None, None, None]
+    assert computed == [[m] for m in sorted(files)] * 3
 
 
 def test_a_damaged_or_mismatched_entry_is_computed_again(tmp_path, computed):
@@ -172,7 +172,7 @@ def test_a_damaged_or_mismatched_entry_is_computed_again(tmp_path, computed):
         (tmp_path / f"{key['2023-09']}{monthcache.SUFFIX}").unlink()
         computed.clear()
         got = linkcache.unit_links(scan, class_of, tmp_path, files, "tax")
-    assert computed == [["2023-09", "2024-02", "2024-07"]]
+    assert computed == [["2023-09"], ["2024-02"], ["2024-07"]]
     pd.testing.assert_frame_equal(got, full, check_exact=True)
 
 

@@ -17,6 +17,7 @@ from generator.analysis.metrics import prices
 from generator.analysis.metrics.cube import class_table
 from generator.data import queries
 from generator.data.refresh import refresh
+from generator.data.warehouse import Warehouse
 from tests.conftest import write_config
 from tests.test_metrics import CATEGORIES, CLASSIFICATION, EXPORT_COLUMNS, IMPORT_COLUMNS
 from tests.test_prices import messy_rows
@@ -87,7 +88,9 @@ def test_the_query_parses_for_duckdb_and_spark_and_its_spark_form_gives_the_same
         pd.testing.assert_frame_equal(scan.frame(spark), scan.frame(sql))
 
 
-def test_the_warehouse_scan_makes_one_more_query_for_the_links(sample_settings, monkeypatch):
+def test_the_warehouse_scan_sums_in_two_queries_and_links_one_query_a_month(
+    sample_settings, monkeypatch
+):
     ran: list[str] = []
     real = queries.Scan.frame
 
@@ -99,7 +102,15 @@ def test_the_warehouse_scan_makes_one_more_query_for_the_links(sample_settings, 
     # A cold link cache (tests/test_link_cache.py: a warm one runs none); over warehouse
     # files, one row per month × code × country: the form that takes a row as a line.
     sums = document.warehouse_sums(sample_settings, "2025-12")
-    assert ran == [queries.IMPORTS_SQL, queries.EXPORTS_SQL, queries.UNIT_LINKS_ROWS_SQL]
+    # Sums in one query a flow, links in one query a month (linkcache: each joins one
+    # month's lines against the year before's), in the form that takes a row as a line.
+    months = Warehouse(sample_settings.warehouse_dir).common_months()
+    months = [m for m in months if m <= "2025-12"]
+    assert ran == [
+        queries.IMPORTS_SQL,
+        queries.EXPORTS_SQL,
+        *(queries.unit_links_sql([m], rows=True) for m in months),
+    ]
     assert sums.aggregate.units is not None and len(sums.aggregate.units)
     # An edition cut from wider sums reads only links up to its month.
     inp = document.metrics_input(sample_settings, "2024-06", sums)

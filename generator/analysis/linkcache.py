@@ -6,9 +6,9 @@ month m depend only on the files of months m and m − 12 (both flows, named by 
 sha256 in the manifest), on each code's class and on the query's text; a monthly
 refresh adds one month. So each month's few rows are stored under
 `output/cache/unit_links/<key>.arrow`, the key a hash of exactly those inputs, and
-only the months without a stored entry are computed, in one query that reads them and
-their partners a year before (`queries.unit_links(..., months)`), whose rows are the
-full query's for those months bit for bit (its sums are exact decimals).
+only the months without a stored entry are computed, one query a month that reads it
+and its partner a year before (`queries.unit_links(..., [month])`), whose rows are the
+full query's for that month bit for bit (its sums are exact decimals).
 
 The class part of the key is the taxonomy digest (classcache.taxonomy_digest): a code's
 class is a function of it and of the code alone, and the scan classifies every code its
@@ -70,18 +70,18 @@ def partners(months: list[str]) -> set[str]:
 def complete(
     held: monthcache.Entries, scan: queries.Scan | None, class_of: pd.Series
 ) -> pd.DataFrame:
-    """Every month's links: the missing ones computed in one query over `scan` (which
-    must hold them and their partners) and stored, then all of them as one frame."""
+    """Every month's links: the missing ones computed over `scan` (which must hold them
+    and their partners) and stored, then all of them as one frame. One query a month:
+    each joins one month's lines against the year before's, a small hash table, where
+    one query over every month builds one of every line (at scale 16, 36 months: 7 CPU s
+    and 320 MB month by month against 15 CPU s and 1.2 GB at once, the same rows); and a
+    run stopped half-way keeps the months it finished."""
     missing = held.missing
     if missing:
         if scan is None:
             raise ValueError("months without links and no scan: " + ", ".join(missing))
-        # All months missing: the full query, which reads every file once anyway.
-        fresh = queries.unit_links(
-            scan, class_of, None if missing == sorted(held.keys) else missing
-        )
         for m in missing:
-            held.store(m, fresh[fresh["period"] == m])
+            held.store(m, queries.unit_links(scan, class_of, [m]))
         held.prune(KEEP)
     out = queries.typed_links(held.table().to_pandas())
     out = out.sort_values(["flow", "period", "klass"], kind="stable").reset_index(drop=True)
