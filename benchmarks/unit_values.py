@@ -13,6 +13,8 @@ from __future__ import annotations
 import sys
 import time
 
+import pandas as pd
+
 from generator import config
 from generator.analysis.metrics.cube import class_table
 from generator.classify.taxonomy import for_settings
@@ -32,7 +34,12 @@ def main(path: str) -> int:
         "unit_values_by_country": lambda scan: queries.unit_values(scan, class_of, True),
     }
     if hasattr(queries, "unit_links"):
-        runs["unit_links"] = lambda scan: queries.unit_links(scan, class_of)
+        # Every month in one query, and one query a month (what a cold `aibrief metrics`
+        # runs, generator/analysis/linkcache.py): the same rows.
+        runs["unit_links_one_query"] = lambda scan: queries.unit_links(scan, class_of)
+        runs["unit_links_month_by_month"] = lambda scan: pd.concat(
+            [queries.unit_links(scan, class_of, [m]) for m in months]
+        )
         # One new month: what `aibrief metrics` computes with the link cache filled.
         runs["unit_links_one_month"] = lambda scan: queries.unit_links(scan, class_of, months[-1:])
     for name, run in runs.items():
