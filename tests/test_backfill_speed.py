@@ -97,16 +97,17 @@ def test_each_chart_is_drawn_once_per_file(built, tmp_path, monkeypatch):
     from matplotlib import layout_engine
     from matplotlib.figure import Figure
 
-    layouts: list[int] = []
-    draws: list[int] = []
+    # The figures themselves, not their id(): a freed figure's id may be reused.
+    layouts: list[Figure] = []
+    draws: list[Figure] = []
     real_layout, real_draw = layout_engine.ConstrainedLayoutEngine.execute, Figure.draw
 
     def layout(self, fig):
-        layouts.append(id(fig))
+        layouts.append(fig)
         return real_layout(self, fig)
 
     def draw(self, renderer):
-        draws.append(id(self))
+        draws.append(self)
         return real_draw(self, renderer)
 
     monkeypatch.setattr(layout_engine.ConstrainedLayoutEngine, "execute", layout)
@@ -114,10 +115,11 @@ def test_each_chart_is_drawn_once_per_file(built, tmp_path, monkeypatch):
     doc = document.compute_metrics(built, "2025-12").doc
     made = charts.make_charts(doc, tmp_path, templating.subdirs(built.template_dirs, "styles"))
     pngs, svgs = list(tmp_path.glob("*.png")), list(tmp_path.glob("*.svg"))
+    laid_out = {id(f) for f in layouts}  # all still alive: ids are distinct figures
     assert len(made) >= 5 and len(svgs) == len(made)
-    assert len(layouts) == len(set(layouts)) == len(pngs)  # each figure laid out once
+    assert len(layouts) == len(laid_out) == len(pngs)  # each figure laid out once
     assert len(draws) == len(pngs) + len(svgs)  # and drawn once for each of its files
-    assert set(draws) == set(layouts)
+    assert {id(f) for f in draws} == laid_out
 
 
 class _Images(HTMLParser):
