@@ -19,6 +19,7 @@ change with every code a new month brings, and recompute every month with it.
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -33,9 +34,12 @@ __all__ = ["FOLDER", "entries", "entry_key", "month_digests", "partners", "unit_
 FOLDER = "unit_links"
 KEEP = 600  # entries: 50 years of months, a few KB each; the ones just used always stay
 SHAPE = monthcache.schema(LINK_COLUMNS, ["klass", "lines", "outliers", "unit_changes"])
-# What the query computes: both forms of its text, and the lag that pairs months.
+# What the query computes: its text in every form a run may send (whole, and for one
+# month, grouping rows or taking a row as a line), and the lag that pairs months.
+_FORMS = [queries.unit_links_sql(m, rows) for m in (None, ["2000-01"]) for rows in (False, True)]
 SQL_DIGEST = hashlib.sha256(
-    (queries.UNIT_LINKS_SQL + queries.UNIT_LINKS_ROWS_SQL + str(queries.UNIT_LINK_LAG)).encode()
+    ("".join(_FORMS) + str(queries.UNIT_LINK_LAG)).encode()
+    + monthcache.code_digest(queries, monthcache, sys.modules[__name__]).encode()
 ).hexdigest()
 
 

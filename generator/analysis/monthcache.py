@@ -16,6 +16,7 @@ entry is computed again, never trusted; writes are atomic; a folder keeps at mos
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,15 @@ from generator.fsutil import write_atomic
 SUFFIX = ".arrow"
 ABSENT = "-"  # a month the warehouse does not hold (e.g. no partner a year before)
 _META = b"aibrief.entry_key"
+
+
+def code_digest(*modules: Any) -> str:
+    """The bytes of the code that computes and converts an entry (a changed line of it
+    is never served stale), as classcache hashes the classifying code."""
+    h = hashlib.sha256()
+    for module in modules:
+        h.update(Path(module.__file__).read_bytes())
+    return h.hexdigest()
 
 
 def month_digests(manifest: dict[str, Any], months: Iterable[str]) -> dict[str, str]:

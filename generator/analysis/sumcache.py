@@ -3,15 +3,17 @@
 The scan sums every trade row by month × country × class (× exemption mask); a month's
 sums depend only on its own file of each flow (named by sha256 in the manifest), on
 each code's class (the taxonomy digest, as for linkcache), on which codes each
-exemption list holds, in bit order, and on the query's text. A monthly refresh adds
-one month, so the next run scans that month's files alone and reads the others' sums
-from `output/cache/sums/<key>.arrow` — the yardstick a metrics run is measured
-against scans them all (benchmarks/README.md).
+exemption list holds, in bit order, and on the query's text (with the bytes of the
+modules that send it and store the result, so a changed line there is never served
+stale). A monthly refresh adds one month, so the next run scans that month's files
+alone and reads the others' sums from `output/cache/sums/<key>.arrow` (the yardstick a
+metrics run is measured against scans them all: benchmarks/README.md).
 """
 
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,16 @@ SHAPES = {
     "imports": monthcache.schema(IMPORT_AGGREGATE, ["klass", "mask"]),
     "exports": monthcache.schema(EXPORT_AGGREGATE, ["klass"]),
 }
-SQL_DIGEST = hashlib.sha256((queries.IMPORTS_SQL + queries.EXPORTS_SQL).encode()).hexdigest()
+# The queries' text, whole and as a run sends it for some months only.
+_FORMS = [
+    queries.only_months(sql, months, keys)
+    for sql, keys in ((queries.IMPORTS_SQL, 4), (queries.EXPORTS_SQL, 3))
+    for months in (None, ["2000-01"])
+]
+SQL_DIGEST = hashlib.sha256(
+    "".join(_FORMS).encode()
+    + monthcache.code_digest(queries, monthcache, sys.modules[__name__]).encode()
+).hexdigest()
 
 
 def lists_digest(lists: list[Any]) -> str:
