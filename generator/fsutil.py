@@ -288,7 +288,8 @@ def exchange(a: Path, b: Path) -> bool:
 def make_staging(target: Path) -> Path:
     """A new empty folder beside target, named so that `recover` knows whose it is."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    prefix = f".{target.name}.{STAGING}-{os.getpid()}-"
+    boot = _boot_tag()
+    prefix = f".{target.name}.{STAGING}-{os.getpid()}-" + (f"b{boot}-" if boot else "")
     staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     os.chmod(staging, DIR_MODE)
     return staging
@@ -324,8 +325,7 @@ def recover(target: Path) -> None:
     Safe to call at any time, from any process: under the swap lock no swap is half
     done, so a missing target with a folder set aside can only be a crash. With no
     leftover at all there is nothing to decide, and no lock is taken."""
-    booted = booted_at()
-    if not any(kind == OLD or _dead(p, pid, booted) for p, kind, pid in _leftovers(target)):
+    if not any(kind == OLD or _dead(p, pid) for p, kind, pid in _leftovers(target)):
         return
     with _swap_lock(target):
         if not target.exists():
@@ -333,29 +333,28 @@ def recover(target: Path) -> None:
             if olds:
                 os.replace(max(olds, key=lambda p: p.stat().st_ctime), target)
         for p, kind, pid in _leftovers(target):
-            if kind == OLD or _dead(p, pid, booted):  # a live process's staging is in use
+            if kind == OLD or _dead(p, pid):  # a live process's staging is in use
                 shutil.rmtree(p, ignore_errors=True)
 
 
-def _dead(folder: Path, pid: int | None, booted: float) -> bool:
-    """A staging folder's process is gone, or the folder predates this boot (its pid may
-    now be another process's)."""
-    try:
-        before_boot = folder.stat().st_mtime < booted
-    except OSError:
-        return False  # removed meanwhile
-    return before_boot or not _alive(pid)
+_BOOT_TAG = re.compile(r"-b([0-9a-f]{8})-")
 
 
-def booted_at() -> float:
-    """When this host booted (Unix time; 0 where the system does not say)."""
-    try:
-        for line in Path("/proc/stat").read_text(encoding="ascii").splitlines():
-            if line.startswith("btime "):
-                return float(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0.0
+def _boot_tag() -> str:
+    """The first 8 hex digits of this boot's id, named in a staging folder ("" unknown)."""
+    tag = boot_id().replace("-", "")[:8].lower()
+    return tag if re.fullmatch(r"[0-9a-f]{8}", tag) else ""
+
+
+def _dead(folder: Path, pid: int | None) -> bool:
+    """A staging folder's process is gone, or it was made in an earlier boot (its pid may
+    now be another process's). The boot is the one its name records, not its age: a
+    clock set forward after boot must not make a live process's folder look old."""
+    match = _BOOT_TAG.search(folder.name)
+    now = _boot_tag()
+    if match and now and match.group(1) != now:
+        return True
+    return not _alive(pid)
 
 
 def swap_in(staging: Path, target: Path) -> None:

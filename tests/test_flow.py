@@ -190,23 +190,25 @@ def test_a_lock_of_this_boot_whose_pid_lives_is_held(tmp_path):
     assert path.exists()
 
 
-def test_recover_drops_a_staging_folder_from_before_the_boot_though_its_pid_lives(tmp_path):
-    """A staging folder is in use only while its process runs: one written before this
-    boot is a crash's leftover, whatever process has its pid now; one of a live process
-    written since the boot is kept."""
+def test_recover_drops_a_staging_folder_of_an_earlier_boot_though_its_pid_lives(tmp_path):
+    """A staging folder is in use only while its process runs: one made in an earlier
+    boot (its name says which) is a crash's leftover, whatever process has its pid now;
+    one of a live process made in this boot is kept, however old it looks."""
     import os
 
     target = tmp_path / "site"
     target.mkdir()
-    old = tmp_path / f".site.{fsutil.STAGING}-{os.getppid()}-old"
-    live = tmp_path / f".site.{fsutil.STAGING}-{os.getppid()}-live"
+    here = fsutil.make_staging(target)
+    assert fsutil._boot_tag() and f"-b{fsutil._boot_tag()}-" in here.name
+    other_tag = "0" * 8 if fsutil._boot_tag() != "0" * 8 else "1" * 8
+    old = tmp_path / f".site.{fsutil.STAGING}-{os.getppid()}-b{other_tag}-x"
+    live = tmp_path / f".site.{fsutil.STAGING}-{os.getppid()}-b{fsutil._boot_tag()}-y"
     old.mkdir()
     live.mkdir()
-    before = fsutil.booted_at() - 60
-    os.utime(old, (before, before))
+    os.utime(live, (0, 0))  # a clock set forward after boot: old by its time, live
     fsutil.recover(target)
     assert not old.exists()
-    assert live.is_dir() and target.is_dir()
+    assert live.is_dir() and here.is_dir() and target.is_dir()
 
 
 def test_recover_without_leftovers_writes_nothing(tmp_path):

@@ -131,8 +131,8 @@ class Sample:
 
     def held(self, flow: str, month: str, settings: config.Settings) -> pa.Table | None:
         """The month's sums as `settings`' cache folder holds them (None: not whole, not its)."""
-        folder, names = settings.cache_dir / sumcache.FOLDER, sumcache.SHAPES[flow].names
-        return monthcache.read(folder, self.key(flow, month), names)
+        folder, shape = settings.cache_dir / sumcache.FOLDER, sumcache.SHAPES[flow]
+        return monthcache.read(folder, self.key(flow, month), shape)
 
 
 def assert_same_sums(got: document.WarehouseSums, want: document.WarehouseSums) -> None:
@@ -295,3 +295,27 @@ def test_a_read_only_cache_folder_still_gives_the_right_sums(sample, tmp_path, m
         assert not list(settings.cache_dir.rglob("*" + monthcache.SUFFIX))
     finally:
         settings.cache_dir.chmod(0o755)
+
+
+def test_an_entry_of_another_shape_or_a_killed_writes_leftover_is_not_kept(tmp_path):
+    """Same key and column names, another type (code that wrote it differently): computed
+    again, not served; a killed write's temporary file is dropped once it is old."""
+    shape = sumcache.SHAPES["exports"]
+    frame = pd.DataFrame(
+        {"period": ["2024-01"], "country_code": ["5830"], "klass": [0], "value": [2.5]}
+    )
+    entries = monthcache.Entries(tmp_path, {"2024-01": "k1"}, shape)
+    entries.store("2024-01", frame)
+    assert monthcache.read(tmp_path, "k1", shape).column("value").to_pylist() == [2.5]
+    other = pa.schema([(f.name, pa.int32() if f.name == "klass" else f.type) for f in shape])
+    monthcache.write(tmp_path, "k1", pa.Table.from_pandas(frame, other, preserve_index=False))
+    assert monthcache.read(tmp_path, "k1", shape) is None
+    assert monthcache.Entries(tmp_path, {"2024-01": "k1"}, shape).missing == ["2024-01"]
+    temp = tmp_path / f".k2{monthcache.SUFFIX}.abc123"
+    temp.write_bytes(b"half")
+    fresh = tmp_path / f".k3{monthcache.SUFFIX}.def456"
+    fresh.write_bytes(b"being written")
+    old = 0.0
+    os.utime(temp, (old, old))
+    monthcache.prune(tmp_path, {"k1"}, keep=10)
+    assert not temp.exists() and fresh.exists()

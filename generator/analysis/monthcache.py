@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import time
 from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +35,14 @@ _META = b"aibrief.entry_key"
 
 def code_digest(*modules: Any) -> str:
     """The bytes of the code that computes and converts an entry (a changed line of it
-    is never served stale), as classcache hashes the classifying code."""
+    is never served stale), as classcache hashes the classifying code, and the versions
+    of the engine and the file format (DuckDB rounds each double into the exact sums)."""
     h = hashlib.sha256()
+    for package in ("duckdb", "pyarrow"):
+        try:
+            h.update(f"{package} {metadata.version(package)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{package} missing\0".encode())
     for module in modules:
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()
@@ -56,15 +64,16 @@ def path_of(folder: Path, key: str) -> Path:
     return folder / f"{key}{SUFFIX}"
 
 
-def read(folder: Path, key: str, columns: list[str]) -> pa.Table | None:
-    """A stored entry, or None when it is missing, unreadable or not this key's."""
+def read(folder: Path, key: str, shape: pa.Schema) -> pa.Table | None:
+    """A stored entry, or None when it is missing, unreadable, not this key's or not of
+    this shape (columns and types: an entry written by other code is computed again)."""
     try:
         with pa.memory_map(str(path_of(folder, key))) as source:
             table = ipc.open_file(source).read_all()
     except Exception:  # noqa: BLE001 - any damage means: compute again
         return None
     meta = table.schema.metadata or {}
-    if meta.get(_META) != key.encode() or table.column_names != columns:
+    if meta.get(_META) != key.encode() or not table.schema.equals(shape):
         return None
     return table
 
@@ -79,10 +88,18 @@ def write(folder: Path, key: str, table: pa.Table) -> None:
         write_atomic(path_of(folder, key), sink.getvalue().to_pybytes())
 
 
+# A write killed between its temporary file and the rename leaves `.<key>.arrow.<x>`.
+TEMP_AGE = 3600.0  # seconds: older temporary files are a killed write's, not a live one's
+
+
 def prune(folder: Path, used: set[str], keep: int) -> None:
-    """Keep the entries just used (keys) and the newest others, `keep` in all at most."""
+    """Keep the entries just used (keys) and the newest others, `keep` in all at most;
+    drop what killed writes left."""
     names = {path_of(folder, k).name for k in used}
     try:
+        for temp in folder.glob(f".*{SUFFIX}.*"):
+            if time.time() - temp.stat().st_mtime > TEMP_AGE:
+                temp.unlink(missing_ok=True)
         others = [p for p in folder.glob(f"*{SUFFIX}") if p.name not in names]
         others.sort(key=lambda p: p.stat().st_mtime_ns)
         for stale in others[: max(0, len(others) + len(names) - keep)]:
@@ -112,7 +129,7 @@ class Entries:
 
     def __init__(self, folder: Path, keys: dict[str, str], shape: pa.Schema) -> None:
         self.folder, self.keys, self.shape = folder, keys, shape
-        self.held = {m: read(folder, k, shape.names) for m, k in keys.items()}
+        self.held = {m: read(folder, k, shape) for m, k in keys.items()}
 
     @property
     def missing(self) -> list[str]:
