@@ -4,6 +4,7 @@ of the file at once as `file:line: key.path: message` (config.yaml and editor fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import UnionType
@@ -145,12 +146,18 @@ def _line_in(parent: yaml.Node, item: yaml.Node, fallback: int | None) -> int | 
 
 def _construct(text: str, name: str) -> Any:
     """Compose, bound what aliases would add, then construct (what yaml.load does)."""
-    if _Fast is not None:
+    if _Fast is not None and not _LIBYAML_DIFFERS.search(text):
         try:
             return _construct_with(_Fast, text, name)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, TypeError, IndexError, KeyError):
             pass  # the Python parser says what is wrong, and where
     return _construct_with(_Loader, text, name)
+
+
+# Characters where libyaml reads what the Python parser refuses or reads otherwise (tabs
+# in indentation or after a value, a BOM, NEL or line separator inside the text): such
+# files take the Python parser, so a file means the same with or without libyaml.
+_LIBYAML_DIFFERS = re.compile("[\t\ufeff\x85\u2028\u2029]|[|>][-+0-9]*#|!(?:\\s|$)")
 
 
 def _construct_with(cls: type, text: str, name: str) -> Any:
@@ -182,6 +189,9 @@ def loads(text: str, name: str) -> Any:
         raise UserError(f"invalid YAML: {problem}", where=located(name, line)) from None
     except yaml.YAMLError as exc:
         raise UserError(f"invalid YAML: {exc}", where=name) from None
+    except (TypeError, IndexError, KeyError, ValueError, OverflowError):
+        # PyYAML's constructors fail so on a bare tag (`x: !!int`, `x: !!bool`)
+        raise UserError("invalid YAML: a tagged value without a value", where=name) from None
 
 
 def load(path: Path) -> Any:

@@ -298,3 +298,24 @@ def test_the_schedule_service_refuses_a_bad_schedule(tmp_path, key, value):
 
 def test_the_default_schedule_passes(tmp_path):
     config.check_schedule(config.load(write_config(tmp_path, "")))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a:\tb\n",  # libyaml reads these; the Python parser refuses them
+        "reason: chips\t# note\n",
+        "- '8471'\t\n",
+        "a: |#\n",
+    ],
+)
+def test_a_file_means_the_same_with_or_without_libyaml(text):
+    """Tabs and the like are refused whichever parser PyYAML was built with."""
+    with pytest.raises(UserError, match=r"f\.yaml:1: invalid YAML"):
+        yamlio.loads(text, "f.yaml")
+
+
+@pytest.mark.parametrize("text", ["x: !!int\n", "x: !!bool\n"])
+def test_a_bare_tag_is_a_one_line_error_not_a_crash(text):
+    with pytest.raises(UserError, match=r"f\.yaml: invalid YAML"):
+        yamlio.loads(text, "f.yaml")
