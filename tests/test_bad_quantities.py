@@ -180,3 +180,24 @@ def test_the_warehouse_refuses_a_bad_quantity_from_any_source(tmp_path, qty, uni
         msg == f"warehouse: imports 2025-01 8504400000 country 1220: {why}; nothing was committed"
     )
     assert snapshot(wh.root) == before
+
+
+@pytest.mark.parametrize(
+    ("column", "bad"),
+    [("duty", math.inf), ("value_gen", math.nan), ("value_con", 1e20), ("value_dutiable", -1e16)],
+)
+def test_the_warehouse_refuses_a_figure_that_is_not_finite_or_absurd(tmp_path, column, bad):
+    """The scan sums figures as exact decimals: infinity, NaN or a figure past 1e15 USD
+    would be summed as nothing (or overflow) and quietly lose its row."""
+    wh = Warehouse(tmp_path / "warehouse")
+    wh.commit(trade(0.0, None))
+    before = snapshot(wh.root)
+    data = trade(0.0, None)
+    data.imports.loc[1, column] = bad
+    with pytest.raises(UserError) as err:
+        wh.commit(data)
+    assert str(err.value) == (
+        f"warehouse: imports 2025-01 8504400000 country 1220: {column} {bad} is not a "
+        "finite number below 1e+15; nothing was committed"
+    )
+    assert snapshot(wh.root) == before

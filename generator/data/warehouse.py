@@ -217,6 +217,7 @@ class Warehouse:
         """
         for flow, frame in (("imports", data.imports), ("exports", data.exports)):
             check_quantities(flow, frame)  # before any file is written
+            check_values(flow, frame)
         try:
             old = self.manifest() if self.exists() else None
         except UserError:
@@ -386,6 +387,33 @@ def check_quantities(flow: str, frame: pd.DataFrame) -> None:
             f"quantity {frame['qty1'].iloc[i]} {why}; nothing was committed",
             where="warehouse",
         )
+
+
+# No row is worth this much (U.S. goods trade is ≈ $3.3 trillion a year): a larger figure
+# is a broken source, and the scan sums figures as exact decimals with 20 digits before
+# the point (queries._EXACT), which a month of rows below this limit never reaches.
+MAX_FIGURE = 1e15
+
+
+def check_values(flow: str, frame: pd.DataFrame) -> None:
+    """The last guard for the money columns, whatever the source: each a finite number
+    below MAX_FIGURE in size (NaN, infinity or an absurd figure would be summed as NULL
+    or overflow the exact sums, and quietly lose a row)."""
+    for col in schema.FLOW_COLUMNS[flow]:
+        if schema.FLOW_COLUMNS[flow][col] != "float64" or col == "qty1" or col not in frame:
+            continue
+        values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype="float64")
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(values) | (np.abs(values) >= MAX_FIGURE)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            row = frame.iloc[i]
+            raise UserError(
+                f"{flow} {row['period']} {row['hs10']} country {row['country_code']}: "
+                f"{col} {frame[col].iloc[i]} is not a finite number below {MAX_FIGURE:.0e}; "
+                "nothing was committed",
+                where="warehouse",
+            )
 
 
 def check_one_row_per_cell(flow: str, period: str, part: pd.DataFrame) -> None:
