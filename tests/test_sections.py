@@ -399,6 +399,23 @@ def test_april_2025_says_which_tariff_rose_from_march_once(editions):
     assert 2 <= len(april.between_the_lines) <= 3
 
 
+def test_january_says_the_month_rates_once(editions):
+    """In January the year so far is the month, so the first bullet gives both January
+    rates (sample 2024: 2.2% and 2.8%); the month bullet gives December's (1.5%, 2.6%)
+    and the direction, not the January rates again."""
+    for doc, n in editions:
+        if not doc["month"].endswith("-01"):
+            continue
+        ytd, *rest = n.between_the_lines
+        for rate in re.findall(r"\d+\.\d%", ytd):
+            assert all(rate not in b for b in rest), (doc["month"], rate, rest)
+    jan = {doc["month"]: n for doc, n in editions}["2024-01"]
+    assert jan.between_the_lines[1] == (
+        "Against December, the tariff on AI-related goods rose from 1.5%, "
+        "and on other goods it rose from 2.6%."
+    )
+
+
 def test_rate_move_follows_the_printed_rates():
     assert sections.rate_move({"month": 0.065, "prior": 0.033})["way"] == "rose"
     assert sections.rate_move({"month": 0.041, "prior": 0.0412})["way"] == "held"  # 4.1% both
