@@ -229,7 +229,7 @@ def test_metrics_are_byte_identical_cold_warm_and_one_month_new(sample_settings,
     # A new month: its entry missing, as after the refresh that brought it.
     wh = Warehouse(sample_settings.warehouse_dir)
     months = [m for m in wh.common_months() if m <= "2025-12"]
-    files = linkcache.month_digests(wh.manifest(), months)
+    files = monthcache.month_digests(wh.manifest(), months)
     from generator.analysis import classcache
 
     class_key = classcache.taxonomy_digest(sample_settings)

@@ -198,7 +198,7 @@ def test_a_lost_links_entry_scans_its_month_and_the_one_a_year_before(sample, op
     key = linkcache.entry_key(last, sample.files, sample.class_key)
     (sample.settings.cache_dir / linkcache.FOLDER / f"{key}{monthcache.SUFFIX}").unlink()
     got = document.warehouse_sums(sample.settings)
-    assert opened == [sorted(linkcache.partners([last]))] == [[queries.lag_month(last, 12), last]]
+    assert opened == [queries.link_months([last])] == [[queries.lag_month(last, 12), last]]
     assert_same_sums(got, sample.cold)
 
 

@@ -4,6 +4,7 @@ published JSON Schema before anything is written, and written atomically."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -87,31 +88,27 @@ def warehouse_sums(settings: Settings, upto: str | None = None, workers: int = 1
     # pass over the rows.
     known = _known_codes(wh)
     classification, class_of = _classes(settings, tax, known)
-    read = (set(sums_held.missing) | linkcache.partners(links_held.missing)) & set(months)
+    need = set(sums_held.missing) | set(queries.link_months(links_held.missing))
+    read = sorted(need & set(months))  # the months to scan: none when all are kept
     fresh = None
-    if read:
-        spill = settings.cache_dir / "duckdb"
-        engine = queries.Engine(settings.warehouse.memory_limit_mb, workers, spill)
-        with queries.Scan.of_warehouse(wh, sorted(read), engine) as scan:
-            # A code the table lacks would be summed as UNCLASSIFIED and left out of the
-            # links: classify what the rows hold too (sum again if it was summed so).
-            summed = sums_held.missing
-            asked = None if summed == months else summed
-            if summed and len(class_of):
-                fresh = queries.aggregate(scan, class_of, lists, asked)
-            if fresh is None or fresh.unclassified or not read <= set(summed):
-                codes = queries.codes(scan)
-                if not set(codes) <= set(class_of.index):
-                    wanted = sorted(set(known) | set(codes))
-                    classification, class_of = _classes(settings, tax, wanted)
-                    fresh = None if fresh is None or fresh.unclassified else fresh
-                if summed and fresh is None:
-                    fresh = queries.aggregate(scan, class_of, lists, asked)
-            units = linkcache.complete(links_held, scan, class_of)  # prices, volumes
-            sums = sumcache.complete(sums_held, fresh)
-    else:
-        units = linkcache.complete(links_held, None, class_of)
-        sums = sumcache.complete(sums_held, None)
+    with contextlib.ExitStack() as stack:
+        scan = None
+        if read:
+            spill = settings.cache_dir / "duckdb"
+            engine = queries.Engine(settings.warehouse.memory_limit_mb, workers, spill)
+            scan = stack.enter_context(queries.Scan.of_warehouse(wh, read, engine))
+            classification, class_of, fresh = _sum_missing(
+                settings,
+                tax,
+                scan,
+                lists,
+                known,
+                (classification, class_of),
+                read,
+                sums_held.missing,
+            )
+        units = linkcache.complete(links_held, scan, class_of)  # prices, volumes
+        sums = sumcache.complete(sums_held, fresh)
     keys = tuple(x.key for x in lists)
     info = m.DataInfo(
         source=str(manifest.get("source")),
@@ -122,6 +119,35 @@ def warehouse_sums(settings: Settings, upto: str | None = None, workers: int = 1
     )
     agg = m.Aggregate(sums.imports, sums.exports, tuple(tax.categories), keys, units)
     return WarehouseSums(agg, classification, tax.categories, countries, lists, info, months)
+
+
+def _sum_missing(
+    settings: Settings,
+    tax: Taxonomy,
+    scan: queries.Scan,
+    lists: list[Any],
+    known: list[str],
+    classes: tuple[pd.DataFrame, pd.Series],
+    read: list[str],
+    summed: list[str],
+) -> tuple[pd.DataFrame, pd.Series, queries.Sums | None]:
+    """The `summed` months' sums over `scan` of the `read` months (None when none is
+    asked), with the
+    classification they were summed with. A code the commodity table lacks would be
+    summed as UNCLASSIFIED and left out of the links: whenever the scan reads rows not
+    summed here, or the sums show such a code, the codes of the rows are classified too
+    (and the months summed again if they were summed without them)."""
+    classification, class_of = classes
+    asked = None if summed == read else summed  # the scan holds these months alone
+    fresh = queries.aggregate(scan, class_of, lists, asked) if summed and len(class_of) else None
+    if fresh is None or fresh.unclassified or not set(read) <= set(summed):
+        codes = queries.codes(scan)
+        if not set(codes) <= set(class_of.index):
+            classification, class_of = _classes(settings, tax, sorted(set(known) | set(codes)))
+            fresh = None if fresh is None or fresh.unclassified else fresh
+        if summed and fresh is None:
+            fresh = queries.aggregate(scan, class_of, lists, asked)
+    return classification, class_of, fresh
 
 
 def _known_codes(wh: Warehouse) -> list[str]:

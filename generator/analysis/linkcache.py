@@ -26,10 +26,7 @@ import pandas as pd
 
 from generator.analysis import monthcache
 from generator.analysis.metrics.prices import LINK_COLUMNS
-from generator.analysis.monthcache import month_digests
 from generator.data import queries
-
-__all__ = ["FOLDER", "entries", "entry_key", "month_digests", "partners", "unit_links"]
 
 FOLDER = "unit_links"
 KEEP = 600  # entries: 50 years of months, a few KB each; the ones just used always stay
@@ -66,11 +63,6 @@ def entries(folder: Path, files: dict[str, str], class_key: str) -> monthcache.E
     return monthcache.Entries(folder, keys, SHAPE)
 
 
-def partners(months: list[str]) -> set[str]:
-    """The months a query for `months` reads: them and the months a year before."""
-    return set(months) | {queries.lag_month(m, queries.UNIT_LINK_LAG) for m in months}
-
-
 def complete(
     held: monthcache.Entries, scan: queries.Scan | None, class_of: pd.Series
 ) -> pd.DataFrame:
@@ -100,5 +92,5 @@ def unit_links(
     class_key: str,
 ) -> pd.DataFrame:
     """queries.unit_links over the scan's months, each month read from the cache when
-    its key matches, the others computed in one query."""
+    its key matches, the others computed (`complete`)."""
     return complete(entries(folder, files, class_key), scan, class_of)

@@ -26,6 +26,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
+from generator.data import queries
 from generator.fsutil import write_atomic
 
 SUFFIX = ".arrow"
@@ -108,16 +109,15 @@ def prune(folder: Path, used: set[str], keep: int) -> None:
         pass
 
 
-_TEXT = ("flow", "period", "country_code", "hs10")
-
-
 def schema(columns: list[str], ints: Iterable[str]) -> pa.Schema:
     """An entry's columns: codes and months as text, `ints` as int64, sums as float64
-    (the scan's frames, queries._typed)."""
+    (the dtypes of the scan's frames, queries._typed)."""
     whole = set(ints)
 
     def kind(c: str) -> pa.DataType:
-        return pa.string() if c in _TEXT else pa.int64() if c in whole else pa.float64()
+        if c in queries.TEXT_COLUMNS:
+            return pa.string()
+        return pa.int64() if c in whole else pa.float64()
 
     return pa.schema([(c, kind(c)) for c in columns])
 

@@ -186,10 +186,9 @@ def unit_links_sql(months: list[str] | None = None, rows: bool = False) -> str:
     lines = _UNIT_ROWS if rows else _UNIT_LINES
     periods = outer = prior = ""
     if months is not None:
-        read = sorted(set(months) | {lag_month(m, UNIT_LINK_LAG) for m in months})
-        periods = f"\n    AND t.period IN ({_listed(read)})"
-        outer = f"\n    WHERE l.period IN ({_listed(sorted(set(months)))})"
         before = sorted({lag_month(m, UNIT_LINK_LAG) for m in months})
+        periods = f"\n    AND t.period IN ({_listed(link_months(months))})"
+        outer = f"\n    WHERE l.period IN ({_listed(sorted(set(months)))})"
         prior = f" WHERE period IN ({_listed(before)})"  # the join's build side: partners
     return _UNIT_LINKS.format(
         imports=lines.format(flow="imports", value="value_con", periods=periods),
@@ -197,6 +196,11 @@ def unit_links_sql(months: list[str] | None = None, rows: bool = False) -> str:
         months=outer,
         prior=prior,
     )
+
+
+def link_months(months: list[str]) -> list[str]:
+    """The months the links of `months` read: them and the months a year before."""
+    return sorted(set(months) | {lag_month(m, UNIT_LINK_LAG) for m in months})
 
 
 def lag_month(month: str, lag: int) -> str:
@@ -408,13 +412,17 @@ def typed_links(frame: pd.DataFrame) -> pd.DataFrame:
     return _typed(frame, ["klass", "lines", "outliers", "unit_changes"])
 
 
+# Columns the scan's frames hold as text (codes and months); monthcache stores them so.
+TEXT_COLUMNS = ("period", "country_code", "hs10", "flow")
+
+
 def _typed(frame: pd.DataFrame, ints: list[str]) -> pd.DataFrame:
     """Codes as str, indexes as int64, sums as float64: the pandas path's dtypes."""
     out = frame.copy()
     for col in out.columns:
         if col in ints:
             out[col] = out[col].astype("int64")
-        elif col in ("period", "country_code", "hs10", "flow"):
+        elif col in TEXT_COLUMNS:
             out[col] = out[col].astype(str)
         elif col == "unit":
             out[col] = out[col].astype(object).where(out[col].notna(), None)
