@@ -39,15 +39,22 @@ def write_config(folder: Path, extra: str = "") -> Path:
     return path
 
 
+def refreshed_sample(folder: Path, extra: str = "") -> config.Settings:
+    """The settings of a config under `folder` whose warehouse holds the sample (a
+    module's own, for tests that fill or clear its caches)."""
+    from generator.data.refresh import refresh
+
+    settings = config.load(write_config(folder, extra))
+    refresh(settings)
+    return settings
+
+
 @pytest.fixture(scope="session")
 def sample_edition(tmp_path_factory):
     """The 2025-12 sample edition, built through the library as `aibrief run` does."""
     from generator.brief import edition
-    from generator.data.refresh import refresh
 
-    folder = tmp_path_factory.mktemp("sample")
-    settings = config.load(write_config(folder))
-    refresh(settings)
+    settings = refreshed_sample(tmp_path_factory.mktemp("sample"))
     result = edition.build(settings, "2025-12")
     return settings, result.folder
 

@@ -12,14 +12,12 @@ import shutil
 import pandas as pd
 import pytest
 
-from generator import config
 from generator.analysis import document, linkcache, monthcache
 from generator.analysis.metrics.cube import class_table
 from generator.data import queries
-from generator.data.refresh import refresh
 from generator.data.warehouse import Warehouse
 from generator.errors import UserError
-from tests.conftest import write_config
+from tests.conftest import refreshed_sample
 from tests.test_metrics import (
     AI_CH,
     CATEGORIES,
@@ -193,9 +191,7 @@ def test_the_cache_keeps_what_it_just_used_and_at_most_keep_entries(tmp_path, mo
 
 @pytest.fixture(scope="module")
 def sample_settings(tmp_path_factory):
-    settings = config.load(write_config(tmp_path_factory.mktemp("links")))
-    refresh(settings)
-    return settings
+    return refreshed_sample(tmp_path_factory.mktemp("links"))
 
 
 def test_on_the_sample_the_row_form_and_months_alone_equal_the_full_query(sample_settings):

@@ -16,10 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import config
 from generator.analysis import document, metrics
-from generator.data.refresh import refresh
-from tests.conftest import write_config
+from tests.conftest import refreshed_sample
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "metrics"
 
@@ -27,9 +25,7 @@ GOLDEN = Path(__file__).resolve().parent / "data" / "metrics"
 @pytest.fixture(scope="module")
 def sample_settings(tmp_path_factory):
     """A warehouse refreshed from the sample, with the repository's taxonomy."""
-    settings = config.load(write_config(tmp_path_factory.mktemp("golden")))
-    refresh(settings)
-    return settings
+    return refreshed_sample(tmp_path_factory.mktemp("golden"))
 
 
 def _metrics_json(doc: dict) -> str:

@@ -11,14 +11,12 @@ import pandas as pd
 import pytest
 import sqlglot
 
-from generator import config
 from generator.analysis import document, metrics
 from generator.analysis.metrics import prices
 from generator.analysis.metrics.cube import class_table
 from generator.data import queries
-from generator.data.refresh import refresh
 from generator.data.warehouse import Warehouse
-from tests.conftest import write_config
+from tests.conftest import refreshed_sample
 from tests.test_metrics import CATEGORIES, CLASSIFICATION, EXPORT_COLUMNS, IMPORT_COLUMNS
 from tests.test_prices import messy_rows
 
@@ -121,6 +119,4 @@ def test_the_warehouse_scan_sums_in_two_queries_and_links_one_query_a_month(
 
 @pytest.fixture(scope="module")
 def sample_settings(tmp_path_factory):
-    settings = config.load(write_config(tmp_path_factory.mktemp("prices")))
-    refresh(settings)
-    return settings
+    return refreshed_sample(tmp_path_factory.mktemp("prices"))

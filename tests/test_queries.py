@@ -18,10 +18,9 @@ from generator.analysis.metrics.cube import aggregate_rows, class_table
 from generator.classify.exemptions import ExemptionList, load_lists
 from generator.classify.taxonomy import for_settings
 from generator.data import queries, schema
-from generator.data.refresh import refresh
 from generator.data.warehouse import Warehouse
 from generator.errors import ConfigError
-from tests.conftest import write_config
+from tests.conftest import refreshed_sample, write_config
 
 # ---- hand-built frames ----------------------------------------------------------------------
 
@@ -142,9 +141,7 @@ def test_an_aggregate_for_other_categories_is_refused():
 
 @pytest.fixture(scope="module")
 def sample_settings(tmp_path_factory):
-    settings = config.load(write_config(tmp_path_factory.mktemp("queries")))
-    refresh(settings)
-    return settings
+    return refreshed_sample(tmp_path_factory.mktemp("queries"))
 
 
 def test_sql_and_pandas_sum_the_sample_alike(sample_settings):

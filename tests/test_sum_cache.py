@@ -20,9 +20,8 @@ from generator.analysis import classcache, document, linkcache, monthcache, sumc
 from generator.analysis.metrics.cube import class_table
 from generator.classify.exemptions import load_lists
 from generator.data import queries, schema
-from generator.data.refresh import refresh
 from generator.data.warehouse import Warehouse
-from tests.conftest import REPO, write_config
+from tests.conftest import REPO, refreshed_sample, write_config
 from tests.test_queries import AI_CH, AI_EP, CATS, CLASSIFICATION, LISTS, LOW, MED, OIL
 
 # ---- hand-built frames ----------------------------------------------------------------------
@@ -95,8 +94,7 @@ def _metrics_bytes(settings, month: str) -> bytes:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     """The sample warehouse, its metrics and sums each computed on an empty cache."""
-    settings = config.load(write_config(tmp_path_factory.mktemp("sums")))
-    refresh(settings)
+    settings = refreshed_sample(tmp_path_factory.mktemp("sums"))
     wh = Warehouse(settings.warehouse_dir)
     months = wh.common_months()
     shutil.rmtree(settings.cache_dir, ignore_errors=True)
