@@ -163,7 +163,11 @@ def _take(
             continue  # released meanwhile: try again
         other = _owner(raw)
         since = other["since"] if other else since
-        dead = bool(other) and other["host"] == me["host"] and _gone(other, me["boot"])
+        dead = (
+            bool(other)
+            and other["host"] == me["host"]
+            and _gone(other["pid"], other.get("boot", ""), me["boot"])
+        )
         if dead or time.time() - since > stale:
             _break(path, raw)
             retries += 1
@@ -244,11 +248,11 @@ def boot_id() -> str:
         return ""
 
 
-def _gone(owner: dict[str, Any], boot: str) -> bool:
-    """A holder on this host is gone when its process is, or when it wrote the lock in an
-    earlier boot: after a reboot its pid can belong to any process."""
-    other = owner.get("boot", "")
-    return bool(other and boot and other != boot) or not _alive(owner["pid"])
+def _gone(pid: int | None, then: str, now: str) -> bool:
+    """A holder on this host (of a lock, of a staging folder) is gone when its process
+    is, or when it started in an earlier boot (`then`, against this boot `now`; either
+    "" when unknown): after a reboot its pid can belong to any process."""
+    return bool(then and now and then != now) or not _alive(pid)
 
 
 def _alive(pid: int | None) -> bool:
@@ -347,14 +351,10 @@ def _boot_tag() -> str:
 
 
 def _dead(folder: Path, pid: int | None) -> bool:
-    """A staging folder's process is gone, or it was made in an earlier boot (its pid may
-    now be another process's). The boot is the one its name records, not its age: a
-    clock set forward after boot must not make a live process's folder look old."""
+    """A staging folder's holder is gone (`_gone`), by the boot its name records, not by
+    its age: a clock set forward after boot must not make a live process's folder old."""
     match = _BOOT_TAG.search(folder.name)
-    now = _boot_tag()
-    if match and now and match.group(1) != now:
-        return True
-    return not _alive(pid)
+    return _gone(pid, match.group(1) if match else "", _boot_tag())
 
 
 def swap_in(staging: Path, target: Path) -> None:

@@ -85,6 +85,11 @@ if getattr(yaml, "__with_libyaml__", False):
     _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
     _Fast = _CLoader
 
+# Characters where libyaml reads what the Python parser refuses or reads otherwise (tabs
+# in indentation or after a value, a BOM, NEL or line separator inside the text): such
+# files take the Python parser, so a file means the same with or without libyaml.
+_LIBYAML_DIFFERS = re.compile("[\t\ufeff\x85\u2028\u2029]|[|>][-+0-9]*#|!(?:\\s|$)")
+
 
 # Aliases may add at most this many values to a document when expanded. Real files use
 # a few aliases, if any; a "billion laughs" (each anchor referring twice to the one
@@ -152,12 +157,6 @@ def _construct(text: str, name: str) -> Any:
         except (yaml.YAMLError, TypeError, IndexError, KeyError):
             pass  # the Python parser says what is wrong, and where
     return _construct_with(_Loader, text, name)
-
-
-# Characters where libyaml reads what the Python parser refuses or reads otherwise (tabs
-# in indentation or after a value, a BOM, NEL or line separator inside the text): such
-# files take the Python parser, so a file means the same with or without libyaml.
-_LIBYAML_DIFFERS = re.compile("[\t\ufeff\x85\u2028\u2029]|[|>][-+0-9]*#|!(?:\\s|$)")
 
 
 def _construct_with(cls: type, text: str, name: str) -> Any:

@@ -379,14 +379,9 @@ def check_quantities(flow: str, frame: pd.DataFrame) -> None:
         bad = ~np.isfinite(qty) | (qty < 0) | ((qty > 0) & no_unit)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        row = frame.iloc[i]
         q = qty[i]
         why = "has no unit" if np.isfinite(q) and q > 0 else "is not a finite number ≥ 0"
-        raise UserError(
-            f"{flow} {row['period']} {row['hs10']} country {row['country_code']}: "
-            f"quantity {frame['qty1'].iloc[i]} {why}; nothing was committed",
-            where="warehouse",
-        )
+        _refuse_row(flow, frame, i, f"quantity {frame['qty1'].iloc[i]} {why}")
 
 
 # No row is worth this much (U.S. goods trade is ≈ $3.3 trillion a year): a larger figure
@@ -399,21 +394,26 @@ def check_values(flow: str, frame: pd.DataFrame) -> None:
     """The last guard for the money columns, whatever the source: each a finite number
     below MAX_FIGURE in size (NaN, infinity or an absurd figure would be summed as NULL
     or overflow the exact sums, and quietly lose a row)."""
-    for col in schema.FLOW_COLUMNS[flow]:
-        if schema.FLOW_COLUMNS[flow][col] != "float64" or col == "qty1" or col not in frame:
+    for col, kind in schema.FLOW_COLUMNS[flow].items():
+        if kind != "float64" or col == "qty1" or col not in frame:
             continue
         values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype="float64")
         with np.errstate(invalid="ignore"):
             bad = ~np.isfinite(values) | (np.abs(values) >= MAX_FIGURE)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            row = frame.iloc[i]
-            raise UserError(
-                f"{flow} {row['period']} {row['hs10']} country {row['country_code']}: "
-                f"{col} {frame[col].iloc[i]} is not a finite number below {MAX_FIGURE:.0e}; "
-                "nothing was committed",
-                where="warehouse",
-            )
+            what = f"{col} {frame[col].iloc[i]} is not a finite number below {MAX_FIGURE:.0e}"
+            _refuse_row(flow, frame, i, what)
+
+
+def _refuse_row(flow: str, frame: pd.DataFrame, i: int, what: str) -> None:
+    """The one-line refusal of row `i` of a flow's frame: nothing is committed."""
+    row = frame.iloc[i]
+    raise UserError(
+        f"{flow} {row['period']} {row['hs10']} country {row['country_code']}: {what}; "
+        "nothing was committed",
+        where="warehouse",
+    )
 
 
 def check_one_row_per_cell(flow: str, period: str, part: pd.DataFrame) -> None:
