@@ -1,6 +1,7 @@
 """Check the system libraries WeasyPrint needs before a render fails deep inside.
 
-Run as `python -m generator.syscheck`; exits 1 with the package to install.
+Run as `python -m generator.syscheck`; exits 1 with the package to install. A library
+that only makes the PDF quicker is named in a note, and the check still passes.
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ NEEDED = {
     "pango-1.0": "libpango-1.0-0",
     "pangoft2-1.0": "libpangoft2-1.0-0",
 }
+# Without HarfBuzz's subsetter WeasyPrint cuts the PDF's fonts down to the glyphs used
+# with fontTools, in Python: about 0.4 CPU s a PDF (benchmarks/README.md). WeasyPrint
+# says future versions will require it.
+RECOMMENDED = {"harfbuzz-subset": "libharfbuzz-subset0"}
 
 
-def missing_libraries() -> list[str]:
-    return [pkg for lib, pkg in NEEDED.items() if ctypes.util.find_library(lib) is None]
+def missing_libraries(libraries: dict[str, str] = NEEDED) -> list[str]:
+    return [pkg for lib, pkg in libraries.items() if ctypes.util.find_library(lib) is None]
 
 
 def main() -> int:
@@ -28,6 +33,15 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
+    quicker = missing_libraries(RECOMMENDED)
+    if quicker:
+        print(
+            "aibrief: note: HarfBuzz's font subsetter is not installed, so each PDF takes "
+            f"about 0.4 s longer. Install it: apt-get install {' '.join(quicker)} "
+            "(Debian/Ubuntu; on Fedora: dnf install harfbuzz; on macOS: brew install "
+            "harfbuzz)",
+            file=sys.stderr,
+        )
     return 0
 
 

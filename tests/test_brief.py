@@ -183,12 +183,42 @@ def test_every_number_in_the_page_is_in_metrics(built):
     assert untraced(text, doc) == []
 
 
+def chart_lines(folder: Path) -> set[str]:
+    """Every line of text the edition's charts draw, read from the web SVGs (matplotlib
+    writes each text it draws as paths into a comment before it)."""
+    lines: set[str] = set()
+    for svg in (folder / "charts").glob("*.svg"):
+        for said in re.findall(r"<!-- (.*?) -->", svg.read_text(encoding="utf-8"), re.S):
+            lines.update(x.strip() for x in html.unescape(said).splitlines() if x.strip())
+    return lines
+
+
 def test_every_number_in_the_pdf_is_in_metrics(built):
+    """The prose of the PDF; its charts' words (axis ticks among them) are checked
+    against the page's charts below, and drawn from metrics.json (test_charts.py)."""
     _, folder, doc, _ = built
     text, pages = pdf_text(folder / "brief.pdf")
-    text = " ".join(re.sub(rf"Page \d+ of {pages}", " ", text).split())
+    charts = chart_lines(folder)
+    prose = [line for line in text.splitlines() if line.strip() not in charts]
+    text = " ".join(re.sub(rf"Page \d+ of {pages}", " ", "\n".join(prose)).split())
     assert len(TOKEN.findall(text)) > 40
     assert untraced(text, doc) == []
+
+
+def test_the_pdf_charts_say_what_the_page_charts_say(built):
+    """The PDF's charts carry their words as text (searchable, and painted by the PDF
+    renderer in a fraction of the time of glyph outlines): each line of the web SVGs is
+    a line of the PDF's text."""
+    _, folder, _, _ = built
+    lines = {x.strip() for x in pdf_text(folder / "brief.pdf")[0].splitlines()}
+    charts = chart_lines(folder)
+    assert len(charts) > 40
+    said = {c for c in charts if c in lines}
+    # a line the PDF merged with its neighbour on the same baseline (a legend) is there
+    # as part of a longer line
+    merged = {c for c in charts - said if any(c in x for x in lines)}
+    assert charts - said - merged == set()
+    assert len(said) > 0.8 * len(charts)
 
 
 def test_the_checker_catches_an_invented_number(built):

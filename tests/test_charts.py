@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import re
 import shutil
 import struct
@@ -391,3 +392,44 @@ def test_bad_style_sheet_names_file_and_line(rising: dict, tmp_path: Path) -> No
         with pytest.raises(UserError, match=message) as err:
             make_charts(rising, tmp_path / "out", d)
         assert err.value.where == f"{sheet}:{line}"
+
+
+def _svg_texts(svg: bytes) -> list[str]:
+    root = ET.fromstring(svg)
+    return ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_the_pdf_takes_the_chart_with_its_words_as_text(charts: dict[str, Chart]) -> None:
+    """The print SVG is the web SVG's drawing with text as text (no glyph outlines to
+    paint in Python); it says the same lines the web SVG draws as paths."""
+    for key, chart in charts.items():
+        web = chart.svg.read_text(encoding="utf-8")
+        assert "<text" not in web and 'id="DejaVuSans-' in web, key  # paths, any reader
+        printed = chart.print_svg
+        assert printed and b'id="DejaVuSans-' not in printed, key
+        said = [x for t in _svg_texts(printed) for x in t.splitlines()]
+        drawn = [
+            x.strip()
+            for c in re.findall(r"<!-- (.*?) -->", web, re.S)
+            for x in html.unescape(c).splitlines()
+            if x.strip() and not c.startswith("Created with")
+        ]
+        assert sorted(s.strip() for s in said if s.strip()) == sorted(drawn), key
+        assert b"DejaVu Sans" in printed, key
+
+
+def test_a_chart_font_the_pdf_does_not_embed_keeps_outlines(rising: dict, tmp_path: Path) -> None:
+    """An editor's font for the charts that the PDF does not embed: the PDF could set
+    the text in another font, wider than matplotlib measured it, so the PDF takes the
+    web SVG (glyph outlines) instead."""
+    styles = tmp_path / "styles"
+    shutil.copytree(STYLES, styles)
+    sheet = styles / "brief.mplstyle"
+    sheet.write_text(
+        sheet.read_text(encoding="utf-8").replace(
+            "font.sans-serif: DejaVu Sans", "font.sans-serif: DejaVu Sans Mono"
+        ),
+        encoding="utf-8",
+    )
+    made = make_charts(rising, tmp_path / "out", styles)
+    assert made and all(c.print_svg == b"" for c in made)

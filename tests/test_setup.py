@@ -30,3 +30,37 @@ def test_make_installs_from_the_lock_after_the_pango_check():
     recipe = (REPO / "Makefile").read_text(encoding="utf-8")
     assert "-c $(LOCK)" in recipe and "LOCK := requirements.lock" in recipe
     assert recipe.index("generator.syscheck") < recipe.index("pip install")
+
+
+def _without(monkeypatch, *gone: str) -> None:
+    import ctypes.util
+
+    real = ctypes.util.find_library
+    monkeypatch.setattr(
+        ctypes.util, "find_library", lambda name: None if name in gone else real(name) or name
+    )
+
+
+def test_the_set_up_stops_in_one_line_without_pango(monkeypatch, capsys):
+    from generator import syscheck
+
+    _without(monkeypatch, "pango-1.0")
+    assert syscheck.main() == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "apt-get install libpango-1.0-0" in err and "libpangoft2" not in err
+
+
+def test_without_the_font_subsetter_the_set_up_goes_on_with_a_note(monkeypatch, capsys):
+    """HarfBuzz's subsetter only makes the PDF quicker: named, not required."""
+    from generator import syscheck
+
+    _without(monkeypatch, "harfbuzz-subset")
+    assert syscheck.main() == 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("aibrief: note:") and "apt-get install libharfbuzz-subset0" in err
+
+    _without(monkeypatch)
+    assert syscheck.main() == 0
+    assert capsys.readouterr().err == ""

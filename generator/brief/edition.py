@@ -9,12 +9,14 @@ STALE_AFTER) are removed."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import shutil
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from generator import fsutil, templating
 from generator.analysis.document import compute_metrics, write_metrics
@@ -97,17 +99,23 @@ def _render_into(
     timings["narrative"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    charts = _write_charts(staging, metrics, dirs)
+    made = _write_charts(staging, metrics, dirs)
+    charts = [c.model for c in made]
     timings["charts"] = time.perf_counter() - t
 
     t = time.perf_counter()
     # In the PDF, data links point at the published site (relative links would
     # resolve to the build folder on this machine). Charts stay SVG in the PDF, as the
-    # house style asks (sharp at any zoom and in print); benchmarks/README.md has the cost.
+    # house style asks (sharp at any zoom and in print): the SVG drawn for print, with
+    # its text as text (charts/output.py, _print_svg), inline; benchmarks/README.md has
+    # the cost.
     online = f"{settings.site.base_url.rstrip('/')}/{metrics.month}/data/"
     views = [render.ChartView.of(c, f"charts/{c.svg}", f"charts/{c.csv}") for c in charts]
     print_views = [
-        dataclasses.replace(v, csv_href=online + c.csv) for v, c in zip(views, charts, strict=True)
+        dataclasses.replace(
+            v, csv_href=online + c.model.csv, svg_href=_inline_svg(c.print_svg) or v.svg_href
+        )
+        for v, c in zip(views, made, strict=True)
     ]
     page, print_page = render.render_html(
         metrics.doc, words, views, dirs, (print_views, online + "metrics.json"), brand
@@ -127,9 +135,10 @@ def _write_json(path: Path, text: str) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
-def _write_charts(staging: Path, metrics: Metrics, dirs: list[Path]) -> list[built.Chart]:
+def _write_charts(staging: Path, metrics: Metrics, dirs: list[Path]) -> list[Any]:
     """Charts and charts/charts.json (the Chart model: what each chart says and its
-    files, for the site, the e-mail and anyone reusing the files)."""
+    files, for the site, the e-mail and anyone reusing the files); the charts drawn
+    (charts.Chart: the model, and the SVG the PDF takes)."""
     from generator.brief import charts as charts_mod
 
     made = charts_mod.make_charts(
@@ -137,7 +146,13 @@ def _write_charts(staging: Path, metrics: Metrics, dirs: list[Path]) -> list[bui
     )
     charts = [c.model for c in made]  # the charts.json entries (built.Chart)
     (staging / built.CHARTS).write_text(built.ChartList.dump(charts), encoding="utf-8")
-    return charts
+    return made
+
+
+def _inline_svg(svg: bytes) -> str:
+    """An SVG as a data: URL ("" for none): the PDF's charts are not files of the
+    edition, only of its PDF."""
+    return f"data:image/svg+xml;base64,{base64.b64encode(svg).decode('ascii')}" if svg else ""
 
 
 class _Parse(HTMLParser):

@@ -1,11 +1,15 @@
-"""Every chart of an edition, drawn and written: `<key>.svg` (web page; text as paths,
-deterministic bytes), `<key>.png` (e-mail and PDF) and `<key>.csv` (the data behind the
-chart, from metrics.json). Each comes back as a `Chart`: its charts.json entry (`built.Chart`,
-the one model of a chart) and the folder its files are in."""
+"""Every chart of an edition, drawn and written: `<key>.svg` (web page and PDF; text as
+paths, deterministic bytes), `<key>.png` (the chart as an image, for reuse),
+`<key>-narrow.png` (phones and e-mail: narrow.py) and `<key>.csv` (the data behind the
+chart, from metrics.json). Each comes back as a `Chart`: its charts.json entry
+(`built.Chart`, the one model of a chart), the folder its files are in, and the SVG the
+PDF takes (text as text, in the fonts the PDF embeds: see `_print_svg`)."""
 
 from __future__ import annotations
 
 import csv
+import functools
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,10 +18,11 @@ from typing import Any
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, findfont
+from matplotlib.text import Text
 from PIL import Image
 
-from generator.brief import built
+from generator.brief import built, render
 from generator.brief.charts import bars, lines, narrow, prices
 from generator.brief.charts.draw import Plan, fill
 from generator.brief.charts.style import Style, load_style
@@ -42,6 +47,7 @@ class Chart:
 
     model: built.Chart
     folder: Path
+    print_svg: bytes = b""  # the chart for the PDF (see _print_svg); b"": the file `svg`
 
     @property
     def key(self) -> str:
@@ -139,25 +145,50 @@ def _layout_once(fig: Figure) -> None:
     fig.set_layout_engine(None)
 
 
-def _save(fig: Figure, style: Style, out_dir: Path, key: str, plan: Plan) -> None:
-    """One layout, then the PNG (e-mail and PDF) and the SVG (web page) drawn from it at
-    the same inches, and the data. The layout is made on the PNG's own canvas, so the
-    PNG's draw finds every text already measured (matplotlib caches text extents per
-    renderer); PNGs are RGB (opaque charts need no alpha channel, which the PDF renderer
-    would split out and compress again), without a software stamp."""
+@functools.cache
+def _embedded_fonts() -> frozenset[str]:
+    """The font files the PDF embeds (render.FONT_FACES), as findfont names them."""
+    return frozenset(str(p.resolve()) for p in render.font_files())
+
+
+def _print_svg(fig: Figure) -> bytes:
+    """The chart for the PDF: the web SVG's drawing with its text as SVG text, not glyph
+    outlines. WeasyPrint paints glyph outlines in Python, one path per letter (about
+    0.5 CPU s an edition); text it sets with Pango in the fonts the PDF embeds anyway,
+    and the chart's words become text a reader can search and copy. Only when every text
+    of the figure is set in one of those fonts, the very files matplotlib measured it
+    with, so the PDF cannot set it wider; otherwise b"" (the PDF takes the web SVG)."""
+    texts = fig.findobj(lambda a: isinstance(a, Text) and a.get_visible() and a.get_text())
+    fonts = {findfont(t.get_fontproperties()) for t in texts}
+    if not fonts or any(str(Path(f).resolve()) not in _embedded_fonts() for f in fonts):
+        return b""
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def _save(fig: Figure, style: Style, out_dir: Path, key: str, plan: Plan) -> bytes:
+    """One layout, then the PNG and the SVG (web page) drawn from it at the same inches,
+    and the data; the PDF's SVG (`_print_svg`). The layout is made on the PNG's own
+    canvas, so the PNG's draw finds every text already measured (matplotlib caches text
+    extents per renderer); PNGs are RGB (opaque charts need no alpha channel), without a
+    software stamp."""
     fig.set_dpi(style.texts.png_width_px / fig.get_figwidth())
     canvas = FigureCanvasAgg(fig)
     with matplotlib.rc_context(_NO_LAYOUT):
         _layout_once(fig)
         rgba, size = canvas.print_to_buffer()
         fig.savefig(out_dir / f"{key}.svg", format="svg", metadata={"Date": None})
+        for_print = _print_svg(fig)
     image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1).convert("RGB")
     image.save(out_dir / f"{key}.png", format="png")  # zlib level 6: lower saves little
     _write_csv(out_dir / f"{key}.csv", plan.header, plan.rows)
+    return for_print
 
 
 def make_charts(doc: dict, out_dir: Path, style_dir: Path | list[Path]) -> list[Chart]:
-    """Draw every chart the metrics document supports into out_dir (SVG, PNG, CSV).
+    """Draw every chart the metrics document supports into out_dir (SVG, PNGs, CSV).
 
     A chart without data (no sources yet, no counterfactual year) is left out.
     """
@@ -184,7 +215,7 @@ def make_charts(doc: dict, out_dir: Path, style_dir: Path | list[Path]) -> list[
             if plan.finish is not None:
                 plan.finish(axis)
             _frame(plan.fig, style, title, source)
-            _save(plan.fig, style, out_dir, key, plan)
+            for_print = _save(plan.fig, style, out_dir, key, plan)
             files = {ext: f"{key}.{ext}" for ext in ("svg", "png", "csv")}
             files["narrow"] = narrow.draw(  # phones and e-mail: charts/narrow.py
                 out_dir,
@@ -195,5 +226,5 @@ def make_charts(doc: dict, out_dir: Path, style_dir: Path | list[Path]) -> list[
                 lambda fig: _frame(fig, style, title, source),  # noqa: B023
             )
             model = built.Chart(key=key, title=title, alt=alt, source=source, **files)
-            charts.append(Chart(model, out_dir))
+            charts.append(Chart(model, out_dir, for_print))
     return charts
