@@ -271,6 +271,16 @@ def targets(rows: dict[str, Row], editions: int, rewritten: int) -> list[Target]
     return out
 
 
+def subsetter() -> str:
+    """Which font subsetter WeasyPrint used: without HarfBuzz's, each PDF costs about
+    0.4 CPU s more (benchmarks/README.md), so the render and backfill rows need it said."""
+    from generator import syscheck
+
+    if syscheck.missing_libraries(syscheck.RECOMMENDED):
+        return "PDF fonts subset by fontTools (no libharfbuzz-subset0: the PDF is slower)"
+    return "PDF fonts subset by HarfBuzz"
+
+
 def print_report(rows: list[Row], checks: list[Target]) -> None:
     print(f"{'stage / yardstick':<36} {'runs':>4} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}")
     for r in rows:
@@ -330,7 +340,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
             rewritten = int(rows["backfill again"].note.split()[0])
         print_report(list(rows.values()), targets(rows, editions, rewritten))
-    print(f"total {time.perf_counter() - t0:.1f}s on {os.cpu_count()} cores")
+    print(f"total {time.perf_counter() - t0:.1f}s on {os.cpu_count()} cores; {subsetter()}")
 
 
 if __name__ == "__main__":
