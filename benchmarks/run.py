@@ -276,7 +276,7 @@ def subsetter() -> str:
     0.4 CPU s more (benchmarks/README.md), so the render and backfill rows need it said."""
     from generator import syscheck
 
-    if syscheck.missing_libraries(syscheck.RECOMMENDED):
+    if syscheck.subsetter_missing():
         return "PDF fonts subset by fontTools (no libharfbuzz-subset0: the PDF is slower)"
     return "PDF fonts subset by HarfBuzz"
 

@@ -193,14 +193,19 @@ def chart_lines(folder: Path) -> set[str]:
     return lines
 
 
-def test_every_number_in_the_pdf_is_in_metrics(built):
-    """The prose of the PDF; its charts' words (axis ticks among them) are checked
-    against the page's charts below, and drawn from metrics.json (test_charts.py)."""
-    _, folder, doc, _ = built
+def pdf_prose(folder: Path) -> str:
+    """The PDF's text without its page numbers and its charts' words (axis ticks among
+    them: those are checked against the page's charts, and drawn from metrics.json in
+    test_charts.py), on one line."""
     text, pages = pdf_text(folder / "brief.pdf")
     charts = chart_lines(folder)
     prose = [line for line in text.splitlines() if line.strip() not in charts]
-    text = " ".join(re.sub(rf"Page \d+ of {pages}", " ", "\n".join(prose)).split())
+    return " ".join(re.sub(rf"Page \d+ of {pages}", " ", "\n".join(prose)).split())
+
+
+def test_every_number_in_the_pdf_is_in_metrics(built):
+    _, folder, doc, _ = built
+    text = pdf_prose(folder)
     assert len(TOKEN.findall(text)) > 40
     assert untraced(text, doc) == []
 

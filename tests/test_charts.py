@@ -433,3 +433,39 @@ def test_a_chart_font_the_pdf_does_not_embed_keeps_outlines(rising: dict, tmp_pa
     )
     made = make_charts(rising, tmp_path / "out", styles)
     assert made and all(c.print_svg == b"" for c in made)
+
+
+def test_the_pdf_sets_chart_text_in_the_font_matplotlib_measured(
+    rising: dict, tmp_path: Path
+) -> None:
+    """A family this machine lacks: matplotlib falls back to DejaVu Sans and measures
+    the text in it, so the PDF's SVG names DejaVu Sans too (left to Pango, the missing
+    family would be replaced by another, wider or narrower)."""
+    styles = tmp_path / "styles"
+    shutil.copytree(STYLES, styles)
+    sheet = styles / "brief.mplstyle"
+    sheet.write_text(
+        sheet.read_text(encoding="utf-8").replace(
+            "font.sans-serif: DejaVu Sans", "font.sans-serif: Aibrief Missing Sans"
+        ),
+        encoding="utf-8",
+    )
+    made = make_charts(rising, tmp_path / "out", styles)
+    assert made and all(c.print_svg for c in made)
+    for chart in made:
+        families = set(re.findall(rb"font-family: ([^;\"]*)", chart.print_svg))
+        assert families == {b"'DejaVu Sans'"}, chart.key
+
+
+def test_the_print_svg_keeps_spaces_and_refuses_missing_glyphs() -> None:
+    from matplotlib.figure import Figure
+
+    from generator.brief.charts.output import _print_svg
+
+    fig = Figure(figsize=(3, 1))
+    fig.text(0.9, 0.5, "A    B  ", ha="right")
+    printed = _print_svg(fig)
+    assert b'xml:space="preserve"' in printed  # runs of spaces stay as matplotlib drew them
+    assert "A    B  " in _svg_texts(printed)
+    fig.text(0.1, 0.1, "漢")  # no DejaVu glyph: the PDF could borrow another font
+    assert _print_svg(fig) == b""

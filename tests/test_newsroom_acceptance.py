@@ -32,7 +32,7 @@ from generator.brief import copydesk
 from generator.brief.copydesk_charts import check_charts
 from generator.brief.render import plain_text
 from tests.conftest import write_config
-from tests.test_brief import pdf_text, untraced
+from tests.test_brief import pdf_prose, untraced
 
 LIMIT = 1800  # seconds a step may take at most (a failure, never a pace to keep)
 # The names a tariff action goes by (in a policy event's `what` and in the brief's words).
@@ -148,8 +148,7 @@ def test_every_number_of_each_page_and_pdf_is_in_metrics(published):
         page = (editions / ed.month / "brief.html").read_text(encoding="utf-8")
         # An attribute's value as a reader gets it: `other goods&#39; 2.8%` is "goods' 2.8%".
         alts = " ".join(html.unescape(a) for a in re.findall(r'alt="([^"]*)"', page))
-        text, pages = pdf_text(editions / ed.month / "brief.pdf")
-        text = " ".join(re.sub(rf"Page \d+ of {pages}", " ", text).split())
+        text = pdf_prose(editions / ed.month)  # the charts' words: test_brief.py
         found = untraced(plain_text(page) + " " + alts, ed.metrics) + untraced(text, ed.metrics)
         if found:
             bad[ed.month] = sorted(set(found))

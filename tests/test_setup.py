@@ -64,3 +64,13 @@ def test_without_the_font_subsetter_the_set_up_goes_on_with_a_note(monkeypatch, 
     _without(monkeypatch)
     assert syscheck.main() == 0
     assert capsys.readouterr().err == ""
+
+
+def test_an_old_harfbuzz_gets_the_note_too(monkeypatch, capsys):
+    """WeasyPrint takes HarfBuzz's subsetter only from HarfBuzz 4.1.0."""
+    from generator import syscheck
+
+    _without(monkeypatch)
+    monkeypatch.setattr(syscheck, "_harfbuzz_at_least", lambda version: False)
+    assert syscheck.main() == 0
+    assert "HarfBuzz 4.1 or newer" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties, findfont
+from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.text import Text
 from PIL import Image
 
@@ -151,21 +152,41 @@ def _embedded_fonts() -> frozenset[str]:
     return frozenset(str(p.resolve()) for p in render.font_files())
 
 
+@functools.cache
+def _characters(path: str) -> frozenset[int]:
+    """The code points a font file has glyphs for."""
+    return frozenset(get_font(path).get_charmap())
+
+
+# What the PDF sets a chart's text in: the family of the fonts it embeds.
+_FAMILY = re.compile(rb"font-family: [^;\"]*")
+_PDF_FAMILY = b"font-family: 'DejaVu Sans'"
+
+
 def _print_svg(fig: Figure) -> bytes:
     """The chart for the PDF: the web SVG's drawing with its text as SVG text, not glyph
     outlines. WeasyPrint paints glyph outlines in Python, one path per letter (about
     0.5 CPU s an edition); text it sets with Pango in the fonts the PDF embeds anyway,
-    and the chart's words become text a reader can search and copy. Only when every text
-    of the figure is set in one of those fonts, the very files matplotlib measured it
-    with, so the PDF cannot set it wider; otherwise b"" (the PDF takes the web SVG)."""
+    and the chart's words become text a reader can search and copy.
+
+    Only when matplotlib measured every text in one of those fonts (the file findfont
+    gives it, fallback included, has a glyph for each character); then each text is
+    set in that family, whatever the style asked for (a family this machine lacks, which
+    Pango would replace with another, wider or narrower), with its spaces kept as drawn.
+    Otherwise b"": the PDF takes the web SVG."""
     texts = fig.findobj(lambda a: isinstance(a, Text) and a.get_visible() and a.get_text())
-    fonts = {findfont(t.get_fontproperties()) for t in texts}
-    if not fonts or any(str(Path(f).resolve()) not in _embedded_fonts() for f in fonts):
+    if not texts:
         return b""
+    for text in texts:
+        path = str(Path(findfont(text.get_fontproperties())).resolve())
+        wanted = {ord(c) for c in text.get_text() if c not in "\n"}
+        if path not in _embedded_fonts() or not wanted <= _characters(path):
+            return b""
     buf = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
-    return buf.getvalue()
+    svg = _FAMILY.sub(_PDF_FAMILY, buf.getvalue())
+    return svg.replace(b"<svg ", b'<svg xml:space="preserve" ', 1)
 
 
 def _save(fig: Figure, style: Style, out_dir: Path, key: str, plan: Plan) -> bytes:
