@@ -239,8 +239,8 @@ def test_titles_carry_the_message(charts: dict[str, Chart], rising: dict) -> Non
     # Tariffs in December 2025: other goods 10.0%, AI-related 1.0%; a year earlier 3.0%
     # and 1.0%: the gap widened from 2.0 to 9.0 points.
     assert charts["tariffs"].title == (
-        "The tariff gap between other goods and AI-related imports widened to 9.0 points "
-        "in December 2025: 10.0% against 1.0%"
+        "The tariff gap between other goods and AI-related imports widened year on year "
+        "to 9.0 points in December 2025: 10.0% against 1.0%"
     )
 
 

@@ -97,7 +97,7 @@ def test_tariff_title_quotes_the_gap_of_the_rates_shown(drawn: Path, rising: dic
     gap = numbers.rate_gap(other, ai)  # 10.0 − 1.0 as printed
     entries = {c["key"]: c for c in _entries(drawn)}
     assert entries["tariffs"]["title"].endswith(
-        f"widened to {numbers.rate_points(gap)} in December 2025: {shown}"
+        f"widened year on year to {numbers.rate_points(gap)} in December 2025: {shown}"
     )
     assert numbers.rate_points(gap) == "9.0 points"
 
