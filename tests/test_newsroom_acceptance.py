@@ -155,6 +155,26 @@ def test_every_number_of_each_page_and_pdf_is_in_metrics(published):
     assert bad == {}
 
 
+def test_what_s_new_on_tariffs_is_not_told_again_between_the_lines(published):
+    """What's new on tariffs gives other goods' month rate (and AI's, when both held);
+    after its year-so-far bullet, Between the lines does not give other goods' again,
+    nor AI's when it held (2026-09: 5.5% and 1.5%; the month's category rates instead)."""
+    _, editions, eds = published
+    told = []
+    for ed in eds:
+        n = json.loads((editions / ed.month / "narrative.json").read_text(encoding="utf-8"))
+        new = n["whats_new"]
+        if "tariff on other goods" not in new:
+            continue
+        told.append(ed.month)
+        said = re.findall(r"\d+\.\d%", new.split(", with AI")[0])  # other goods' rates
+        later = " ".join(n["between_the_lines"][1:])
+        assert [r for r in said if r in later] == [], (ed.month, new, later)
+        if ed.month == "2026-09":  # AI's held too (1.5%): the category rates instead
+            assert "1.5%" in new and "1.5%" not in later and "compute hardware" in later
+    assert "2026-09" in told, told
+
+
 def test_the_copy_desk_finds_nothing(published):
     cfg, _, eds = published
     done = aibrief(cfg, "review", "--all")

@@ -416,6 +416,28 @@ def test_january_says_the_month_rates_once(editions):
     )
 
 
+def test_what_s_new_on_tariffs_is_not_told_again(editions):
+    """When What's new gives other goods' month rate against the month before, Between
+    the lines gives AI's move alone; when both rates held, with no exemption list in
+    force any more, the month's category rates take the bullet's place (2026-09:
+    compute hardware 0.1%, power 5.9%; test_newsroom_acceptance.py checks the published
+    edition, whose What's new gives the rates that held)."""
+    told = []
+    for doc, n in editions:
+        if not n.whats_new.startswith("Since") or "tariff on other goods" not in n.whats_new:
+            continue
+        told.append(doc["month"])
+        rest = " ".join(n.between_the_lines[1:])
+        assert "on other goods" not in rest and "other goods 5.5%" not in rest, doc["month"]
+        assert 2 <= len(n.between_the_lines) <= 3, doc["month"]
+    assert len(told) >= 3, told  # 2025-05, 2025-09, 2026-08 here
+    sept = {doc["month"]: n for doc, n in editions}["2026-09"]
+    assert sept.between_the_lines[1] == (
+        "In September, with no exemption list in force, compute hardware paid 0.1% in "
+        "tariffs and electrical power gear 5.9%."
+    )
+
+
 def test_rate_move_follows_the_printed_rates():
     assert sections.rate_move({"month": 0.065, "prior": 0.033})["way"] == "rose"
     assert sections.rate_move({"month": 0.041, "prior": 0.0412})["way"] == "held"  # 4.1% both

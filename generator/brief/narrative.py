@@ -262,6 +262,7 @@ def write(
         used.add("counterfactual")  # "Why it matters" tells the deficit effect (its first line)
     bullet_facts = _bullet_facts(facts, used, texts_of)
     ctx["lead"] = lead.kind
+    ctx["whats_new"] = new_fact.kind if new_fact else ""  # its tariffs are not told again
     sections = {name: templating.render(env, f"{name}.j2", ctx) for name in SECTIONS}
     bullet_facts = _with_range(facts, lead, bullet_facts, _lines(sections["zoom_in"]), doc)
     bullets = [texts_of[(f.kind, "bullet")] for f in bullet_facts]
