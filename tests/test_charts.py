@@ -418,20 +418,24 @@ def test_the_pdf_takes_the_chart_with_its_words_as_text(charts: dict[str, Chart]
         assert b"DejaVu Sans" in printed, key
 
 
+def _styles_in(tmp_path: Path, family: str) -> Path:
+    """The house styles with the charts' font family replaced."""
+    styles = tmp_path / "styles"
+    shutil.copytree(STYLES, styles)
+    sheet = styles / "brief.mplstyle"
+    text = sheet.read_text(encoding="utf-8")
+    sheet.write_text(
+        text.replace("font.sans-serif: DejaVu Sans", f"font.sans-serif: {family}"),
+        encoding="utf-8",
+    )
+    return styles
+
+
 def test_a_chart_font_the_pdf_does_not_embed_keeps_outlines(rising: dict, tmp_path: Path) -> None:
     """An editor's font for the charts that the PDF does not embed: the PDF could set
     the text in another font, wider than matplotlib measured it, so the PDF takes the
     web SVG (glyph outlines) instead."""
-    styles = tmp_path / "styles"
-    shutil.copytree(STYLES, styles)
-    sheet = styles / "brief.mplstyle"
-    sheet.write_text(
-        sheet.read_text(encoding="utf-8").replace(
-            "font.sans-serif: DejaVu Sans", "font.sans-serif: DejaVu Sans Mono"
-        ),
-        encoding="utf-8",
-    )
-    made = make_charts(rising, tmp_path / "out", styles)
+    made = make_charts(rising, tmp_path / "out", _styles_in(tmp_path, "DejaVu Sans Mono"))
     assert made and all(c.print_svg == b"" for c in made)
 
 
@@ -441,16 +445,7 @@ def test_the_pdf_sets_chart_text_in_the_font_matplotlib_measured(
     """A family this machine lacks: matplotlib falls back to DejaVu Sans and measures
     the text in it, so the PDF's SVG names DejaVu Sans too (left to Pango, the missing
     family would be replaced by another, wider or narrower)."""
-    styles = tmp_path / "styles"
-    shutil.copytree(STYLES, styles)
-    sheet = styles / "brief.mplstyle"
-    sheet.write_text(
-        sheet.read_text(encoding="utf-8").replace(
-            "font.sans-serif: DejaVu Sans", "font.sans-serif: Aibrief Missing Sans"
-        ),
-        encoding="utf-8",
-    )
-    made = make_charts(rising, tmp_path / "out", styles)
+    made = make_charts(rising, tmp_path / "out", _styles_in(tmp_path, "Aibrief Missing Sans"))
     assert made and all(c.print_svg for c in made)
     for chart in made:
         families = set(re.findall(rb"font-family: ([^;\"]*)", chart.print_svg))
