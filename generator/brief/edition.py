@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from generator import fsutil, templating
 from generator.analysis.document import compute_metrics, write_metrics
@@ -26,6 +26,9 @@ from generator.brief import narrative as narrative_mod
 from generator.brief.store import edition_dir, recover_all
 from generator.config import Settings
 from generator.errors import UserError
+
+if TYPE_CHECKING:  # charts import matplotlib: only when an edition is drawn
+    from generator.brief.charts import Chart
 
 STAGING = fsutil.STAGING
 
@@ -135,7 +138,7 @@ def _write_json(path: Path, text: str) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
-def _write_charts(staging: Path, metrics: Metrics, dirs: list[Path]) -> list[Any]:
+def _write_charts(staging: Path, metrics: Metrics, dirs: list[Path]) -> list[Chart]:
     """Charts and charts/charts.json (the Chart model: what each chart says and its
     files, for the site, the e-mail and anyone reusing the files); the charts drawn
     (charts.Chart: the model, and the SVG the PDF takes)."""

@@ -1,5 +1,5 @@
-"""Every chart of an edition, drawn and written: `<key>.svg` (web page and PDF; text as
-paths, deterministic bytes), `<key>.png` (the chart as an image, for reuse),
+"""Every chart of an edition, drawn and written: `<key>.svg` (web page; text as paths,
+deterministic bytes), `<key>.png` (the chart as an image, for reuse),
 `<key>-narrow.png` (phones and e-mail: narrow.py) and `<key>.csv` (the data behind the
 chart, from metrics.json). Each comes back as a `Chart`: its charts.json entry
 (`built.Chart`, the one model of a chart), the folder its files are in, and the SVG the
