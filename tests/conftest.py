@@ -3,6 +3,8 @@ edition built once per test session (the slowest thing the suite does)."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,17 @@ def sample_edition(tmp_path_factory):
     settings = refreshed_sample(tmp_path_factory.mktemp("sample"))
     result = edition.build(settings, "2025-12")
     return settings, result.folder
+
+
+def drawn_lines(svg: str) -> list[str]:
+    """Each line of text a web chart SVG draws: matplotlib writes every text it draws as
+    glyph outlines into a comment before them."""
+    return [
+        line.strip()
+        for said in re.findall(r"<!-- (.*?) -->", svg, re.S)
+        for line in html.unescape(said).splitlines()
+        if line.strip()
+    ]
 
 
 def run_cli(args: list[str], capsys) -> tuple[int, str, str]:

@@ -22,7 +22,7 @@ from generator.classify.taxonomy import load_taxonomy
 from generator.data import schema
 from generator.errors import UserError
 from tests.conftest import BRIEF_SECTIONS as SECTIONS
-from tests.conftest import REPO, write_config
+from tests.conftest import REPO, drawn_lines, write_config
 
 # ---- tracing every number to metrics.json ------------------------------------------------
 
@@ -186,11 +186,8 @@ def test_every_number_in_the_page_is_in_metrics(built):
 def chart_lines(folder: Path) -> set[str]:
     """Every line of text the edition's charts draw, read from the web SVGs (matplotlib
     writes each text it draws as paths into a comment before it)."""
-    lines: set[str] = set()
-    for svg in (folder / "charts").glob("*.svg"):
-        for said in re.findall(r"<!-- (.*?) -->", svg.read_text(encoding="utf-8"), re.S):
-            lines.update(x.strip() for x in html.unescape(said).splitlines() if x.strip())
-    return lines
+    svgs = (folder / "charts").glob("*.svg")
+    return {line for svg in svgs for line in drawn_lines(svg.read_text(encoding="utf-8"))}
 
 
 def pdf_prose(folder: Path) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import html
 import re
 import shutil
 import struct
@@ -18,6 +17,7 @@ from generator.analysis.metrics import DataInfo, MetricsInput, MetricsOptions, c
 from generator.brief.charts import CHART_KEYS, Chart, _short_name, load_style, make_charts
 from generator.data import schema
 from generator.errors import UserError
+from tests.conftest import drawn_lines
 
 STYLES = Path(__file__).resolve().parents[1] / "templates" / "styles"
 
@@ -408,12 +408,7 @@ def test_the_pdf_takes_the_chart_with_its_words_as_text(charts: dict[str, Chart]
         printed = chart.print_svg
         assert printed and b'id="DejaVuSans-' not in printed, key
         said = [x for t in _svg_texts(printed) for x in t.splitlines()]
-        drawn = [
-            x.strip()
-            for c in re.findall(r"<!-- (.*?) -->", web, re.S)
-            for x in html.unescape(c).splitlines()
-            if x.strip() and not c.startswith("Created with")
-        ]
+        drawn = drawn_lines(web)
         assert sorted(s.strip() for s in said if s.strip()) == sorted(drawn), key
         assert b"DejaVu Sans" in printed, key
 
