@@ -101,7 +101,7 @@ def metrics(obj: Context, month: str | None, out: str | None) -> None:
     from generator.brief.store import edition_dir
 
     s = obj.settings
-    result = compute_metrics(s, month)
+    result = compute_metrics(s, month, previous=False)
     folder = edition_dir(s, result.month)
     path = Path(out) if out else folder / "metrics.json"
     rendered = not out and (folder / "brief.html").exists() and path.exists()

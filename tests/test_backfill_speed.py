@@ -1,8 +1,9 @@
 """What makes a backfill cheap (#15 item 4), checked as behaviour, not as speed: one
 warehouse scan serves every edition of the run, with metrics.json byte for byte what an
 edition built alone gets; a pool worker scanning on its own shares the cores; each chart
-is laid out once; the PDF carries the charts as PNGs (WeasyPrint paints an SVG's every
-glyph path in Python), the web page keeps the SVGs. The figures: benchmarks/README.md."""
+is laid out once; the PDF carries the charts as SVGs with their text as text (WeasyPrint
+paints an SVG's every glyph path in Python), the web page keeps its SVGs; `aibrief
+metrics` computes no month but its own. The figures: benchmarks/README.md."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from generator import config, templating
 from generator.analysis import document
 from generator.brief import backfill, charts
 from generator.data import queries
-from tests.conftest import write_config
+from tests.conftest import run_cli, write_config
 
 MONTHS = ["2024-06", "2025-11", "2025-12"]  # not adjacent: each is cut from the shared sums
 
@@ -45,6 +46,34 @@ def test_backfill_metrics_are_byte_identical_to_an_edition_built_alone(built):
         alone = document.metrics_json(document.compute_metrics(built, month))
         written = (backfill.store.edition_dir(built, month) / "metrics.json").read_bytes()
         assert written == alone.encode("utf-8"), month
+
+
+def test_the_previous_month_is_computed_only_for_a_caller_that_reads_it(
+    settings, monkeypatch, capsys
+):
+    # An edition tells its news against the previous month's document; `aibrief metrics`
+    # writes only its own month's, and computes no other.
+    computed: list[str] = []
+    real = document.m.compute
+
+    def compute(inp, month, opts=None):
+        computed.append(month)
+        return real(inp, month, opts)
+
+    monkeypatch.setattr(document.m, "compute", compute)
+    full = document.compute_metrics(settings, "2025-12")
+    assert computed == ["2025-12", "2025-11"]
+    assert full.previous == document.compute_metrics(settings, "2025-11", previous=False).doc
+    computed.clear()
+    alone = document.compute_metrics(settings, "2025-12", previous=False)
+    assert computed == ["2025-12"] and alone.previous is None and alone.doc == full.doc
+    computed.clear()
+    out = settings.output_dir / "m.json"
+    assert (
+        run_cli(["--config", str(settings.source_path), "metrics", "--out", str(out)], capsys)[0]
+        == 0
+    )
+    assert computed == ["2026-09"]  # the latest month of the sample, alone
 
 
 def test_one_scan_serves_every_edition(settings, tmp_path, monkeypatch):

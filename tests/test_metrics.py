@@ -984,6 +984,15 @@ def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+def test_the_shipped_schema_is_valid_for_its_draft(schema):
+    # document.validate_metrics does not check the schema at run time (it ships with the
+    # code): this test does, on the file the package loads.
+    from generator.analysis.document import metrics_schema
+
+    assert metrics_schema() == schema
+    jsonschema.validators.validator_for(schema).check_schema(schema)
+
+
 @pytest.mark.parametrize(
     ("rows", "month"),
     [

@@ -18,6 +18,7 @@ from generator.data import queries
 from generator.data.warehouse import Warehouse
 from tests.conftest import refreshed_sample
 from tests.test_metrics import CATEGORIES, CLASSIFICATION, EXPORT_COLUMNS, IMPORT_COLUMNS
+from tests.test_metrics import months as span
 from tests.test_prices import messy_rows
 
 
@@ -46,6 +47,25 @@ def test_sql_and_pandas_links_agree():
     assert set(sql["flow"]) == {"imports", "exports"}
     assert sql["outliers"].sum() > 0 and sql["unit_changes"].sum() > 0
     assert (sql["klass"] >= 0).all()
+
+
+def test_the_row_form_pairs_a_unit_change_as_the_line_form_does():
+    # The warehouse's form (one row a cell) finds the line a year before with one join
+    # and tells a unit change by its unit; messy_rows has one row a cell, and AI_EP from
+    # China changes unit (NO → KG) in 2024-05, so 2024-05 … 2025-04 count unit changes.
+    imports, exports, class_of = frames()
+    for flow in (imports, exports):
+        assert not flow.duplicated(["period", "hs10", "country_code"]).any()
+    with queries.Scan.of_frames(imports, exports) as scan:
+        scan.register("classes", queries.class_frame(class_of))
+        lines = queries.typed_links(scan.frame(queries.UNIT_LINKS_SQL))
+        rows = queries.typed_links(scan.frame(queries.UNIT_LINKS_ROWS_SQL))
+    pd.testing.assert_frame_equal(rows, lines, check_exact=True)
+    changed = rows.groupby("period")["unit_changes"].sum()
+    assert set(changed[changed > 0].index) == set(span("2024-05", "2025-04"))
+    # One line (imports and exports each) a month changed unit: neither kept nor outlier.
+    assert set(changed[changed > 0]) == {2}
+    assert rows["outliers"].sum() > 0
 
 
 def test_metrics_from_sql_links_equal_the_row_path():

@@ -138,7 +138,7 @@ def latest_metrics(settings: config_mod.Settings) -> dict[str, Any] | None:
         path = store.edition_dir(settings, months[-1]) / "metrics.json"
         return json.loads(path.read_text(encoding="utf-8"))
     if Warehouse(settings.warehouse_dir).exists():
-        return compute_metrics(settings).doc
+        return compute_metrics(settings, previous=False).doc
     return None
 
 

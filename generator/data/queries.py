@@ -144,6 +144,32 @@ _LOW, _HIGH, _EPS = *UNIT_VALUE_BOUNDS, UNIT_LOG_SLACK
 # (none: a new line; some, none in this unit: a unit change). Half the cost of the
 # same pairing by a RANGE window, which sorts every partition.
 _ON = "{0}.flow = l.flow AND {0}.hs10 = l.hs10 AND {0}.country_code = l.country_code"
+# Lines (several a cell possible): the partner in the same unit, and apart the count of
+# the cell's lines a year before in any unit.
+_PAIRS_OF_LINES = f"""
+    SELECT l.flow, l.period, l.klass, l.value, p.value AS value_prior, n.prior_lines,
+           LN(l.value) - LN(l.quantity) - LN(p.value) + LN(p.quantity) AS log_ratio
+    FROM lines AS l
+    LEFT JOIN (SELECT * FROM lines{{prior}}) AS p
+      ON {_ON.format("p")} AND p.unit = l.unit AND p.mi = l.mi - {UNIT_LINK_LAG}
+    LEFT JOIN (
+      SELECT flow, hs10, country_code, mi, COUNT(*) AS prior_lines
+      FROM lines{{prior}}
+      GROUP BY flow, hs10, country_code, mi
+    ) AS n ON {_ON.format("n")} AND n.mi = l.mi - {UNIT_LINK_LAG}{{months}}"""
+# Rows (one a cell, so at most one line a cell a year before): one join on the cell finds
+# the line a year before in whatever unit; it is the partner if its unit is the same, a
+# unit change if not. The same columns as _PAIRS_OF_LINES, a quarter less work.
+_PAIRS_OF_ROWS = f"""
+    SELECT l.flow, l.period, l.klass, l.value,
+           CASE WHEN p.unit = l.unit THEN p.value END AS value_prior,
+           CASE WHEN p.unit IS NULL THEN 0 ELSE 1 END AS prior_lines,
+           CASE WHEN p.unit = l.unit
+                THEN LN(l.value) - LN(l.quantity) - LN(p.value) + LN(p.quantity) END
+             AS log_ratio
+    FROM lines AS l
+    LEFT JOIN (SELECT * FROM lines{{prior}}) AS p
+      ON {_ON.format("p")} AND p.mi = l.mi - {UNIT_LINK_LAG}{{months}}"""
 _UNIT_LINKS = f"""
 WITH lines AS ({{imports}}
   UNION ALL{{exports}}
@@ -161,17 +187,7 @@ FROM (
   SELECT flow, period, klass, value, value_prior, log_ratio, prior_lines,
          CASE WHEN log_ratio >= LN({_LOW}) - {_EPS} AND log_ratio <= LN({_HIGH}) + {_EPS}
               THEN 1 ELSE 0 END AS kept
-  FROM (
-    SELECT l.flow, l.period, l.klass, l.value, p.value AS value_prior, n.prior_lines,
-           LN(l.value) - LN(l.quantity) - LN(p.value) + LN(p.quantity) AS log_ratio
-    FROM lines AS l
-    LEFT JOIN (SELECT * FROM lines{{prior}}) AS p
-      ON {_ON.format("p")} AND p.unit = l.unit AND p.mi = l.mi - {UNIT_LINK_LAG}
-    LEFT JOIN (
-      SELECT flow, hs10, country_code, mi, COUNT(*) AS prior_lines
-      FROM lines{{prior}}
-      GROUP BY flow, hs10, country_code, mi
-    ) AS n ON {_ON.format("n")} AND n.mi = l.mi - {UNIT_LINK_LAG}{{months}}
+  FROM ({{pairs}}
   ) AS r
 ) AS k
 GROUP BY flow, period, klass
@@ -183,7 +199,7 @@ def unit_links_sql(months: list[str] | None = None, rows: bool = False) -> str:
     """UNIT_LINKS_SQL, or (`months`) its rows for those months only, reading just them and
     their partners a year before: the same rows as the full query's for those months,
     since a month's links depend on nothing else. `rows`: one row per cell (warehouse)."""
-    lines = _UNIT_ROWS if rows else _UNIT_LINES
+    lines, pairs = (_UNIT_ROWS, _PAIRS_OF_ROWS) if rows else (_UNIT_LINES, _PAIRS_OF_LINES)
     periods = outer = prior = ""
     if months is not None:
         before = sorted({lag_month(m, UNIT_LINK_LAG) for m in months})
@@ -193,8 +209,7 @@ def unit_links_sql(months: list[str] | None = None, rows: bool = False) -> str:
     return _UNIT_LINKS.format(
         imports=lines.format(flow="imports", value="value_con", periods=periods),
         exports=lines.format(flow="exports", value="value", periods=periods),
-        months=outer,
-        prior=prior,
+        pairs=pairs.format(months=outer, prior=prior),
     )
 
 

@@ -139,7 +139,7 @@ class _Tick:
         self.stages.refresh(self.settings)
         folder = store.edition_dir(self.settings, month)
         old = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-        new = compute_metrics(self.settings, month).doc
+        new = compute_metrics(self.settings, month, previous=False).doc
         before = old["imports"]["ai_share"]["ytd"] or 0.0
         after = new["imports"]["ai_share"]["ytd"] or 0.0
         moved = abs(after - before)
