@@ -61,10 +61,12 @@ frame.to_parquet(sys.argv[2], index=False)
 # (generator/analysis/sumcache.py, linkcache.py) and the classification (a new month
 # brings new codes to the commodity table), which the run must compute.
 NEW_MONTH = r"""
-import sys, shutil
+import sys
+import duckdb, pandas as pd
 from generator import config
 from generator.analysis import classcache, linkcache, monthcache, sumcache
 from generator.classify.exemptions import load_lists
+from generator.data import queries
 from generator.data.warehouse import Warehouse
 s, month = config.load(sys.argv[1]), sys.argv[2]
 wh = Warehouse(s.warehouse_dir)
@@ -77,7 +79,17 @@ keys = [(linkcache.FOLDER, linkcache.entry_key(month, files, tax))] + [
 ]
 for folder, key in keys:
     monthcache.path_of(s.cache_dir / folder, key).unlink()  # the run before wrote it
-shutil.rmtree(s.cache_dir / classcache.FOLDER)
+# The classification is kept a taxonomy (classcache): what the new month brings is its
+# codes that no month before it has; those come out of the stored answers.
+def codes(months):
+    paths = [str(p) for f in ("imports", "exports") for p in queries.month_files(wh, f, months)]
+    return set(duckdb.sql(f"SELECT DISTINCT hs10 FROM read_parquet({paths})").df()["hs10"])
+earlier = [m for m in wh.common_months() if m < month]
+new = codes([month]) - codes(earlier)
+path = s.cache_dir / classcache.FOLDER / f"{classcache.cache_key(tax)}.parquet"
+stored = pd.read_parquet(path)
+stored[~stored["hs10"].isin(new)].to_parquet(path, index=False)
+print(f"{len(new)} new codes", file=sys.stderr)
 """
 METRICS_COLD = "metrics, cold (no cache)"
 METRICS_NEW = "metrics, one new month"

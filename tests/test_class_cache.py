@@ -1,6 +1,6 @@
 """The classification cache beside the warehouse (#15): a hit serves the stored answer
-without classifying, and a changed rule file, code list or classifying code is
-classified again, never served stale."""
+without classifying, a new code is classified alone, and a changed rule file or
+classifying code is classified again, never served stale."""
 
 from __future__ import annotations
 
@@ -85,11 +85,28 @@ def test_a_changed_rule_is_classified_again(settings):
     assert len(_files(settings)) == 2
 
 
-def test_a_new_code_is_classified_again(settings):
+def test_a_new_code_alone_is_classified_and_stored_with_the_others(settings, monkeypatch):
     _classes(settings, CODES)
-    _, class_of = _classes(settings, [*CODES, "8504100000"])
-    assert class_of["8504100000"] == 1
+    asked: list[list[str]] = []
+    real = Taxonomy.classify_frame
+
+    def classify_frame(self: Taxonomy, codes: list[str]) -> pd.DataFrame:
+        asked.append(list(codes))
+        return real(self, codes)
+
+    monkeypatch.setattr(Taxonomy, "classify_frame", classify_frame)
+    classification, class_of = _classes(settings, [*CODES, "8504100000"])
+    assert asked == [["8504100000"]]
     assert class_of.to_dict() == {**EXPECTED, "8504100000": 1}
+    assert list(classification["hs10"]) == sorted([*CODES, "8504100000"])
+    (path,) = _files(settings)  # one file a taxonomy, now with the new code
+    assert pd.read_parquet(path)["hs10"].tolist() == sorted([*CODES, "8504100000"])
+    # Fewer codes: the stored answers for those alone, nothing classified.
+    _no_classifying(monkeypatch)
+    classification, class_of = _classes(settings, CODES[:2])
+    assert class_of.to_dict() == {c: EXPECTED[c] for c in CODES[:2]}
+    assert list(classification["hs10"]) == sorted(CODES[:2])
+    pd.testing.assert_frame_equal(classification, real(for_settings(settings), CODES[:2]))
 
 
 def test_changed_classifying_code_or_config_changes_the_key(settings, monkeypatch):
@@ -113,10 +130,11 @@ def test_a_damaged_cache_file_is_classified_again(settings):
     assert pd.read_parquet(path)["klass"].tolist() == [EXPECTED[c] for c in sorted(CODES)]
 
 
-def test_a_cache_for_other_codes_under_the_same_name_is_not_trusted(settings):
+def test_a_stored_table_that_is_not_one_row_a_code_in_order_is_classified_again(settings):
     _classes(settings, CODES)
     (path,) = _files(settings)
     frame = pd.read_parquet(path)
-    frame.iloc[:-1].to_parquet(path, index=False)  # one code short: not this code list
+    pd.concat([frame, frame.iloc[:1]]).to_parquet(path, index=False)  # a code twice
     _, class_of = _classes(settings, CODES)
     assert class_of.to_dict() == EXPECTED
+    assert pd.read_parquet(path)["hs10"].tolist() == sorted(CODES)
