@@ -95,8 +95,9 @@ def test_the_headline_is_never_one_last_month_could_carry():
     assert alone.headline == "Tariffs on other goods rise to 20.0%"
     assert after.headline != told_before.headline
     # every higher-ranked headline reads as April's did; the first naming its month leads
-    assert after.facts[0].kind == "mom_ai"
-    assert after.headline == "AI imports fell 6.7% in May 2024"
+    # (a change of top source names the month it happened in: the ranking of the month)
+    assert after.facts[0].kind == "source_rank"
+    assert after.headline == "Mexico passes Taiwan as top AI source in May"
 
 
 def test_whats_new_names_the_previous_month_and_the_biggest_change():

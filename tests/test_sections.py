@@ -411,7 +411,7 @@ def test_january_says_the_month_rates_once(editions):
             assert all(rate not in b for b in rest), (doc["month"], rate, rest)
     jan = {doc["month"]: n for doc, n in editions}["2024-01"]
     assert jan.between_the_lines[1] == (
-        "Against December, the tariff on AI-related goods rose from 1.5%, "
+        "The tariff on AI-related goods rose from 1.5% in December, "
         "and on other goods it rose from 2.6%."
     )
 
@@ -508,3 +508,39 @@ def test_a_list_ending_this_month_is_not_said_to_have_no_end_date(base_doc):
     watch = _watch(doc)
     assert "no end date" not in watch
     assert "ends on" not in watch  # nothing ahead: its end is in the edition's month
+
+
+def test_countries_are_named_as_readers_know_them(editions, tmp_path):
+    # Census writes "Korea, South"; the charts say "South Korea" (charts.yaml's
+    # country_names), and so does every section of the text.
+    doc = next(d for d, _ in editions if d["month"] == "2024-01")
+    assert "Korea, South" in [s["name"] for s in doc["sources"]]
+    census = narrative.write(doc, NARRATIVE)
+    assert any("Korea, South" in z for z in census.zoom_in)  # the case is there
+    settings = config.load(write_config(tmp_path))
+    shown = narrative.for_edition(settings, doc)
+    text = json.dumps(narrative_doc(shown, doc["month"]).model_dump(mode="json"))
+    assert "Korea, South" not in text
+    assert any("South Korea moved up" in z for z in shown.zoom_in)
+    assert doc["sources"][4]["name"] == "Korea, South"  # the document is left as it was
+
+
+def test_a_list_that_ends_within_the_month_is_not_said_to_be_now_in_force(editions):
+    # A list counts for a month it is in force on at least half of (metrics/exemptions):
+    # in the sample, the reciprocal-tariff lists end on 2026-02-23 and the Section 122
+    # list on 2026-07-24. Those months' bullets say "in force in February/July".
+    seen = set()
+    for doc, n in editions:
+        ex = doc["exemptions"]
+        ends = [x["end"] for x in ex["lists"] if x["key"] in ex["in_force"] and x["end"]]
+        within = [e for e in ends if e[:7] == doc["month"]]
+        on_list = [b for b in n.between_the_lines if "exemption list" in b and "were on" in b]
+        if not on_list:
+            continue
+        if within:
+            seen.add(doc["month"])
+            month = {"02": "February", "07": "July"}[doc["month"][5:]]
+            assert f"on an exemption list in force in {month}," in on_list[0], doc["month"]
+        else:
+            assert "on an exemption list now in force," in on_list[0], doc["month"]
+    assert seen == {"2026-02", "2026-07"}

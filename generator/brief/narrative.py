@@ -209,9 +209,30 @@ def for_edition(
     """The narrative of an edition as every output shows it: templates along the override
     chain, the editor's note for the month when there is one, and news relative to the
     `previous` month's metrics (recomputed from the same inputs)."""
+    from generator.brief.charts.texts import find, read_texts  # the charts' words file
+
     dirs = templating.subdirs(settings.template_dirs, "narrative")
     note = notes_mod.for_month(settings.path(settings.templates.notes), doc["month"])
-    return write(doc, dirs[-1], dirs[:-1], note=note, previous=previous)
+    names = read_texts(find(templating.subdirs(settings.template_dirs, "styles"))).country_names
+    return write(doc, dirs[-1], dirs[:-1], note=note, previous=previous, country_names=names)
+
+
+def with_country_names(doc: Any, names: dict[str, str]) -> Any:
+    """The document with each country `name` as readers know it (charts.yaml's
+    `country_names`, which the charts use too: "Korea, South" → "South Korea"); the
+    numbers, and the document itself, unchanged."""
+    if not names:
+        return doc
+    if isinstance(doc, dict):
+        return {
+            k: names.get(v, v)
+            if k == "name" and isinstance(v, str)
+            else with_country_names(v, names)
+            for k, v in doc.items()
+        }
+    if isinstance(doc, list):
+        return [with_country_names(v, names) for v in doc]
+    return doc
 
 
 def write(
@@ -220,9 +241,13 @@ def write(
     extra_dirs: list[Path] | None = None,
     note: Note | None = None,
     previous: dict[str, Any] | None = None,
+    country_names: dict[str, str] | None = None,
 ) -> Narrative:
     """Compose the brief's text for one metrics document; with the previous month's
-    document, news is ranked against it and the headline is never one it could carry."""
+    document, news is ranked against it and the headline is never one it could carry.
+    Countries are named as `country_names` says (Census names otherwise)."""
+    doc = with_country_names(doc, country_names or {})
+    previous = with_country_names(previous, country_names or {})
     dirs = [*(extra_dirs or []), narrative_dir]
     words_path = next((d / "words.yaml" for d in dirs if (d / "words.yaml").exists()), None)
     facts_path = next((d / "facts.yaml" for d in dirs if (d / "facts.yaml").exists()), None)
