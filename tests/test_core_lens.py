@@ -199,7 +199,7 @@ def range_lines(doc: dict) -> list[str]:
     share and the core lens' share, side by side (Zoom in, or a bullet)."""
     text = narrative.write(doc, REPO / "templates" / "narrative")
     body = [text.lede, *text.zoom_in, *text.by_the_numbers]
-    return [ln for ln in body if "research definition" in ln and "data centres" in ln]
+    return [ln for ln in body if "research definition" in ln and "data centers" in ln]
 
 
 def with_shares(wide: float, core: float) -> dict:
@@ -230,7 +230,7 @@ def test_the_range_line_reads_the_edition_month_of_the_shipped_build():
     lines = range_lines(shipped_doc())
     assert lines == [
         "16%: AI share of U.S. imports in March 2024 counting only goods bought mostly "
-        "for data centres (22% on the research definition)."
+        "for data centers (22% on the research definition)."
     ]
 
 

@@ -63,7 +63,7 @@ def test_shipped_dual_use_rules_are_high_and_say_what_else_the_heading_holds():
     assert "smartwatches" in dual["851762"].reason
     assert "vehicles" in dual["850760"].reason
     assert "memory cards" in dual["852351"].reason
-    # Switching and routing apparatus is bought mostly for data centres: not dual use.
+    # Switching and routing apparatus is bought mostly for data centers: not dual use.
     assert not t.classify("8517620010").dual_use
     assert t.classify("8517620090").dual_use
     # Consumer carve-outs stay low.

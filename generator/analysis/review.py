@@ -112,7 +112,7 @@ class DualUseReport:
         )
         out = [
             f"Dual-use rules ({len(self.rows)}): AI-related, but left out of the core lens "
-            f"(goods bought mostly for data centres); {span}:"
+            f"(goods bought mostly for data centers); {span}:"
         ]
         for r in self.rows:
             value = "—" if r.value is None else numbers.money_short(r.value) if r.value else "$0"

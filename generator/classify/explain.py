@@ -22,7 +22,7 @@ CSV_HEADER = (
 )
 DUAL_USE_NOTE = (
     "AI-related on the research definition, left out of the core lens "
-    "(imports.ai_core: goods bought mostly for data centres)"
+    "(imports.ai_core: goods bought mostly for data centers)"
 )
 
 

@@ -99,7 +99,7 @@ def _header(
             "excluded_chapters": sorted(options.excluded_chapters),
             "ai": "relevance tier high",
             "ai_core": "relevance tier high, leaving out dual-use lines (rules whose heading "
-            "also holds consumer goods in bulk): goods bought mostly for data centres",
+            "also holds consumer goods in bulk): goods bought mostly for data centers",
             "non_ai": "relevance tier low",
             "tariff_rate": "calculated duty / imports for consumption",
         },
