@@ -459,3 +459,35 @@ def test_the_print_svg_keeps_spaces_and_refuses_missing_glyphs() -> None:
     assert "A    B  " in _svg_texts(printed)
     fig.text(0.1, 0.1, "漢")  # no DejaVu glyph: the PDF could borrow another font
     assert _print_svg(fig) == b""
+
+
+def test_a_short_span_labels_quarters_that_do_not_overlap_on_a_phone() -> None:
+    """Thirteen months (January 2024's edition): a tick each quarter, the year under the
+    first tick and under January, so the five labels fit the narrow variant too (the
+    narrow style's larger text once ran "Jan 2023Apr 2023Jul 2023…" together)."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from generator.brief.charts import lines
+
+    doc = make_doc("up", month="2024-01", months=MONTHS[:13])
+    style = load_style(STYLES)
+    for rc in ({}, style.narrow_rc):  # the wide chart, then the narrow variant
+        with matplotlib.rc_context(style.rc), matplotlib.rc_context(rc):
+            for build in (lines.growth_index, lines.tariffs):
+                plan = build(doc, style)
+                assert plan is not None
+                fig = plan.fig
+                fig.set_dpi(style.texts.png_width_px / fig.get_figwidth())
+                canvas = FigureCanvasAgg(fig)
+                canvas.draw()
+                renderer = canvas.get_renderer()
+                ax = fig.axes[0]
+                labels = [t for t in ax.get_xticklabels() if t.get_text()]
+                texts = [t.get_text() for t in labels]
+                assert texts == ["Jan\n2023", "Apr", "Jul", "Oct", "Jan\n2024"]
+                boxes = sorted(
+                    (b.x0, b.x1) for b in (t.get_window_extent(renderer) for t in labels)
+                )
+                for (_, right), (left, _) in zip(boxes, boxes[1:], strict=False):
+                    assert right < left, (build.__name__, rc != {}, boxes)

@@ -37,14 +37,21 @@ def num(x: Any) -> float:
 
 
 def month_axis(ax: Any, months: list[str]) -> None:
-    """Months at positions 0…n−1; ticks each January (or every quarter on short spans)."""
+    """Months at positions 0…n−1; ticks each January (or every quarter on short spans,
+    the year under the first tick and under each January: "Jan / 2023", "Apr", "Jul",
+    so five ticks fit the narrow variant's width too)."""
     n = len(months)
     if n > 18:
         ticks = [i for i, m in enumerate(months) if m.endswith("-01")]
         labels = [months[i][:4] for i in ticks]
     else:
         ticks = [i for i, m in enumerate(months) if int(m[5:]) % 3 == 1]
-        labels = [numbers.month_short(months[i]) for i in ticks]
+        labels = [
+            numbers.month_short(months[i]).replace(" ", "\n")
+            if j == 0 or months[i].endswith("-01")
+            else numbers.month_short(months[i]).split()[0]
+            for j, i in enumerate(ticks)
+        ]
     ax.set_xticks(ticks, labels)
     ax.set_xlim(-0.5, n - 0.5)
 
