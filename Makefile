@@ -2,7 +2,7 @@
 #   make brief   this month's brief from the embedded sample, under output/
 #   make test    the whole test suite
 # Dependencies install from requirements.lock, the versions the suite last passed with;
-# `make lock` refreshes it (see README, "Dependencies").
+# `make lock` refreshes it (see README, "Two commands").
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -136,13 +136,20 @@ def publish(
     workers: int = 2,
     deploy_site: bool = True,
     say: Say = quiet,
+    just_built: bool = False,
 ) -> Any:
     """The publish stage: editions up to date (built in parallel where due), then the
     site swapped in, then the deploy command. `aibrief publish` and `backfill` too."""
     from generator.outlets import site
 
     return site.publish(
-        settings, month=month, months=months, workers=workers, deploy_site=deploy_site, say=say
+        settings,
+        month=month,
+        months=months,
+        workers=workers,
+        deploy_site=deploy_site,
+        say=say,
+        just_built=just_built,
     )
 
 
@@ -189,7 +196,7 @@ class Stages:
         self.refresh = self.refresh or (lambda s, source=None: refresh_stage(s, source, say))
         self.check = self.check or (lambda s: check_stage(s, say))
         self.build = self.build or (lambda s, m: build_stage(s, m))
-        self.publish = self.publish or (lambda s, m: publish(s, month=m, say=say))
+        self.publish = self.publish or (lambda s, m: publish(s, month=m, say=say, just_built=True))
         self.send = self.send or (lambda s, m: send_stage(s, m, say))
 
 

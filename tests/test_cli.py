@@ -216,7 +216,10 @@ def test_python_dash_m_works():
 
 def test_metrics_will_not_desync_a_rendered_edition(tmp_path, capsys):
     cfg = write_config(tmp_path)
-    assert run(["--config", str(cfg), "run"], capsys)[0] == 0
+    code, _, err = run(["--config", str(cfg), "run"], capsys)
+    assert code == 0 and "edition 2026-09 built and published" in err
+    # the edition it just built is not reported again as "0 built, 1 up to date"
+    assert "up to date" not in err and "0 built" not in err
     edition = tmp_path / "output" / "editions" / "2026-09"  # the latest month
     before = (edition / "metrics.json").read_bytes()
     # Same metrics: fine. Different definitions: refused, edition untouched.

@@ -117,14 +117,18 @@ def publish(
     deploy_site: bool = True,
     say: Say | None = None,
     now: str | None = None,
+    just_built: bool = False,
 ) -> PublishResult:
     """Editions up to date (`months`, or just `month`, default the latest), then the
-    site, then the deploy command. Nothing is swapped in unless every edition built."""
+    site, then the deploy command. Nothing is swapped in unless every edition built.
+    `just_built`: the caller built the edition and said so (`aibrief run`), so an
+    edition found up to date needs no line of its own."""
     say = say or (lambda _m: None)
     with lock(settings):
         wanted = months if months is not None else [month or latest_month(settings)]
         editions = backfill.run(settings, wanted, workers=workers, say=say)
-        say(editions.summary())
+        if not (just_built and editions.count("skipped") == len(editions.outcomes)):
+            say(editions.summary())
         site = _build(settings, now)
         for m, why in site.skipped:
             # backfill counts a linked file as present: it must go before a rebuild
