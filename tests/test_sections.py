@@ -544,3 +544,19 @@ def test_a_list_that_ends_within_the_month_is_not_said_to_be_now_in_force(editio
         else:
             assert "on an exemption list now in force," in on_list[0], doc["month"]
     assert seen == {"2026-02", "2026-07"}
+
+
+def test_the_year_s_deficit_effect_is_set_against_last_year_s_from_march(editions):
+    # January or February against a whole year says little; from March on the year's
+    # effect so far is told against the previous year's (when both added to the deficit).
+    told = {}
+    for doc, n in editions:
+        view = sections.deficit_view(doc)
+        months = doc["period"]["ytd_months"]
+        if months < 3:
+            assert view is None, doc["month"]
+            assert " its effect in " not in n.why_it_matters, doc["month"]
+        elif view is not None:
+            told[doc["month"]] = n.why_it_matters
+            assert f"its effect in {doc['period']['year'] - 1}" in n.why_it_matters
+    assert {"2025-03", "2026-03"} <= set(told)

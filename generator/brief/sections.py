@@ -255,12 +255,21 @@ def watch_view(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The year's deficit effect is set against the whole previous year's from this month of
+# the year on.
+DEFICIT_YEAR_FROM = 3
+
+
 def deficit_view(doc: dict[str, Any]) -> dict[str, Any] | None:
     """The AI boom's effect on the goods deficit so far this year against its effect in
     all of the previous year, in words ("more than twice"): the year's story as it
-    builds, month by month. None without a previous year's effect to compare with."""
+    builds, month by month. None without a previous year's effect to compare with, and
+    in the year's first two months (a month or two against a whole year says little:
+    "less than a quarter of its effect in 2024" in January)."""
     cf = _get(doc, "counterfactual", "ytd")
     year = doc["period"]["year"]
+    if doc["period"]["ytd_months"] < DEFICIT_YEAR_FROM:
+        return None
     before = _get(doc, "counterfactual", "annual", str(year - 1), "net_effect")
     if not cf or not before or before <= 0 or cf["net_effect"] <= 0:
         return None
