@@ -89,7 +89,6 @@ new = codes([month]) - codes(earlier)
 path = s.cache_dir / classcache.FOLDER / f"{classcache.cache_key(tax)}.parquet"
 stored = pd.read_parquet(path)
 stored[~stored["hs10"].isin(new)].to_parquet(path, index=False)
-print(f"{len(new)} new codes", file=sys.stderr)
 """
 METRICS_COLD = "metrics, cold (no cache)"
 METRICS_NEW = "metrics, one new month"
