@@ -138,3 +138,14 @@ def test_a_stored_table_that_is_not_one_row_a_code_in_order_is_classified_again(
     _, class_of = _classes(settings, CODES)
     assert class_of.to_dict() == EXPECTED
     assert pd.read_parquet(path)["hs10"].tolist() == sorted(CODES)
+
+
+def test_no_code_asked_with_nothing_stored_is_an_empty_classification(settings):
+    # A missing commodity table asks for no code (document._known_codes); the rows' codes
+    # are classified afterwards. A cold cache must give an empty answer, not fail.
+    classification, class_of = _classes(settings, [])
+    assert classification.empty and class_of.empty
+    assert list(classification.columns) == list(for_settings(settings).classify_frame([]).columns)
+    assert class_of.dtype == "int64"
+    _, class_of = _classes(settings, CODES)  # and the next run classifies as usual
+    assert class_of.to_dict() == EXPECTED

@@ -560,3 +560,14 @@ def test_the_year_s_deficit_effect_is_set_against_last_year_s_from_march(edition
             told[doc["month"]] = n.why_it_matters
             assert f"its effect in {doc['period']['year'] - 1}" in n.why_it_matters
     assert {"2025-03", "2026-03"} <= set(told)
+
+
+def test_a_january_growth_bullet_names_last_january(editions):
+    # In January the year so far is one month: "from January 2023", not "the same months".
+    januaries = [(d, n) for d, n in editions if d["month"].endswith("-01")]
+    assert len(januaries) >= 2
+    for doc, n in januaries:
+        text = " ".join([n.headline, n.lede, *n.by_the_numbers])
+        assert "same months" not in text, doc["month"]
+    growth = [b for d, n in januaries for b in n.by_the_numbers if "from January 20" in b]
+    assert growth, "a January growth bullet"

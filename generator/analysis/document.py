@@ -159,8 +159,8 @@ def _known_codes(wh: Warehouse) -> list[str]:
 
 
 def _classes(settings: Settings, tax: Taxonomy, codes: list[str]) -> tuple[pd.DataFrame, pd.Series]:
-    """The classification of `codes` and its class index per code: classified once per
-    taxonomy and code list, then read from the cache beside the warehouse."""
+    """The classification of `codes` and its class index per code: each code classified
+    once per taxonomy (only codes new to the cache beside the warehouse are)."""
     folder = settings.cache_dir / classcache.FOLDER
     return classcache.classes(folder, classcache.taxonomy_digest(settings), tax, codes)
 

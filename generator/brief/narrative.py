@@ -218,15 +218,17 @@ def for_edition(
 
 
 def with_country_names(doc: Any, names: dict[str, str]) -> Any:
-    """The document with each country `name` as readers know it (charts.yaml's
-    `country_names`, which the charts use too: "Korea, South" → "South Korea"); the
-    numbers, and the document itself, unchanged."""
+    """The document with each country's `name` (an entry with a `country_code`: sources,
+    ranks, partners) as readers know it (charts.yaml's `country_names`, which the charts
+    use too: "Korea, South" → "South Korea"); the numbers, and the document itself,
+    unchanged."""
     if not names:
         return doc
     if isinstance(doc, dict):
+        country = "country_code" in doc
         return {
             k: names.get(v, v)
-            if k == "name" and isinstance(v, str)
+            if country and k == "name" and isinstance(v, str)
             else with_country_names(v, names)
             for k, v in doc.items()
         }
