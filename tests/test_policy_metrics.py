@@ -102,7 +102,7 @@ def test_list_dates_without_announcement_fields_are_known_on_the_day():
         {
             "date": "2025-04-05",
             "announced": "2025-04-05",
-            "what": "Exemption list takes effect: Old list.",
+            "what": "The exemption list “Old list” takes effect.",
             "source": "EO",
             "kind": "list_start",
             "list": "old",
@@ -114,7 +114,7 @@ def test_list_dates_without_announcement_fields_are_known_on_the_day():
         {
             "date": "2026-02-23",
             "announced": "2026-02-23",
-            "what": "Last day of the exemption list: Old list.",
+            "what": "The exemption list “Old list” ends.",
             "source": "EO",
             "kind": "list_end",
             "list": "old",
@@ -126,8 +126,8 @@ def test_list_dates_without_announcement_fields_are_known_on_the_day():
 def test_list_dates_with_announcement_fields():
     assert when("2026-01", [], [NEW]) == []
     assert when("2026-02", [], [NEW]) == [
-        ("2026-02-24", "Exemption list takes effect: New list.", "in_month"),
-        ("2026-07-24", "Last day of the exemption list: New list.", "upcoming"),
+        ("2026-02-24", "The exemption list “New list” takes effect.", "in_month"),
+        ("2026-07-24", "The exemption list “New list” ends.", "upcoming"),
     ]
     ends = policy("2026-07", [], [NEW])["events"]
     assert [(e["kind"], e["announced"], e["status"]) for e in ends] == [
@@ -136,7 +136,7 @@ def test_list_dates_with_announcement_fields():
     # The same list whose end was announced in January is upcoming in January.
     early = NS(**{**vars(OLD), "end_announced": date(2026, 1, 15)})
     assert when("2026-01", [], [early]) == [
-        ("2026-02-23", "Last day of the exemption list: Old list.", "upcoming")
+        ("2026-02-23", "The exemption list “Old list” ends.", "upcoming")
     ]
     assert when("2025-12", [], [early]) == []
     # An `end_announced` of None (a list file without the key) means the end day itself.
@@ -157,17 +157,17 @@ def test_an_open_ended_list_has_no_end_event_and_a_retroactive_one_shows_when_an
     )
     assert when("2025-03", [], [retro]) == []
     assert when("2025-04", [], [retro]) == [
-        ("2025-03-28", "Exemption list takes effect: Retro list.", "in_month")
+        ("2025-03-28", "The exemption list “Retro list” takes effect.", "in_month")
     ]
     assert when("2025-05", [], [retro]) == []
 
 
 def test_events_and_list_dates_merge_sorted_by_date():
     assert when("2026-02", EVENTS, [OLD, NEW]) == [
-        ("2026-02-23", "Last day of the exemption list: Old list.", "in_month"),
-        ("2026-02-24", "Exemption list takes effect: New list.", "in_month"),
+        ("2026-02-23", "The exemption list “Old list” ends.", "in_month"),
+        ("2026-02-24", "The exemption list “New list” takes effect.", "in_month"),
         ("2026-02-24", "Surcharge starts.", "in_month"),
-        ("2026-07-24", "Last day of the exemption list: New list.", "upcoming"),
+        ("2026-07-24", "The exemption list “New list” ends.", "upcoming"),
         ("2026-07-24", "Surcharge ends.", "upcoming"),
     ]
 

@@ -46,7 +46,15 @@ def policy(month: str, events: Sequence[Any], lists: Sequence[Any]) -> dict[str,
             out.append((item, UPCOMING))
         elif max(item.date, item.announced) >= first:
             out.append((item, IN_MONTH))
-    out.sort(key=lambda x: (x[0].date, x[0].announced, x[0].what))
+    # on one day, a list's start or end before the editors' events (then by text)
+    out.sort(
+        key=lambda x: (
+            x[0].date,
+            x[0].announced,
+            x[0].kind not in (LIST_START, LIST_END),
+            x[0].what,
+        )
+    )
     return {"events": [_entry(item, status) for item, status in out]}
 
 
@@ -59,11 +67,11 @@ def _list_dates(lists: Sequence[Any]) -> list[_Dated]:
     out = []
     for lst in lists:
         known = getattr(lst, "announced", None) or lst.effective
-        start = f"Exemption list takes effect: {lst.name}."
+        start = f"The exemption list “{lst.name}” takes effect."
         out.append(_Dated(lst.effective, known, start, lst.source, LIST_START, lst.key))
         if lst.end is not None:
             known = getattr(lst, "end_announced", None) or lst.end
-            end = f"Last day of the exemption list: {lst.name}."
+            end = f"The exemption list “{lst.name}” ends."
             out.append(_Dated(lst.end, known, end, lst.source, LIST_END, lst.key))
     return out
 
