@@ -48,20 +48,20 @@ def test_the_fact_that_led_last_month_is_demoted():
     assert facts[0].kind == "source_rank"
     # April led with a record share, which May does not have: no lead demoted, but the
     # standing figures that barely moved since April keep 30% (facts.STANDING_MOVED):
-    #   AI since 2023: Jan–Apr 51/40 - 1 = 27.5%, Jan–May 65/50 - 1 = 30.0%: 2.5 < 3 points
     #   AI share so far: 51/171 = 29.82%, 65/215 = 30.23%: 0.41 < 0.5 point
     #   deficit effect / balance: 11/91 = 12.09%, 15/115 = 13.04%: 0.96 < 1 point
     # AI on a year earlier (27.5% → 30.0%, 2.5 ≥ 2 points), the tariff gap (10% → 12%),
     # Taiwan's and compute hardware's share (50/51 → 51/65) moved: kept.
     alone = dict(kinds_scores(find_facts(may)))
     after = dict(kinds_scores(find_facts(may, previous=doc("2024-04"))))
-    demoted = {"divergence": 20.7, "share_level": 16.57, "counterfactual": 19.383}
-    assert (alone["divergence"], alone["share_level"], alone["counterfactual"]) == (
-        69.0,
-        55.233,
-        64.609,
-    )
+    demoted = {"share_level": 16.57, "counterfactual": 19.383}
+    assert (alone["share_level"], alone["counterfactual"]) == (55.233, 64.609)
     assert after == {**alone, **demoted}
+    # 2024 is the year after the base year (2023): AI's growth since the base is its growth
+    # on a year earlier (Jan–May 65/50 - 1 = 30.0% both ways), which ai_yoy tells; the
+    # divergence fact would say the same number again.
+    assert may["imports"]["ai"]["since_base"]["ytd"] == may["imports"]["ai"]["yoy"]["ytd"]
+    assert "divergence" not in alone and "ai_yoy" in alone
 
 
 def test_a_standing_fact_is_news_again_only_when_it_moved():
@@ -243,3 +243,14 @@ def test_whats_new_never_repeats_a_figure_the_lede_gave():
     texts = {k: {"whats_new": ""} for k in ("policy_event", "mom_tariff", "mom_ai")}
     chosen = narrative._whats_new_fact(doc, [lead, tariff, imports], lead, texts)
     assert chosen is imports  # the month's name alone ("previous") is no repeat
+
+
+def test_growth_since_the_base_year_is_told_once_it_differs_from_year_on_year(editions):
+    # In 2024 (base year 2023) the growth since the base is the growth on a year
+    # earlier: no "divergence" fact beside ai_yoy. From 2025 the two differ and both count.
+    kinds = {mo: {f.kind for f in n.facts} for mo, (_doc, n) in editions.items()}
+    assert all("divergence" not in k for mo, k in kinds.items() if mo < "2025-01")
+    assert all("divergence" in k for mo, k in kinds.items() if mo >= "2025-01")
+    jan = editions["2024-01"][1]
+    assert "up 22% from January 2023" in jan.lede
+    assert not any("22%" in b for b in jan.by_the_numbers)  # was in two bullets

@@ -319,15 +319,18 @@ def _bullet_facts(
     facts: list[Fact], used: set[str], texts_of: dict[tuple[str, str], str]
 ) -> list[Fact]:
     """Three to five facts for "By the numbers", best first: one per kind, none of a kind
-    used above, no two bullets leading with the same number, and past the third only
-    facts with news value (BULLET_NEWS_FROM: not last month's figures barely moved)."""
+    used above, none whose every number the lede (facts[0]) gave already (January's
+    year so far is the month the lede told), no two bullets leading with the same
+    number, and past the third only facts with news value (BULLET_NEWS_FROM: not last
+    month's figures barely moved)."""
     out: list[Fact] = []
     kinds, leads = set(used), set()
+    told = _numbers(facts[0]) if facts else set()
     for f in facts:
         if len(out) >= 3 and f.score < BULLET_NEWS_FROM:
             break
         first = texts_of[(f.kind, "bullet")].split(":")[0]
-        if f.kind in kinds or first in leads:
+        if f.kind in kinds or first in leads or (f is not facts[0] and _numbers(f) <= told):
             continue
         kinds.add(f.kind)
         leads.add(first)
@@ -386,6 +389,15 @@ def _whats_new_fact(
         ),
         None,
     )
+
+
+def _numbers(fact: Fact) -> set[float]:
+    """The fact's numbers (years too), rounded past binary noise."""
+    return {
+        round(float(v), 9)
+        for v in fact.values.values()
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+    }
 
 
 def _figures(fact: Fact) -> set[str]:

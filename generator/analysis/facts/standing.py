@@ -61,10 +61,13 @@ def growth_facts(found: Found, th: Thresholds) -> None:
     """Divergence since the base year, the year-on-year move, and the counterfactual."""
     doc = found.doc
     imp = doc["imports"]
-    # Divergence since the base year: AI against other goods.
+    # Divergence since the base year: AI against other goods. In the year after the base
+    # year, AI's growth since the base is its year-on-year growth, which ai_yoy (and in
+    # January the lede) tells: the same number twice in By the numbers.
     g_ai = imp["ai"]["since_base"]["ytd"]
     g_non = imp["non_ai"]["since_base"]["ytd"]
-    if g_ai is not None and g_non is not None:
+    after_base = doc["period"]["year"] - 1 == doc["definitions"]["base_year"]
+    if g_ai is not None and g_non is not None and not after_base:
         found.add(
             "divergence",
             60 + 30 * clip(abs(g_ai - g_non)),
