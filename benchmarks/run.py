@@ -86,7 +86,7 @@ def codes(months):
     return set(duckdb.sql(f"SELECT DISTINCT hs10 FROM read_parquet({paths})").df()["hs10"])
 earlier = [m for m in wh.common_months() if m < month]
 new = codes([month]) - codes(earlier)
-path = s.cache_dir / classcache.FOLDER / f"{classcache.cache_key(tax)}.parquet"
+path = classcache.path_of(s.cache_dir / classcache.FOLDER, tax)
 stored = pd.read_parquet(path)
 stored[~stored["hs10"].isin(new)].to_parquet(path, index=False)
 """

@@ -54,9 +54,9 @@ def taxonomy_digest(settings: Settings) -> str:
     return h.hexdigest()
 
 
-def cache_key(digest: str) -> str:
-    """The file name's key: the taxonomy digest."""
-    return digest[:32]
+def path_of(folder: Path, digest: str) -> Path:
+    """The file of a taxonomy's answers (its digest names it)."""
+    return folder / f"{digest[:32]}.parquet"
 
 
 def classes(
@@ -66,7 +66,7 @@ def classes(
     code: the stored answers, and the codes they lack classified with the rules and
     stored with them."""
     wanted = sorted(set(map(str, codes)))
-    path = folder / f"{cache_key(digest)}.parquet"
+    path = path_of(folder, digest)
     stored = _read(path)
     held = set() if stored is None else set(stored["hs10"])
     missing = [c for c in wanted if c not in held]

@@ -242,6 +242,8 @@ def watch_view(doc: dict[str, Any]) -> dict[str, Any]:
             x for x in lists if not x.get("end") or (x.get("end_announced") or x["end"]) > last_day
         ],
         "ending": ending,
+        # in force for the month but over by its last day: counted, no longer "now in force"
+        "ending_now": [x for x in lists if x.get("end") and x["end"] <= last_day],
         "merged": bool(upcoming and upcoming.get("with_list")),
         "share_month": _get(ex, "any", "share", "month"),
         # the lists are news: new since last month, or their share moved a point or more
@@ -266,10 +268,10 @@ def deficit_view(doc: dict[str, Any]) -> dict[str, Any] | None:
     builds, month by month. None without a previous year's effect to compare with, and
     in the year's first two months (a month or two against a whole year says little:
     "less than a quarter of its effect in 2024" in January)."""
-    cf = _get(doc, "counterfactual", "ytd")
-    year = doc["period"]["year"]
     if doc["period"]["ytd_months"] < DEFICIT_YEAR_FROM:
         return None
+    cf = _get(doc, "counterfactual", "ytd")
+    year = doc["period"]["year"]
     before = _get(doc, "counterfactual", "annual", str(year - 1), "net_effect")
     if not cf or not before or before <= 0 or cf["net_effect"] <= 0:
         return None
