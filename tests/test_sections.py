@@ -329,6 +329,7 @@ def test_the_category_changing_pace_most():
 def test_the_bottom_line_follows_the_month():
     def doc(month_g, ytd_g, months=9, events=(), ai=0.9, other=0.04):
         return {
+            "month": f"2025-{months:02d}",
             "imports": {
                 "ai": {"yoy": {"month": month_g, "ytd": ytd_g}, "since_base": {"ytd": ai}},
                 "non_ai": {"since_base": {"ytd": other}},
@@ -345,6 +346,88 @@ def test_the_bottom_line_follows_the_month():
     ruling = {"status": "in_month", "kind": "ruling"}
     assert sections.bottom_state(doc(0.41, 0.40, events=[ruling])) == "policy"
     assert sections.bottom_state(doc(0.41, 0.40, ai=None)) == "base"
+
+
+def test_a_share_as_one_dollar_in_n():
+    # 1/0.28 = 3.57: 1/4 = 0.25 is 11% off the share, so "more than one in four"
+    assert sections.one_in(0.28) == {"n": 4, "count": "four", "about": False}
+    # 1/0.149 = 6.71: 1/7 = 0.1429 is 4.1% off (within 5%): "about one in seven"
+    assert sections.one_in(0.149) == {"n": 7, "count": "seven", "about": True}
+    assert sections.one_in(0.2499) == {"n": 4, "count": "four", "about": True}
+    # 1/0.18 = 5.56: 1/6 = 0.1667 is 7% off; 1/6 is below 0.18, so "more than one in six"
+    assert sections.one_in(0.18) == {"n": 6, "count": "six", "about": False}
+    # from half up, or past the counts in words (1/0.08 = 12.5 → "one in twelve"): none
+    assert sections.one_in(0.5) is None and sections.one_in(0.08) is None
+    assert sections.one_in(None) is None
+
+
+def _long_run_doc(month: str, share=0.28, price=0.3, quotable=True, s1=0.3, s2=0.25) -> dict:
+    """A month where every long-run way holds: AI imports outgrew other goods, the
+    share of import dollars moved from about one in seven (2023) to more than one in
+    four, volumes and unit values can be quoted, two sources ship 55%."""
+    return {
+        "month": month,
+        "definitions": {"base_year": 2023},
+        "period": {"ytd_months": int(month[5:])},
+        "imports": {
+            "ai": {"since_base": {"ytd": 1.0}, "yoy": {"month": 0.4, "ytd": 0.4}},
+            "non_ai": {"since_base": {"ytd": 0.05}},
+            "ai_share": {"ytd": share, "annual": {"2023": 0.149}},
+        },
+        "prices": {"ai": {"quotable": quotable, "since_base": {"ytd": price}}},
+        "volumes": {"ai": {"quotable": quotable, "since_base": {"ytd": 0.7}}},
+        "sources": [{"name": "Taiwan", "share": s1}, {"name": "Mexico", "share": s2}],
+        "policy": {"events": []},
+        "news": {"previous_month": "2024-12"},
+    }
+
+
+def test_the_long_run_is_told_one_way_a_month_in_turn():
+    months = [f"2025-{m:02d}" for m in range(1, 9)]
+    ways, previous = [], None
+    for month in months:
+        doc = _long_run_doc(month)
+        ways.append(sections.bottom_state(doc, previous))
+        previous = doc
+    # 2025-01 is month 24,300 from year 0, a multiple of four: the cycle starts there
+    assert ways == ["dollar_share", "volumes", "outgrowing", "suppliers"] * 2
+    doc = _long_run_doc("2025-02")
+    # the lead tells volumes already: the next way in February's turn
+    assert sections.bottom_state(doc, None, lead="price_volume") == "suppliers"
+    assert sections.told_by("volumes") == ("price_volume",)
+    # Zoom in gives the sources' shares: no suppliers line
+    assert sections.bottom_state(_long_run_doc("2025-04"), told_shares=True) != "suppliers"
+    # January said "outgrowing" (its dollar share not news: one in seven both times);
+    # March's turn is outgrowing, so March takes the next way
+    january = _long_run_doc("2025-01", share=0.145)
+    assert sections.bottom_state(january) == "outgrowing"
+    march = _long_run_doc("2025-03")
+    assert sections.bottom_state(march, january) == "dollar_share"
+
+
+def test_a_long_run_way_needs_its_figures():
+    ways = sections.long_run(_long_run_doc("2025-05", share=0.145, quotable=False, s1=0.2, s2=0.2))
+    assert list(ways) == ["outgrowing"]
+    full = sections.long_run(_long_run_doc("2025-05"))
+    assert full["dollar_share"]["now"]["count"] == "four"
+    assert full["dollar_share"]["then"] == {"n": 7, "count": "seven", "about": True}
+    assert full["volumes"] == {"price": 0.3, "volume": 0.7, "more": True}
+    assert full["suppliers"]["words"] == "more than half of"  # 0.30 + 0.25 = 0.55
+
+
+def test_the_bottom_line_is_not_a_bullet_and_changes_way_each_month(editions):
+    """Over the sample's editions, each written against the month before: no bullet
+    tells what the bottom line tells, and no two months in a row tell the same."""
+    before, prior = None, None
+    repeats = []
+    for doc, _ in editions:
+        n = narrative.write(doc, NARRATIVE, previous=before)
+        assert n.bottom
+        assert not set(sections.told_by(n.bottom)) & {f.kind for f in n.bullet_facts}, doc["month"]
+        if prior is not None and n.bottom == prior:
+            repeats.append(doc["month"])
+        before, prior = doc, n.bottom
+    assert repeats == []
 
 
 def test_month_end():

@@ -59,6 +59,7 @@ class Narrative:
     # edition whose previous month has no data), and the fact behind it.
     whats_new: str = ""
     whats_new_fact: Fact | None = None
+    bottom: str = ""  # what the bottom line is about (sections.bottom_state)
 
 
 # ---- words and filters ------------------------------------------------------------------
@@ -284,6 +285,9 @@ def write(
     # "Between the lines" gives the tariff rates, of the year so far and of the month
     # against the previous month: no bullet says them again
     used = {lead.kind, "tariff_gap", "mom_tariff", *([new_fact.kind] if new_fact else [])}
+    # The bottom line, chosen with the lead known: no bullet tells what it will say
+    ctx["bottom"] = sections_mod.bottom_state(doc, previous, lead.kind, ctx["zoom_shares"])
+    used.update(sections_mod.told_by(ctx["bottom"]))
     cf = ctx["cf"]
     if lead.kind != "counterfactual" and ctx["material"] and cf.get("net_effect", 0) > 0:
         used.add("counterfactual")  # "Why it matters" tells the deficit effect (its first line)
@@ -312,6 +316,7 @@ def write(
         note_path=note.path if note else None,
         whats_new=texts_of[(new_fact.kind, "whats_new")] if new_fact else "",
         whats_new_fact=new_fact,
+        bottom=ctx["bottom"],
     )
 
 
