@@ -415,20 +415,39 @@ def test_a_long_run_way_needs_its_figures():
     assert full["suppliers"]["words"] == "more than half of"  # 0.30 + 0.25 = 0.55
 
 
-def test_the_bottom_line_is_not_a_bullet_and_changes_way_each_month(editions):
-    """Over the sample's editions, each written against the month before: no bullet
-    tells what the bottom line tells, no two months in a row tell the same, and Why it
-    matters always says something (February 2024 said nothing: exports held since
-    January and the deficit effect was not material)."""
-    before, prior = None, None
-    repeats = []
+@pytest.fixture(scope="module")
+def chained(editions):
+    """(metrics, narrative) of the sample's editions, each written against the month
+    before, as the pipeline writes them."""
+    out, before = [], None
     for doc, _ in editions:
-        n = narrative.write(doc, NARRATIVE, previous=before)
+        out.append((doc, narrative.write(doc, NARRATIVE, previous=before)))
+        before = doc
+    return out
+
+
+def test_the_bottom_line_is_not_a_bullet_and_changes_way_each_month(chained):
+    """No bullet tells what the bottom line tells, no two months in a row tell the same,
+    and Why it matters always says something (February 2024 said nothing: exports held
+    since January and the deficit effect was not material)."""
+    repeats, prior = [], None
+    for doc, n in chained:
         assert n.bottom and n.why_it_matters.strip(), doc["month"]  # never an empty section
         assert not set(sections.told_by(n.bottom)) & {f.kind for f in n.bullet_facts}, doc["month"]
-        if prior is not None and n.bottom == prior:
+        if n.bottom == prior:
             repeats.append(doc["month"])
-        before, prior = doc, n.bottom
+        prior = n.bottom
+    assert repeats == []
+
+
+def test_no_bullet_repeats_a_sum_a_bullet_above_gave(chained):
+    """May 2025 read "$52B: AI-related imports in May 2025, the most in a month …" and
+    then "+6.9%: AI-related imports in May 2025 against April ($52B)"."""
+    repeats = []
+    for doc, n in chained:
+        sums = [t for b in n.by_the_numbers for t in re.findall(r"\$[\d.,]+[BMT]?", b)]
+        if len(sums) != len(set(sums)):
+            repeats.append((doc["month"], n.by_the_numbers))
     assert repeats == []
 
 

@@ -6,6 +6,7 @@ Pure apart from reading templates: metrics document in, Narrative out.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -163,6 +164,7 @@ def context(
         "cf": cf,
         "material": material,
         "words": {"gap_steady_below": words.gap_steady_below, "steady_below": words.steady_below},
+        "told": frozenset(),  # in a bullet: the figures of the bullets above it
         **sections_mod.context(doc, words.gap_steady_below, previous),
         **phrases,
     }
@@ -296,7 +298,7 @@ def write(
     ctx["whats_new"] = new_fact.kind if new_fact else ""  # its tariffs are not told again
     sections = {name: templating.render(env, f"{name}.j2", ctx) for name in SECTIONS}
     bullet_facts = _with_range(facts, lead, bullet_facts, _lines(sections["zoom_in"]), doc)
-    bullets = [texts_of[(f.kind, "bullet")] for f in bullet_facts]
+    bullets = _bullet_texts(bullet_facts, say, ctx)
     return Narrative(
         headline=(note.headline if note and note.headline else texts_of[(lead.kind, "headline")]),
         lede=texts_of[(lead.kind, "lede")],
@@ -343,6 +345,23 @@ def _bullet_facts(
         if len(out) == 5:
             break
     return out
+
+
+def _bullet_texts(facts: list[Fact], say: Callable[..., str], ctx: dict[str, Any]) -> list[str]:
+    """The bullets, each rendered knowing the figures the bullets above it gave (`told`),
+    so it can leave out one it would repeat ("+6.9%: AI-related imports in May against
+    April" under "$52B: AI-related imports in May, the most in a month …")."""
+    out: list[str] = []
+    told: set[float] = set()
+    for f in facts:
+        out.append(say(f, "bullet", {**ctx, "told": frozenset(told)}))
+        told |= _floats(f)
+    return out
+
+
+def _floats(fact: Fact) -> set[float]:
+    """The fact's figures as the metrics hold them (counts and years aside)."""
+    return {v for v in fact.values.values() if isinstance(v, float)}
 
 
 def _with_range(
