@@ -10,10 +10,10 @@ import re
 
 import pytest
 
-from generator import config
+from generator import config, numbers
 from generator.analysis import document
 from generator.analysis import metrics as m
-from generator.analysis.facts import Fact, find_facts, moved
+from generator.analysis.facts import Fact, beats_history, find_facts, moved
 from generator.brief import narrative
 from generator.data.refresh import refresh
 from tests.conftest import REPO
@@ -38,6 +38,18 @@ def test_news_scores_by_hand():
     assert got["mom_tariff"] == 90.0 and got["source_rank"] == 83 and got["turn"] == 82
     assert got["mom_share"] == 65.151 and got["mom_ai"] == 61.333
     assert find_facts(doc())[0].kind == "mom_tariff"
+
+
+def test_a_record_is_a_record_as_printed():
+    # May 2024's $38.6B record printed "$39B"; a $39.0B July prints "$39B" again
+    monthly = {"2024-04": 35.0e9, "2024-05": 38.6e9, "2024-06": 36.0e9, "2024-07": 39.0e9}
+    assert beats_history(monthly, "2024-07")  # above every earlier month …
+    assert not beats_history(monthly, "2024-07", numbers.money_short)  # … but not as read
+    monthly["2024-07"] = 39.6e9  # "$40B"
+    assert beats_history(monthly, "2024-07", numbers.money_short)
+    shares = {"2024-02": 0.151, "2024-03": 0.158, "2024-04": 0.162}  # 16% after 16%
+    assert not beats_history(shares, "2024-04", numbers.pct)
+    assert not beats_history({"2024-01": 0.2, "2024-02": 0.2}, "2024-02")  # a tie
 
 
 def test_the_fact_that_led_last_month_is_demoted():

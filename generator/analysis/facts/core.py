@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,8 +67,14 @@ def value(doc: Any, path: str) -> Any:
         return None
 
 
-def beats_history(monthly: dict[str, float | None], month: str) -> bool:
-    """Strictly above every earlier month: a tie is not a record."""
+def beats_history(
+    monthly: dict[str, float | None], month: str, shown: Callable[[float], str] | None = None
+) -> bool:
+    """Strictly above every earlier month: a tie is not a record, nor is a value that
+    prints like the earlier high (`shown`: "$39B" after a $38.6B record is no record to
+    a reader who read "record $39B" then)."""
     current = monthly.get(month)
     earlier = [v for m, v in monthly.items() if m < month and v is not None]
-    return current is not None and bool(earlier) and current > max(earlier)
+    if current is None or not earlier or current <= max(earlier):
+        return False
+    return shown is None or shown(current) != shown(max(earlier))

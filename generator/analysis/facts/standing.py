@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator import numbers
 from generator.analysis.facts.core import Fact, Found, Thresholds, beats_history, clip
 
 
@@ -18,9 +19,9 @@ def share_facts(found: Found, th: Thresholds) -> None:
     has_history = len(share["monthly"]) >= 13
 
     # Records: the month's AI share or AI imports beat every earlier month in the data.
-    if has_history and beats_history(share["monthly"], doc["month"]):
+    if has_history and beats_history(share["monthly"], doc["month"], numbers.pct):
         found.add("share_record", 95, share="imports.ai_share.month", since="data.first_month")
-    if has_history and beats_history(imp["ai"]["monthly"], doc["month"]):
+    if has_history and beats_history(imp["ai"]["monthly"], doc["month"], numbers.money_short):
         found.add("value_record", 80, value="imports.ai.month", since="data.first_month")
 
     # Threshold crossed: the year-to-date share passes a fifth, a quarter, a third …

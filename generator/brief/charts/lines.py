@@ -95,9 +95,10 @@ def ai_share(doc: dict[str, Any], style: Style) -> Plan | None:
         end_labels(ax, fig, [(float(last), ys[last], numbers.pct(ys[last]), colour)], size)
 
     # The title quotes the line's end (the edition's month) against the same month a
-    # year earlier; a record is the text's test: strictly above every earlier month.
+    # year earlier; a record is the text's test: strictly above every earlier month, and
+    # printed above it.
     now, before = share["month"], share["monthly"].get(shift(doc["month"], -12))
-    record = len(months) >= 13 and beats_history(share["monthly"], doc["month"])
+    record = len(months) >= 13 and beats_history(share["monthly"], doc["month"], numbers.pct)
     if record:
         variant = "record"
     elif now is None or before is None or numbers.pct(now) == numbers.pct(before):
