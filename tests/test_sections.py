@@ -17,7 +17,7 @@ import pytest
 
 from generator import config
 from generator.analysis import document
-from generator.brief import copydesk, narrative, sections
+from generator.brief import bottom_line, copydesk, narrative, sections
 from generator.brief.built import narrative_doc
 from generator.data.refresh import refresh
 from generator.data.warehouse import Warehouse
@@ -338,27 +338,27 @@ def test_the_bottom_line_follows_the_month():
             "policy": {"events": list(events)},
         }
 
-    assert sections.bottom_state(doc(0.30, 0.40)) == "slower"
-    assert sections.bottom_state(doc(0.45, 0.40)) == "quicker"
-    assert sections.bottom_state(doc(0.41, 0.40)) == "outgrowing"
-    assert sections.bottom_state(doc(0.41, 0.40, ai=0.03)) == "not_outgrowing"
-    assert sections.bottom_state(doc(0.41, 0.40, months=12)) == "year"
+    assert bottom_line.bottom_state(doc(0.30, 0.40)) == "slower"
+    assert bottom_line.bottom_state(doc(0.45, 0.40)) == "quicker"
+    assert bottom_line.bottom_state(doc(0.41, 0.40)) == "outgrowing"
+    assert bottom_line.bottom_state(doc(0.41, 0.40, ai=0.03)) == "not_outgrowing"
+    assert bottom_line.bottom_state(doc(0.41, 0.40, months=12)) == "year"
     ruling = {"status": "in_month", "kind": "ruling"}
-    assert sections.bottom_state(doc(0.41, 0.40, events=[ruling])) == "policy"
-    assert sections.bottom_state(doc(0.41, 0.40, ai=None)) == "base"
+    assert bottom_line.bottom_state(doc(0.41, 0.40, events=[ruling])) == "policy"
+    assert bottom_line.bottom_state(doc(0.41, 0.40, ai=None)) == "base"
 
 
 def test_a_share_as_one_dollar_in_n():
     # 1/0.28 = 3.57: 1/4 = 0.25 is 11% off the share, so "more than one in four"
-    assert sections.one_in(0.28) == {"n": 4, "count": "four", "about": False}
+    assert bottom_line.one_in(0.28) == {"n": 4, "count": "four", "about": False}
     # 1/0.149 = 6.71: 1/7 = 0.1429 is 4.1% off (within 5%): "about one in seven"
-    assert sections.one_in(0.149) == {"n": 7, "count": "seven", "about": True}
-    assert sections.one_in(0.2499) == {"n": 4, "count": "four", "about": True}
+    assert bottom_line.one_in(0.149) == {"n": 7, "count": "seven", "about": True}
+    assert bottom_line.one_in(0.2499) == {"n": 4, "count": "four", "about": True}
     # 1/0.18 = 5.56: 1/6 = 0.1667 is 7% off; 1/6 is below 0.18, so "more than one in six"
-    assert sections.one_in(0.18) == {"n": 6, "count": "six", "about": False}
+    assert bottom_line.one_in(0.18) == {"n": 6, "count": "six", "about": False}
     # from half up, or past the counts in words (1/0.08 = 12.5 → "one in twelve"): none
-    assert sections.one_in(0.5) is None and sections.one_in(0.08) is None
-    assert sections.one_in(None) is None
+    assert bottom_line.one_in(0.5) is None and bottom_line.one_in(0.08) is None
+    assert bottom_line.one_in(None) is None
 
 
 def _long_run_doc(month: str, share=0.28, price=0.3, quotable=True, s1=0.3, s2=0.25) -> dict:
@@ -387,28 +387,30 @@ def test_the_long_run_is_told_one_way_a_month_in_turn():
     ways, previous = [], None
     for month in months:
         doc = _long_run_doc(month)
-        ways.append(sections.bottom_state(doc, previous))
+        ways.append(bottom_line.bottom_state(doc, previous))
         previous = doc
     # 2025-01 is month 24,300 from year 0, a multiple of four: the cycle starts there
     assert ways == ["dollar_share", "volumes", "outgrowing", "suppliers"] * 2
     doc = _long_run_doc("2025-02")
     # the lead tells volumes already: the next way in February's turn
-    assert sections.bottom_state(doc, None, lead="price_volume") == "suppliers"
-    assert sections.told_by("volumes") == ("price_volume",)
+    assert bottom_line.bottom_state(doc, None, lead="price_volume") == "suppliers"
+    assert bottom_line.told_by("volumes") == ("price_volume",)
     # Zoom in gives the sources' shares: no suppliers line
-    assert sections.bottom_state(_long_run_doc("2025-04"), told_shares=True) != "suppliers"
+    assert bottom_line.bottom_state(_long_run_doc("2025-04"), told_shares=True) != "suppliers"
     # January said "outgrowing" (its dollar share not news: one in seven both times);
     # March's turn is outgrowing, so March takes the next way
     january = _long_run_doc("2025-01", share=0.145)
-    assert sections.bottom_state(january) == "outgrowing"
+    assert bottom_line.bottom_state(january) == "outgrowing"
     march = _long_run_doc("2025-03")
-    assert sections.bottom_state(march, january) == "dollar_share"
+    assert bottom_line.bottom_state(march, january) == "dollar_share"
 
 
 def test_a_long_run_way_needs_its_figures():
-    ways = sections.long_run(_long_run_doc("2025-05", share=0.145, quotable=False, s1=0.2, s2=0.2))
+    ways = bottom_line.long_run(
+        _long_run_doc("2025-05", share=0.145, quotable=False, s1=0.2, s2=0.2)
+    )
     assert list(ways) == ["outgrowing"]
-    full = sections.long_run(_long_run_doc("2025-05"))
+    full = bottom_line.long_run(_long_run_doc("2025-05"))
     assert full["dollar_share"]["now"]["count"] == "four"
     assert full["dollar_share"]["then"] == {"n": 7, "count": "seven", "about": True}
     assert full["volumes"] == {"price": 0.3, "volume": 0.7, "more": True}
@@ -433,7 +435,9 @@ def test_the_bottom_line_is_not_a_bullet_and_changes_way_each_month(chained):
     repeats, prior = [], None
     for doc, n in chained:
         assert n.bottom and n.why_it_matters.strip(), doc["month"]  # never an empty section
-        assert not set(sections.told_by(n.bottom)) & {f.kind for f in n.bullet_facts}, doc["month"]
+        assert not set(bottom_line.told_by(n.bottom)) & {f.kind for f in n.bullet_facts}, doc[
+            "month"
+        ]
         if n.bottom == prior:
             repeats.append(doc["month"])
         prior = n.bottom

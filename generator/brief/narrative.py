@@ -15,9 +15,9 @@ import jinja2
 
 from generator import numbers, templating, yamlio
 from generator.analysis.facts import SINCE_LAST_MONTH, Fact, Thresholds, find_facts
+from generator.brief import bottom_line, words_file
 from generator.brief import notes as notes_mod
 from generator.brief import sections as sections_mod
-from generator.brief import words_file
 from generator.brief.notes import Note, Quote
 from generator.errors import UserError, located
 
@@ -60,7 +60,7 @@ class Narrative:
     # edition whose previous month has no data), and the fact behind it.
     whats_new: str = ""
     whats_new_fact: Fact | None = None
-    bottom: str = ""  # what the bottom line is about (sections.bottom_state)
+    bottom: str = ""  # what the bottom line is about (bottom_line.bottom_state)
 
 
 # ---- words and filters ------------------------------------------------------------------
@@ -156,6 +156,7 @@ def context(
     leaders.update({lead["key"]: lead for lead in doc["category_leaders"]})
     cf = doc["counterfactual"]["ytd"] or {}
     material = bool(cf) and abs(cf["net_effect"]) >= 0.01 * abs(cf["actual_balance"])
+    zoom = bottom_line.zoom_shares(doc)
     return {
         "m": doc,
         "month": doc["month"],
@@ -165,7 +166,11 @@ def context(
         "material": material,
         "words": {"gap_steady_below": words.gap_steady_below, "steady_below": words.steady_below},
         "told": frozenset(),  # in a bullet: the figures of the bullets above it
-        **sections_mod.context(doc, words.gap_steady_below, previous),
+        **sections_mod.context(doc, words.gap_steady_below),
+        # write() chooses it again once the lead is known
+        "bottom": bottom_line.bottom_state(doc, previous, told_shares=zoom),
+        "long_run": bottom_line.long_run(doc, zoom),
+        "zoom_shares": zoom,
         **phrases,
     }
 
@@ -288,8 +293,8 @@ def write(
     # against the previous month: no bullet says them again
     used = {lead.kind, "tariff_gap", "mom_tariff", *([new_fact.kind] if new_fact else [])}
     # The bottom line, chosen with the lead known: no bullet tells what it will say
-    ctx["bottom"] = sections_mod.bottom_state(doc, previous, lead.kind, ctx["zoom_shares"])
-    used.update(sections_mod.told_by(ctx["bottom"]))
+    ctx["bottom"] = bottom_line.bottom_state(doc, previous, lead.kind, ctx["zoom_shares"])
+    used.update(bottom_line.told_by(ctx["bottom"]))
     cf = ctx["cf"]
     if lead.kind != "counterfactual" and ctx["material"] and cf.get("net_effect", 0) > 0:
         used.add("counterfactual")  # "Why it matters" tells the deficit effect (its first line)
