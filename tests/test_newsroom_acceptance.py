@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from generator.brief import copydesk
 from generator.brief.copydesk_charts import check_charts
@@ -153,6 +154,19 @@ def test_every_number_of_each_page_and_pdf_is_in_metrics(published):
         if found:
             bad[ed.month] = sorted(set(found))
     assert bad == {}
+
+
+def test_no_pdf_ends_on_a_page_holding_only_the_data_line(published):
+    """July 2025's fifth page held the footer's data line and nothing else: the line
+    takes the end of the paragraph before it along (print.css)."""
+    _, editions, eds = published
+    alone = []
+    for ed in eds:
+        last = PdfReader(str(editions / ed.month / "brief.pdf")).pages[-1].extract_text() or ""
+        lines = [ln for ln in last.splitlines() if ln.strip()]
+        if lines and lines[0].startswith("Data:"):
+            alone.append(ed.month)
+    assert alone == []
 
 
 def test_what_s_new_on_tariffs_is_not_told_again_between_the_lines(published):
