@@ -24,45 +24,66 @@ def _get(node: Any, *path: str) -> Any:
 
 
 # The long run since the base year, told one way a month in turn (the same long-run
-# sentence every month is no news): each way with the fact kinds that say the same thing,
-# so it is left out of an edition whose lede or "By the numbers" gave it already.
+# sentence every month is no news), in this order (the two families alternate: the
+# import bill, then what it buys and where from): each way with the fact kinds that say
+# the same thing, so it is left out of an edition whose lede gave it, and "By the
+# numbers" leaves them out when the bottom line tells it. "not_outgrowing" takes
+# "outgrowing"'s turn.
 LONG_RUN: dict[str, tuple[str, ...]] = {
-    "outgrowing": ("divergence",),
     "dollar_share": ("share_level", "share_threshold", "year_review"),
     "volumes": ("price_volume",),
-    "suppliers": ("top_sources", "top_source_change"),
+    "outgrowing": ("divergence",),
+    "suppliers": ("top_sources", "top_source_change", "source_rank"),
+}
+# The figures the other bottom lines give (December's year: December's share, as a
+# record or a monthly move would give it).
+TOLD_BY = {
+    **LONG_RUN,
+    "not_outgrowing": ("divergence",),
+    "year": ("share_record", "mom_share"),
 }
 # "one dollar in N" is "about" when 1/N is within this part of the share.
 ONE_IN_CLOSE = 0.05
-# Two suppliers are a story when together they ship at least this share.
+# Said only below this share (above it "one in two" or "more than one in three" would
+# hide how big the share is).
+ONE_IN_BELOW = 0.4
+# Two suppliers are a story when together they ship at least this share, and each at
+# least SUPPLIER_FROM (one big supplier and a small one is not "two suppliers").
 TWO_SUPPLIERS_FROM = 0.45
+SUPPLIER_FROM = 0.15
+# A change below this is "held steady" (the default of words.yaml's growth.steady_below;
+# the narrative passes the editors' value).
+STEADY = 0.02
 
 
 def one_in(share: float | None) -> dict[str, Any] | None:
     """A share as a reader holds it, "one dollar in N": `about` N when 1/N is within
     ONE_IN_CLOSE of the share, else more than one in N (N the smallest whole number with
-    1/N below the share), in words. None from half up ("one in two" says nothing a
-    percent would not) and below one in eleven (a count past the words in COUNTS)."""
-    if share is None or not 0 < share < 0.5:
+    1/N below the share), in words. None from ONE_IN_BELOW up and below one in eleven
+    (a count past the words in COUNTS)."""
+    if share is None or not 0 < share < ONE_IN_BELOW:
         return None
     n = round(1 / share)
     about = abs(share - 1 / n) <= ONE_IN_CLOSE * share
     if not about:
         n = math.ceil(1 / share)
-    if n - 2 >= len(COUNTS):  # "one in 14" is a figure no metric holds: not said
+    if n < 3 or n - 2 >= len(COUNTS):  # "one in 14" is a figure no metric holds: not said
         return None
     return {"n": n, "count": COUNTS[n - 2], "about": about}
 
 
-def long_run(doc: dict[str, Any], told_shares: bool = False) -> dict[str, Any]:
+def long_run(
+    doc: dict[str, Any], told_shares: bool = False, steady: float = STEADY
+) -> dict[str, Any]:
     """Every long-run bottom line the month's figures support, keyed as LONG_RUN, with
     what its template needs; `told_shares`: the edition gives the top sources' shares
-    elsewhere (Zoom in, at a quarter's end)."""
+    elsewhere (Zoom in, at a quarter's end); `steady`: a change below it "held steady"
+    (words.yaml)."""
     ai = _get(doc, "imports", "ai", "since_base", "ytd")
     other = _get(doc, "imports", "non_ai", "since_base", "ytd")
     if ai is None or other is None:
         return {}
-    out: dict[str, Any] = {"outgrowing" if ai > other else "not_outgrowing": {}}
+    out: dict[str, Any] = {}
     base = _get(doc, "definitions", "base_year")
     now = one_in(_get(doc, "imports", "ai_share", "ytd"))
     then = one_in(_get(doc, "imports", "ai_share", "annual", str(base)))
@@ -71,12 +92,22 @@ def long_run(doc: dict[str, Any], told_shares: bool = False) -> dict[str, Any]:
     price = _get(doc, "prices", "ai", "since_base", "ytd")
     volume = _get(doc, "volumes", "ai", "since_base", "ytd")
     quotable = _get(doc, "prices", "ai", "quotable") and _get(doc, "volumes", "ai", "quotable")
-    if quotable and price is not None and volume is not None and max(price, volume) > 0:
+    # a boom of more and dearer hardware: both up (not "held steady"), and AI imports
+    # outgrowing other goods
+    if (
+        quotable
+        and ai > other
+        and price is not None
+        and volume is not None
+        and min(price, volume) >= steady
+    ):
         out["volumes"] = {"price": price, "volume": volume, "more": volume >= price}
+    out["outgrowing" if ai > other else "not_outgrowing"] = {}
     src = doc.get("sources") or []
-    both = src[0]["share"] + src[1]["share"] if len(src) >= 2 else 0.0
-    if not told_shares and both >= TWO_SUPPLIERS_FROM:
-        out["suppliers"] = {"first": src[0], "second": src[1], "words": share_words(both)}
+    if not told_shares and len(src) >= 2 and min(src[0]["share"], src[1]["share"]) >= SUPPLIER_FROM:
+        both = src[0]["share"] + src[1]["share"]
+        if both >= TWO_SUPPLIERS_FROM:
+            out["suppliers"] = {"first": src[0], "second": src[1], "words": share_words(both)}
     return out
 
 
@@ -95,78 +126,62 @@ def _pressing(doc: dict[str, Any]) -> list[str]:
     return [*states, *([pace] if pace else [])]
 
 
-# Whose turn it is, by the month's place in a four-month cycle (months counted from
-# year 0): the two families (the import bill: share of dollars, outgrowing other goods;
-# what it buys and where from: volumes, suppliers) alternate month by month, so two
-# months in a row tell the long run in different ways whenever both families have one.
-TURNS = (
-    ("dollar_share", "outgrowing", "volumes", "suppliers"),
-    ("volumes", "suppliers", "dollar_share", "outgrowing"),
-    ("outgrowing", "dollar_share", "suppliers", "volumes"),
-    ("suppliers", "volumes", "outgrowing", "dollar_share"),
-)
-
-
-def _in_turn(month: str, ways: list[str], not_this: str | None = None) -> str:
-    """The long-run way whose turn it is (TURNS) among `ways`, never `not_this` (the
-    previous month's) when there is another. Depends on the month and its figures only,
-    so the previous month's way is known from its own document."""
+def _in_turn(month: str, ways: list[str]) -> list[str]:
+    """The long-run ways in the order of their turns this month: the month's place in a
+    cycle as long as the ways there are (months counted from year 0), so two months in
+    a row with the same ways never tell the same one. A function of the month and its
+    figures only: the previous month's way is known from its document."""
     y, m = (int(p) for p in month.split("-"))
-    order = TURNS[(y * 12 + m - 1) % len(TURNS)]
-    slot = {w: ("outgrowing" if w == "not_outgrowing" else w) for w in ways}
-    turns = sorted(ways, key=lambda w: order.index(slot[w]) if slot[w] in order else len(order))
-    return next((w for w in turns if w != not_this), turns[0])
-
-
-def bottom_states(doc: dict[str, Any], told_shares: bool = False) -> list[str]:
-    """Every true thing the bottom line could say this month, most pressing first: the
-    base year, a tariff action in the month, a complete year, AI imports gathering pace
-    or cooling, then the long run since the base year in its several ways (LONG_RUN)."""
-    ways = list(long_run(doc, told_shares))
-    if not ways:
-        return ["base"]
-    return [*_pressing(doc), *ways]
+    start = (y * 12 + m - 1) % len(ways)
+    return ways[start:] + ways[:start]
 
 
 def bottom_state(
     doc: dict[str, Any],
     previous: dict[str, Any] | None = None,
-    lead: str | None = None,
+    told: frozenset[str] | set[str] = frozenset(),
     told_shares: bool = False,
+    steady: float = STEADY,
 ) -> str:
     """What the bottom line is about this month, from the data and the calendar. Not
     what the previous month's bottom line was about when something else true can be
     said (a bottom line already read last month is no news); else the long run, its ways
-    in turn, none that the lead (a fact kind) tells. "By the numbers" then leaves out the
-    facts of the way chosen (`told_by`)."""
-    ways = list(long_run(doc, told_shares))
+    in turn, none that the facts above it (`told`: the lede's and What's new's kinds)
+    give. "By the numbers" then leaves out the facts of the way chosen (`told_by`)."""
+    ways = list(long_run(doc, told_shares, steady))
     if not ways:
         return "base"
-    said = _said(previous)
+    said = _said(previous, steady)
     for state in _pressing(doc):
         if state != said:
             return state
-    untold = [w for w in ways if lead not in LONG_RUN.get(w, ())] or ways
-    return _in_turn(doc["month"], untold, said)
+    untold = [w for w in ways if not set(TOLD_BY.get(w, ())) & set(told)] or ways
+    turns = _in_turn(doc["month"], untold)
+    if turns[0] != said:
+        return turns[0]
+    # Last month told this month's turn (its ways were others): the way before it in
+    # the cycle, as the next one is likely next month's turn
+    return next((w for w in reversed(turns) if w != said), turns[0])
 
 
 def told_by(state: str) -> tuple[str, ...]:
     """The fact kinds a bottom line about `state` tells already."""
-    return LONG_RUN.get(state, ())
+    return TOLD_BY.get(state, ())
 
 
-def _said(previous: dict[str, Any] | None) -> str | None:
+def _said(previous: dict[str, Any] | None, steady: float = STEADY) -> str | None:
     """What the previous month's bottom line was about, as far as its figures tell."""
     if previous is None:
         return None
-    ways = list(long_run(previous, zoom_shares(previous)))
+    ways = list(long_run(previous, zoom_shares(previous), steady))
     if not ways:
         return "base"
     pressing = _pressing(previous)
-    return pressing[0] if pressing else _in_turn(previous["month"], ways)
+    return pressing[0] if pressing else _in_turn(previous["month"], ways)[0]
 
 
 def zoom_shares(doc: dict[str, Any]) -> bool:
-    """Whether Zoom in gives the top sources' shares: at a quarter's end, or with no
-    previous month to tell news against. Then the bottom line does not."""
+    """Whether Zoom in may give the top sources' shares (at a quarter's end, or with no
+    previous month to tell news against, when it has two sources to name): then the
+    bottom line does not."""
     return _get(doc, "news", "previous_month") is None or doc["period"]["ytd_months"] % 3 == 0

@@ -156,7 +156,7 @@ def context(
     leaders.update({lead["key"]: lead for lead in doc["category_leaders"]})
     cf = doc["counterfactual"]["ytd"] or {}
     material = bool(cf) and abs(cf["net_effect"]) >= 0.01 * abs(cf["actual_balance"])
-    zoom = bottom_line.zoom_shares(doc)
+    zoom, steady = bottom_line.zoom_shares(doc), words.steady_below
     return {
         "m": doc,
         "month": doc["month"],
@@ -168,8 +168,8 @@ def context(
         "told": frozenset(),  # in a bullet: the figures of the bullets above it
         **sections_mod.context(doc, words.gap_steady_below),
         # write() chooses it again once the lead is known
-        "bottom": bottom_line.bottom_state(doc, previous, told_shares=zoom),
-        "long_run": bottom_line.long_run(doc, zoom),
+        "bottom": bottom_line.bottom_state(doc, previous, told_shares=zoom, steady=steady),
+        "long_run": bottom_line.long_run(doc, zoom, steady),
         "zoom_shares": zoom,
         **phrases,
     }
@@ -289,21 +289,18 @@ def write(
     lead = next((f for f in facts if _same(texts_of[(f.kind, "headline")]) not in stale), facts[0])
     facts = [lead, *(f for f in facts if f is not lead)]  # facts[0] leads the brief
     new_fact = _whats_new_fact(doc, facts, lead, texts)
-    # "Between the lines" gives the tariff rates, of the year so far and of the month
-    # against the previous month: no bullet says them again
-    used = {lead.kind, "tariff_gap", "mom_tariff", *([new_fact.kind] if new_fact else [])}
+    above = [lead, *([new_fact] if new_fact else [])]
     # The bottom line, chosen with the lead known: no bullet tells what it will say
-    ctx["bottom"] = bottom_line.bottom_state(doc, previous, lead.kind, ctx["zoom_shares"])
-    used.update(bottom_line.told_by(ctx["bottom"]))
-    cf = ctx["cf"]
-    if lead.kind != "counterfactual" and ctx["material"] and cf.get("net_effect", 0) > 0:
-        used.add("counterfactual")  # "Why it matters" tells the deficit effect (its first line)
-    bullet_facts = _bullet_facts(facts, used, texts_of)
+    told = {f.kind for f in above}
+    ctx["bottom"] = bottom_line.bottom_state(
+        doc, previous, told, ctx["zoom_shares"], words.steady_below
+    )
+    bullet_facts = _bullet_facts(facts, _told_elsewhere(ctx, told), texts_of)
     ctx["lead"] = lead.kind
     ctx["whats_new"] = new_fact.kind if new_fact else ""  # its tariffs are not told again
     sections = {name: templating.render(env, f"{name}.j2", ctx) for name in SECTIONS}
     bullet_facts = _with_range(facts, lead, bullet_facts, _lines(sections["zoom_in"]), doc)
-    bullets = _bullet_texts(bullet_facts, say, ctx)
+    bullets = _bullet_texts(bullet_facts, say, ctx, above)
     return Narrative(
         headline=(note.headline if note and note.headline else texts_of[(lead.kind, "headline")]),
         lede=texts_of[(lead.kind, "lede")],
@@ -352,12 +349,27 @@ def _bullet_facts(
     return out
 
 
-def _bullet_texts(facts: list[Fact], say: Callable[..., str], ctx: dict[str, Any]) -> list[str]:
-    """The bullets, each rendered knowing the figures the bullets above it gave (`told`),
-    so it can leave out one it would repeat ("+6.9%: AI-related imports in May against
-    April" under "$52B: AI-related imports in May, the most in a month …")."""
+def _told_elsewhere(ctx: dict[str, Any], told: set[str]) -> set[str]:
+    """The fact kinds no bullet gives: the lede's and What's new's (`told`), the tariff
+    rates Between the lines gives (of the year so far, and of the month against the
+    previous month), the deficit effect when Why it matters opens with it, and what the
+    bottom line (`ctx["bottom"]`) tells."""
+    used = {*told, "tariff_gap", "mom_tariff", *bottom_line.told_by(ctx["bottom"])}
+    cf = ctx["cf"]
+    if "counterfactual" not in told and ctx["material"] and cf.get("net_effect", 0) > 0:
+        used.add("counterfactual")
+    return used
+
+
+def _bullet_texts(
+    facts: list[Fact], say: Callable[..., str], ctx: dict[str, Any], above: list[Fact]
+) -> list[str]:
+    """The bullets, each rendered knowing the figures the lede, What's new (`above`) and
+    the bullets above it gave (`told`), so it can leave out one it would repeat ("+6.9%:
+    AI-related imports in May against April" under "$52B: AI-related imports in May, the
+    most in a month …")."""
     out: list[str] = []
-    told: set[float] = set()
+    told: set[float] = {v for f in above for v in _floats(f)}
     for f in facts:
         out.append(say(f, "bullet", {**ctx, "told": frozenset(told)}))
         told |= _floats(f)

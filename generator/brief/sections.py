@@ -276,26 +276,40 @@ def deficit_view(doc: dict[str, Any]) -> dict[str, Any] | None:
     if not cf or not before or before <= 0 or cf["net_effect"] <= 0:
         return None
     r = cf["net_effect"] / before
-    for below, words in (
-        (0.25, "less than a quarter of"),
-        (0.4, "about a third of"),
-        (0.5, "almost half of"),
-        (0.7, "more than half of"),
-        (0.95, "most of"),
-        (1.05, "about as much as"),
-        (1.5, "more than"),
-        (2.0, "more than one and a half times"),
-        (3.0, "more than twice"),
-        (4.0, "more than three times"),
-    ):
+    return {"effect": cf["net_effect"], "before": before, "words": times_words(r), "year": year - 1}
+
+
+# A ratio in words: below 1.9, bands; from there the nearest whole number of times,
+# "about" within TIMES_ABOUT of it, else "more than" or "nearly".
+TIMES_ABOUT = 0.15
+_PARTS = (
+    (0.2, "less than a fifth of"),
+    (0.3, "about a quarter of"),
+    (0.42, "about a third of"),
+    (0.58, "about half of"),
+    (0.72, "about two thirds of"),
+    (0.9, "most of"),
+    (0.97, "nearly all of"),
+    (1.05, "about as much as"),
+    (1.4, "more than"),
+    (1.6, "about one and a half times"),
+    (1.9, "nearly twice"),
+)
+
+
+def times_words(r: float) -> str:
+    """A ratio as a reader checks it against the two figures: 0.92 → "nearly all of",
+    2.0 → "about twice", 5.3 → "more than five times", 5.9 → "about six times"."""
+    for below, words in _PARTS:
         if r < below:
-            return {"effect": cf["net_effect"], "before": before, "words": words, "year": year - 1}
-    return {
-        "effect": cf["net_effect"],
-        "before": before,
-        "words": "more than four times",
-        "year": year - 1,
-    }
+            return words
+    n = round(r)
+    times = "twice" if n == 2 else f"{COUNTS[n - 2]} times" if n - 2 < len(COUNTS) else None
+    if times is None:
+        return "more than ten times"
+    if abs(r - n) <= TIMES_ABOUT:
+        return f"about {times}"
+    return f"more than {times}" if r > n else f"nearly {times}"
 
 
 def momentum(doc: dict[str, Any]) -> str | None:
