@@ -170,6 +170,20 @@ def test_december_leads_with_the_year_in_review(editions):
         assert n.headline.startswith(f"{mo[:4]} in review")
 
 
+def test_a_record_january_says_so(editions):
+    # January leads with last January, above a record; its figure is the record's, so no
+    # bullet would call it one (2026-01: $68B after $64B in November 2025)
+    for mo in ("2024-01", "2025-01", "2026-01"):
+        doc, n = editions[mo]
+        shown = {k: numbers.money_short(v) for k, v in doc["imports"]["ai"]["monthly"].items()}
+        earlier = max((v for k, v in doc["imports"]["ai"]["monthly"].items() if k < mo))
+        record = (
+            shown[mo] != numbers.money_short(earlier) and doc["imports"]["ai"]["month"] > earlier
+        )
+        assert ("a monthly record" in n.lede) == record, (mo, n.lede)
+    assert "a monthly record" in editions["2026-01"][1].lede
+
+
 def test_january_compares_with_last_january(editions):
     for mo in ("2024-01", "2025-01", "2026-01"):
         n = editions[mo][1]

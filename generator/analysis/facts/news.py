@@ -9,7 +9,8 @@ dollars (`month_value`, always there, its headline naming the month) is the last
 
 from __future__ import annotations
 
-from generator.analysis.facts.core import Found, Thresholds, clip, value
+from generator import numbers
+from generator.analysis.facts.core import Found, Thresholds, beats_history, clip, value
 
 # Kinds that say what changed since the previous month: "What's new" picks among them.
 SINCE_LAST_MONTH = (
@@ -44,9 +45,14 @@ def calendar_facts(found: Found) -> None:
             paths["actual_balance"] = f"counterfactual.annual.{year}.actual_balance"
         found.add("year_review", 100, **paths)
     if month == "01":
-        found.add(
+        # above a record: January's brief is against last January, and says when the
+        # month is a record too (its figure is the record's: no bullet would say it)
+        monthly = value(doc, "imports.ai.monthly") or {}
+        record = len(monthly) >= 13 and beats_history(monthly, doc["month"], numbers.money_short)
+        found.add_with(
             "january",
-            95.5,  # above a record: January's brief is against last January
+            95.5,
+            {"record": record},
             growth="imports.ai.yoy.month",
             value="imports.ai.month",
             year="period.year",
