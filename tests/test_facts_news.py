@@ -184,6 +184,15 @@ def test_a_record_january_says_so(editions):
     assert "a monthly record" in editions["2026-01"][1].lede
 
 
+def test_a_share_that_prints_as_its_mark_is_just_past_it(editions):
+    # June 2025: the share so far passes a fifth but prints 20%; "20%, more than a
+    # fifth" reads as a contradiction
+    doc, n = editions["2025-06"]
+    assert n.facts[0].kind == "share_threshold" and n.facts[0].values["at_mark"] is True
+    assert f"made up {numbers.pct(doc['imports']['ai_share']['ytd'])}" in n.lede
+    assert "20%" in n.lede and "just over a fifth" in n.lede
+
+
 def test_january_compares_with_last_january(editions):
     for mo in ("2024-01", "2025-01", "2026-01"):
         n = editions[mo][1]

@@ -586,8 +586,7 @@ def test_january_says_the_month_rates_once(editions):
             assert all(rate not in b for b in rest), (doc["month"], rate, rest)
     jan = {doc["month"]: n for doc, n in editions}["2024-01"]
     assert jan.between_the_lines[1] == (
-        "In December, AI-related goods paid 1.5% and other goods 2.6%: in January both "
-        "rates rose."
+        "In December, AI-related goods paid 1.5% and other goods 2.6%: in January both rates rose."
     )
 
 

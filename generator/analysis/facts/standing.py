@@ -36,6 +36,8 @@ def share_facts(found: Found, th: Thresholds) -> None:
                         {
                             "share": share["ytd"],
                             "mark_words": words,
+                            # the share prints as the mark (20%, "a fifth"): "just past"
+                            "at_mark": numbers.pct(share["ytd"]) == numbers.pct(mark),
                             "base_share": base_share,
                             "base_year": base,
                         },
