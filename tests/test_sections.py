@@ -496,6 +496,17 @@ def test_the_bottom_line_is_not_a_bullet_and_changes_way_each_month(chained):
     assert len(repeats) <= 1, repeats
 
 
+def test_the_range_of_doubt_is_stated_once(chained):
+    """April 2025 gave it in Zoom in (the share moved) and again as a bullet."""
+    twice = []
+    for doc, n in chained:
+        body = [n.lede, *n.zoom_in, *n.by_the_numbers]
+        lines = [ln for ln in body if "research definition" in ln and "data centers" in ln]
+        if len(lines) > 1:
+            twice.append((doc["month"], lines))
+    assert twice == []
+
+
 def test_no_bullet_repeats_a_sum_a_bullet_above_gave(chained):
     """May 2025 read "$52B: AI-related imports in May 2025, the most in a month …" and
     then "+6.9%: AI-related imports in May 2025 against April ($52B)"."""

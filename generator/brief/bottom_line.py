@@ -41,6 +41,7 @@ TOLD_BY = {
     **LONG_RUN,
     "not_outgrowing": ("divergence",),
     "year": ("share_record", "mom_share"),
+    "policy": ("share_level", "share_threshold"),
 }
 # "one dollar in N" is "about" when 1/N is within this part of the share.
 ONE_IN_CLOSE = 0.05

@@ -295,11 +295,16 @@ def write(
     ctx["bottom"] = bottom_line.bottom_state(
         doc, previous, told, ctx["zoom_shares"], words.steady_below
     )
-    bullet_facts = _bullet_facts(facts, _told_elsewhere(ctx, told), texts_of)
+    used = _told_elsewhere(ctx, told)
+    bullet_facts = _bullet_facts(facts, used, texts_of)
     ctx["lead"] = lead.kind
     ctx["whats_new"] = new_fact.kind if new_fact else ""  # its tariffs are not told again
     sections = {name: templating.render(env, f"{name}.j2", ctx) for name in SECTIONS}
-    bullet_facts = _with_range(facts, lead, bullet_facts, _lines(sections["zoom_in"]), doc)
+    zoom = _lines(sections["zoom_in"])
+    if _range_in(zoom, facts) and any(f.kind == "core_range" for f in bullet_facts):
+        # Zoom in gave the range (the share moved): not a bullet too
+        bullet_facts = _bullet_facts(facts, {*used, "core_range"}, texts_of)
+    bullet_facts = _with_range(facts, lead, bullet_facts, zoom, doc)
     bullets = _bullet_texts(bullet_facts, say, ctx, above)
     return Narrative(
         headline=(note.headline if note and note.headline else texts_of[(lead.kind, "headline")]),
@@ -365,15 +370,18 @@ def _bullet_texts(
     facts: list[Fact], say: Callable[..., str], ctx: dict[str, Any], above: list[Fact]
 ) -> list[str]:
     """The bullets, each rendered knowing the figures the lede, What's new (`above`) and
-    the bullets above it gave (`told`), so it can leave out one it would repeat ("+6.9%:
-    AI-related imports in May against April" under "$52B: AI-related imports in May, the
-    most in a month …")."""
-    out: list[str] = []
-    told: set[float] = {v for f in above for v in _floats(f)}
-    for f in facts:
-        out.append(say(f, "bullet", {**ctx, "told": frozenset(told)}))
-        told |= _floats(f)
-    return out
+    the other bullets give (`told`), so it can leave out one said elsewhere ("+6.9%:
+    AI-related imports in May against April" beside "$52B: AI-related imports in May,
+    the most in a month …"). Only a text that reads `told` leaves anything out."""
+    said = {v for f in above for v in _floats(f)}
+    return [
+        say(
+            f,
+            "bullet",
+            {**ctx, "told": frozenset(said.union(*(_floats(o) for o in facts if o is not f)))},
+        )
+        for f in facts
+    ]
 
 
 def _floats(fact: Fact) -> set[float]:
@@ -388,10 +396,7 @@ def _with_range(
     the core lens differ by 3 points or more (#13): in the lede, in "Zoom in" (when the
     share moved), else as a bullet, in place of the last when there are five."""
     fact = next((f for f in facts if f.kind == "core_range"), None)
-    if fact is None or lead.kind == "core_range" or fact in bullets:
-        return bullets
-    core = numbers.pct(fact.values["core_share"])
-    if any("research definition" in ln and core in ln for ln in zoom):
+    if fact is None or lead.kind == "core_range" or fact in bullets or _range_in(zoom, facts):
         return bullets
     # It also states the month's AI share: it takes the place of a bullet on the share of
     # the month, else of the fifth, so the brief grows no longer.
@@ -399,6 +404,16 @@ def _with_range(
     if same is not None:
         return [*bullets[:same], fact, *bullets[same + 1 :]]
     return [*bullets[:4], fact]
+
+
+def _range_in(zoom: list[str], facts: list[Fact]) -> bool:
+    """Whether a Zoom in line states the range of doubt (the core lens' share beside the
+    research definition's)."""
+    fact = next((f for f in facts if f.kind == "core_range"), None)
+    if fact is None:
+        return False
+    core = numbers.pct(fact.values["core_share"])
+    return any("research definition" in ln and core in ln for ln in zoom)
 
 
 # Bullets that state the month's AI share, as the range of doubt does.
