@@ -295,14 +295,12 @@ def write(
     ctx["bottom"] = bottom_line.bottom_state(
         doc, previous, told, ctx["zoom_shares"], words.steady_below
     )
-    used = _told_elsewhere(ctx, told)
-    bullet_facts = _bullet_facts(facts, used, texts_of)
+    bullet_facts = _bullet_facts(facts, used := _told_elsewhere(ctx, told), texts_of)
     ctx["lead"] = lead.kind
     ctx["whats_new"] = new_fact.kind if new_fact else ""  # its tariffs are not told again
     sections = {name: templating.render(env, f"{name}.j2", ctx) for name in SECTIONS}
     zoom = _lines(sections["zoom_in"])
-    if _range_in(zoom, facts) and any(f.kind == "core_range" for f in bullet_facts):
-        # Zoom in gave the range (the share moved): not a bullet too
+    if _range_in(zoom, facts):  # Zoom in gave the range (the share moved): not a bullet too
         bullet_facts = _bullet_facts(facts, {*used, "core_range"}, texts_of)
     bullet_facts = _with_range(facts, lead, bullet_facts, zoom, doc)
     bullets = _bullet_texts(bullet_facts, say, ctx, above)
