@@ -12,16 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from generator.brief.sections import COUNTS, TARIFF_ACTIONS, momentum, share_words
-
-
-def _get(node: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(key)
-    return node
-
+from generator.brief.sections import COUNTS, TARIFF_ACTIONS, lookup, momentum, share_words
 
 # The long run since the base year, told one way a month in turn (the same long-run
 # sentence every month is no news), in this order (the two families alternate: the
@@ -80,19 +71,19 @@ def long_run(
     what its template needs; `told_shares`: the edition gives the top sources' shares
     elsewhere (Zoom in, at a quarter's end); `steady`: a change below it "held steady"
     (words.yaml)."""
-    ai = _get(doc, "imports", "ai", "since_base", "ytd")
-    other = _get(doc, "imports", "non_ai", "since_base", "ytd")
+    ai = lookup(doc, "imports", "ai", "since_base", "ytd")
+    other = lookup(doc, "imports", "non_ai", "since_base", "ytd")
     if ai is None or other is None:
         return {}
     out: dict[str, Any] = {}
-    base = _get(doc, "definitions", "base_year")
-    now = one_in(_get(doc, "imports", "ai_share", "ytd"))
-    then = one_in(_get(doc, "imports", "ai_share", "annual", str(base)))
+    base = lookup(doc, "definitions", "base_year")
+    now = one_in(lookup(doc, "imports", "ai_share", "ytd"))
+    then = one_in(lookup(doc, "imports", "ai_share", "annual", str(base)))
     if now and then and now["n"] != then["n"]:
         out["dollar_share"] = {"now": now, "then": then}
-    price = _get(doc, "prices", "ai", "since_base", "ytd")
-    volume = _get(doc, "volumes", "ai", "since_base", "ytd")
-    quotable = _get(doc, "prices", "ai", "quotable") and _get(doc, "volumes", "ai", "quotable")
+    price = lookup(doc, "prices", "ai", "since_base", "ytd")
+    volume = lookup(doc, "volumes", "ai", "since_base", "ytd")
+    quotable = lookup(doc, "prices", "ai", "quotable") and lookup(doc, "volumes", "ai", "quotable")
     # a boom of more and dearer hardware: both up (not "held steady"), and AI imports
     # outgrowing other goods
     if (
@@ -116,13 +107,13 @@ def _pressing(doc: dict[str, Any]) -> list[str]:
     """What must be said this month, most pressing first: a tariff action in the month,
     a complete year, AI imports gathering pace or cooling."""
     states = []
-    events = _get(doc, "policy", "events") or []
+    events = lookup(doc, "policy", "events") or []
     if any(e.get("status") == "in_month" and e.get("kind") in TARIFF_ACTIONS for e in events):
         states.append("policy")
     if doc["period"]["ytd_months"] == 12:
         states.append("year")
-    ai = _get(doc, "imports", "ai", "since_base", "ytd")
-    other = _get(doc, "imports", "non_ai", "since_base", "ytd")
+    ai = lookup(doc, "imports", "ai", "since_base", "ytd")
+    other = lookup(doc, "imports", "non_ai", "since_base", "ytd")
     pace = momentum(doc) if ai is not None and other is not None and ai > other else None
     return [*states, *([pace] if pace else [])]
 
@@ -185,4 +176,4 @@ def zoom_shares(doc: dict[str, Any]) -> bool:
     """Whether Zoom in may give the top sources' shares (at a quarter's end, or with no
     previous month to tell news against, when it has two sources to name): then the
     bottom line does not."""
-    return _get(doc, "news", "previous_month") is None or doc["period"]["ytd_months"] % 3 == 0
+    return lookup(doc, "news", "previous_month") is None or doc["period"]["ytd_months"] % 3 == 0

@@ -31,7 +31,9 @@ LIST_EVENTS = ("list_start", "list_end")
 LISTS_MOVED = 0.01
 
 
-def _get(node: Any, *path: str) -> Any:
+def lookup(node: Any, *path: str) -> Any:
+    """The value at `path` in nested dicts, None where any key is missing (an older
+    metrics document)."""
     for key in path:
         if not isinstance(node, dict):
             return None
@@ -103,11 +105,11 @@ def share_words(r: float) -> str:
 def ai_balance(doc: dict[str, Any]) -> dict[str, Any] | None:
     """AI-related exports against AI-related imports so far this year: the net AI
     balance in words (no derived figure is printed)."""
-    exp, imp = _get(doc, "exports", "ai", "ytd"), _get(doc, "imports", "ai", "ytd")
+    exp, imp = lookup(doc, "exports", "ai", "ytd"), lookup(doc, "imports", "ai", "ytd")
     if not exp or not imp:
         return None
-    p_exp = _get(doc, "exports", "ai", "prior_ytd")
-    p_imp = _get(doc, "imports", "ai", "prior_ytd")
+    p_exp = lookup(doc, "exports", "ai", "prior_ytd")
+    p_imp = lookup(doc, "imports", "ai", "prior_ytd")
     moved = None
     if p_exp is not None and p_imp is not None and (imp - exp) * (p_imp - p_exp) > 0:
         moved = "widened" if abs(imp - exp) > abs(p_imp - p_exp) else "narrowed"
@@ -117,8 +119,8 @@ def ai_balance(doc: dict[str, Any]) -> dict[str, Any] | None:
         "cover": share_words(exp / imp),
         "balance": "deficit" if imp > exp else "surplus",
         "moved": moved,
-        "exports_growth": _get(doc, "exports", "ai", "yoy", "ytd"),
-        "imports_growth": _get(doc, "imports", "ai", "yoy", "ytd"),
+        "exports_growth": lookup(doc, "exports", "ai", "yoy", "ytd"),
+        "imports_growth": lookup(doc, "imports", "ai", "yoy", "ytd"),
     }
 
 
@@ -128,8 +130,8 @@ def category_pace(doc: dict[str, Any]) -> dict[str, Any] | None:
     best = None
     for c in doc["categories"]:
         imp = c["imports"]
-        share = _get(imp, "share_of_ai", "ytd")
-        g_m, g_y = _get(imp, "yoy", "month"), _get(imp, "yoy", "ytd")
+        share = lookup(imp, "share_of_ai", "ytd")
+        g_m, g_y = lookup(imp, "yoy", "month"), lookup(imp, "yoy", "ytd")
         if share is None or share < MIN_CATEGORY_SHARE or g_m is None or g_y is None:
             continue
         d = g_m - g_y
@@ -146,7 +148,7 @@ def growth_pair(doc: dict[str, Any]) -> dict[str, Any] | None:
     ch, ep = cats.get("compute_hardware"), cats.get("electrical_power")
     if ch is None or ep is None:
         return None
-    g_ch, g_ep = _get(ch, "imports", "yoy", "ytd"), _get(ep, "imports", "yoy", "ytd")
+    g_ch, g_ep = lookup(ch, "imports", "yoy", "ytd"), lookup(ep, "imports", "yoy", "ytd")
     if g_ch is None or g_ep is None:
         return None
     return {"compute": g_ch, "power": g_ep, "compute_leads": g_ch >= g_ep}
@@ -154,7 +156,7 @@ def growth_pair(doc: dict[str, Any]) -> dict[str, Any] | None:
 
 def partner_pair(doc: dict[str, Any]) -> dict[str, Any] | None:
     """The two partners (Mexico, Canada), faster-growing first by AI-related imports."""
-    ps = [p for p in doc.get("partners", []) if _get(p, "ai", "growth") is not None]
+    ps = [p for p in doc.get("partners", []) if lookup(p, "ai", "growth") is not None]
     if len(ps) < 2:
         return None
     fast, slow = sorted(ps[:2], key=lambda p: p["ai"]["growth"], reverse=True)
@@ -206,7 +208,7 @@ def watch_view(doc: dict[str, Any]) -> dict[str, Any]:
     # else a list in force whose end was announced by then and falls after the month.
     ends = [
         {"name": names.get(e.get("list"), e["what"]), "end": e["date"]}
-        for e in _get(doc, "policy", "events") or []
+        for e in lookup(doc, "policy", "events") or []
         if e.get("status") == "upcoming" and e.get("kind") == "list_end"
     ]
     ends += [
@@ -220,7 +222,7 @@ def watch_view(doc: dict[str, Any]) -> dict[str, Any]:
     ends.sort(key=lambda e: e["end"])
     events = [
         e
-        for e in _get(doc, "policy", "events") or []
+        for e in lookup(doc, "policy", "events") or []
         if e.get("status") == "upcoming" and e.get("kind") not in LIST_EVENTS
     ]
     nxt = doc["period"]["next_release_month"]
@@ -233,7 +235,7 @@ def watch_view(doc: dict[str, Any]) -> dict[str, Any]:
     if ending and upcoming and upcoming["date"] == ending["end"]:
         upcoming["with_list"], ending = ending, None  # one bullet: the action and the list
     none_since = ex.get("none_since")
-    shares = _get(ex, "any", "share", "monthly") or {}
+    shares = lookup(ex, "any", "share", "monthly") or {}
     now, before = shares.get(month), shares.get(previous_month(month))
     return {
         "lists": lists,
@@ -245,7 +247,7 @@ def watch_view(doc: dict[str, Any]) -> dict[str, Any]:
         # in force for the month but over by its last day: counted, no longer "now in force"
         "ending_now": [x for x in lists if x.get("end") and x["end"] <= last_day],
         "merged": bool(upcoming and upcoming.get("with_list")),
-        "share_month": _get(ex, "any", "share", "month"),
+        "share_month": lookup(ex, "any", "share", "month"),
         # the lists are news: new since last month, or their share moved a point or more
         "lists_news": now is None or before is None or abs(now - before) >= LISTS_MOVED,
         "none_since": none_since,
@@ -253,7 +255,7 @@ def watch_view(doc: dict[str, Any]) -> dict[str, Any]:
         "none_new": bool(none_since) and none_since[:7] >= previous_month(month),
         "upcoming": upcoming,
         "annual_revision": nxt.endswith("-06"),
-        "prices_quotable": bool(_get(doc, "prices", "ai", "quotable")),
+        "prices_quotable": bool(lookup(doc, "prices", "ai", "quotable")),
     }
 
 
@@ -270,9 +272,9 @@ def deficit_view(doc: dict[str, Any]) -> dict[str, Any] | None:
     "less than a quarter of its effect in 2024" in January)."""
     if doc["period"]["ytd_months"] < DEFICIT_YEAR_FROM:
         return None
-    cf = _get(doc, "counterfactual", "ytd")
+    cf = lookup(doc, "counterfactual", "ytd")
     year = doc["period"]["year"]
-    before = _get(doc, "counterfactual", "annual", str(year - 1), "net_effect")
+    before = lookup(doc, "counterfactual", "annual", str(year - 1), "net_effect")
     if not cf or not before or before <= 0 or cf["net_effect"] <= 0:
         return None
     r = cf["net_effect"] / before
@@ -314,7 +316,8 @@ def times_words(r: float) -> str:
 
 def momentum(doc: dict[str, Any]) -> str | None:
     """AI-related imports in the month against the year so far: quicker, slower, or None."""
-    g_m, g_y = _get(doc, "imports", "ai", "yoy", "month"), _get(doc, "imports", "ai", "yoy", "ytd")
+    yoy = lookup(doc, "imports", "ai", "yoy") or {}
+    g_m, g_y = yoy.get("month"), yoy.get("ytd")
     if g_m is None or g_y is None or doc["period"]["ytd_months"] < 2:
         return None
     if g_m - g_y >= MOMENTUM_FROM and g_m > 0:
@@ -350,7 +353,7 @@ def rate_move(move: dict[str, Any] | None) -> dict[str, Any] | None:
 def tariff_moves(doc: dict[str, Any]) -> dict[str, Any] | None:
     """Both tariff rates against the previous month, the one that moved more first (and
     AI's again as `ai`, for a brief whose lede told other goods' move already)."""
-    mom = _get(doc, "news", "mom") or {}
+    mom = lookup(doc, "news", "mom") or {}
     ai, other = rate_move(mom.get("tariff_ai")), rate_move(mom.get("tariff_non_ai"))
     if ai is None or other is None:
         return None
@@ -362,7 +365,7 @@ def tariff_moves(doc: dict[str, Any]) -> dict[str, Any] | None:
 def category_mover(doc: dict[str, Any]) -> dict[str, Any] | None:
     """The category, among those holding MIN_CATEGORY_SHARE of the month's AI-related
     imports, whose imports moved most against the previous month."""
-    cats = _get(doc, "news", "ranks", "categories") or []
+    cats = lookup(doc, "news", "ranks", "categories") or []
     total = sum(c.get("value") or 0 for c in cats)
     big = [
         c
@@ -377,7 +380,7 @@ def category_mover(doc: dict[str, Any]) -> dict[str, Any] | None:
 def rank_climber(doc: dict[str, Any], key: str) -> dict[str, Any] | None:
     """The highest-ranked source or category that moved up a rank since the previous month,
     with the one it passed."""
-    ranked = _get(doc, "news", "ranks", key) or []
+    ranked = lookup(doc, "news", "ranks", key) or []
     for r in sorted(ranked, key=lambda r: r["rank"]):
         if r.get("prior_rank") and r["rank"] < r["prior_rank"] and r["rank"] <= len(ORDINALS):
             passed = next((o for o in ranked if o.get("prior_rank") == r["rank"]), None)
@@ -391,7 +394,7 @@ def rank_climber(doc: dict[str, Any], key: str) -> dict[str, Any] | None:
 
 def export_move(doc: dict[str, Any]) -> dict[str, Any] | None:
     """AI-related exports in the month against the previous month."""
-    move = _get(doc, "news", "mom", "exports_ai")
+    move = lookup(doc, "news", "mom", "exports_ai")
     if not move or move.get("month") is None or move.get("change") is None:
         return None
     return {"month": move["month"], "change": move["change"]}
@@ -409,7 +412,7 @@ def context(doc: dict[str, Any], gap_steady_below: float) -> dict[str, Any]:
         "watch": watch_view(doc),
         "deficit": deficit_view(doc),
         "momentum": momentum(doc),
-        "previous": _get(doc, "news", "previous_month"),
+        "previous": lookup(doc, "news", "previous_month"),
         "rates_moved": tariff_moves(doc),
         "mover": category_mover(doc),
         "source_up": rank_climber(doc, "sources"),
