@@ -147,7 +147,7 @@ def bottom_state(
     for state in _pressing(doc):
         if state != said:
             return state
-    untold = [w for w in ways if not set(TOLD_BY.get(w, ())) & set(told)] or ways
+    untold = [w for w in ways if not set(told_by(w, doc)) & set(told)] or ways
     turns = _in_turn(doc["month"], untold)
     if turns[0] != said:
         return turns[0]
@@ -156,9 +156,16 @@ def bottom_state(
     return next((w for w in reversed(turns) if w != said), turns[0])
 
 
-def told_by(state: str) -> tuple[str, ...]:
-    """The fact kinds a bottom line about `state` tells already."""
-    return TOLD_BY.get(state, ())
+def told_by(state: str, doc: dict[str, Any] | None = None) -> tuple[str, ...]:
+    """The fact kinds a bottom line about `state` tells already. In the year after the
+    base year, growth since the base is growth on a year earlier: the long run against
+    other goods then tells what the year-on-year facts tell ("up 22% from the same months
+    of 2023" after "$140B: …, up 22% from the same months of 2023")."""
+    kinds = TOLD_BY.get(state, ())
+    year, base = lookup(doc, "period", "year"), lookup(doc, "definitions", "base_year")
+    if state in ("outgrowing", "not_outgrowing") and year is not None and year == base + 1:
+        kinds = (*kinds, "ai_yoy", "january")
+    return kinds
 
 
 def _said(previous: dict[str, Any] | None, steady: float = STEADY) -> str | None:

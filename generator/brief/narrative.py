@@ -5,6 +5,7 @@ Pure apart from reading templates: metrics document in, Narrative out.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -289,9 +290,8 @@ def write(
     lead = next((f for f in facts if _same(texts_of[(f.kind, "headline")]) not in stale), facts[0])
     facts = [lead, *(f for f in facts if f is not lead)]  # facts[0] leads the brief
     new_fact = _whats_new_fact(doc, facts, lead, texts)
-    above = [lead, *([new_fact] if new_fact else [])]
     # The bottom line, chosen with the lead known: no bullet tells what it will say
-    told = {f.kind for f in above}
+    told = {lead.kind, *([new_fact.kind] if new_fact else [])}
     ctx["bottom"] = bottom_line.bottom_state(
         doc, previous, told, ctx["zoom_shares"], words.steady_below
     )
@@ -303,7 +303,8 @@ def write(
     if _range_in(zoom, facts):  # Zoom in gave the range (the share moved): not a bullet too
         bullet_facts = _bullet_facts(facts, {*used, "core_range"}, texts_of)
     bullet_facts = _with_range(facts, lead, bullet_facts, zoom, doc)
-    bullets = _bullet_texts(bullet_facts, say, ctx, above)
+    whats_new = texts_of[(new_fact.kind, "whats_new")] if new_fact else ""
+    bullets = _bullet_texts(bullet_facts, say, ctx, [texts_of[(lead.kind, "lede")], whats_new])
     return Narrative(
         headline=(note.headline if note and note.headline else texts_of[(lead.kind, "headline")]),
         lede=texts_of[(lead.kind, "lede")],
@@ -321,7 +322,7 @@ def write(
         editor_note_html=note.body_html if note else "",
         editor_note_text=note.body_text if note else "",
         note_path=note.path if note else None,
-        whats_new=texts_of[(new_fact.kind, "whats_new")] if new_fact else "",
+        whats_new=whats_new,
         whats_new_fact=new_fact,
         bottom=ctx["bottom"],
     )
@@ -357,7 +358,7 @@ def _told_elsewhere(ctx: dict[str, Any], told: set[str]) -> set[str]:
     rates Between the lines gives (of the year so far, and of the month against the
     previous month), the deficit effect when Why it matters opens with it, and what the
     bottom line (`ctx["bottom"]`) tells."""
-    used = {*told, "tariff_gap", "mom_tariff", *bottom_line.told_by(ctx["bottom"])}
+    used = {*told, "tariff_gap", "mom_tariff", *bottom_line.told_by(ctx["bottom"], ctx["m"])}
     cf = ctx["cf"]
     if "counterfactual" not in told and ctx["material"] and cf.get("net_effect", 0) > 0:
         used.add("counterfactual")
@@ -365,21 +366,32 @@ def _told_elsewhere(ctx: dict[str, Any], told: set[str]) -> set[str]:
 
 
 def _bullet_texts(
-    facts: list[Fact], say: Callable[..., str], ctx: dict[str, Any], above: list[Fact]
+    facts: list[Fact], say: Callable[..., str], ctx: dict[str, Any], above: list[str]
 ) -> list[str]:
-    """The bullets, each rendered knowing the figures the lede, What's new (`above`) and
-    the other bullets give (`told`), so it can leave out one said elsewhere ("+6.9%:
-    AI-related imports in May against April" beside "$52B: AI-related imports in May,
-    the most in a month …"). Only a text that reads `told` leaves anything out."""
-    said = {v for f in above for v in _floats(f)}
-    return [
-        say(
-            f,
-            "bullet",
-            {**ctx, "told": frozenset(said.union(*(_floats(o) for o in facts if o is not f)))},
-        )
-        for f in facts
-    ]
+    """The bullets, each rendered knowing the figures the texts above (`above`: the
+    lede, What's new) and the other bullets print (`told`), so it can leave out one said
+    elsewhere ("+6.9%: AI-related imports in May against April" beside "$52B:
+    AI-related imports in May, the most in a month …"). Only a text that reads `told`
+    leaves anything out; a figure a fact holds but its text does not print is not told."""
+    first = [say(f, "bullet") for f in facts]
+    said = [_printed(f, " ".join(above)) for f in facts]
+    mine = [_printed(f, text) for f, text in zip(facts, first, strict=True)]
+    out = []
+    for i, f in enumerate(facts):
+        others = set().union(*(m for j, m in enumerate(mine) if j != i))
+        told = {v for v in _floats(f) if v in others} | said[i]
+        out.append(say(f, "bullet", {**ctx, "told": frozenset(told)}))
+    return out
+
+
+def _printed(fact: Fact, text: str) -> set[float]:
+    """The fact's figures that `text` prints, in any of the house formats."""
+    shown = (numbers.money, numbers.money_short, numbers.pct)
+    return {
+        v
+        for v in _floats(fact)
+        if any(re.search(rf"(?<![\d.]){re.escape(fmt(v))}(?!\d)", text) for fmt in shown)
+    }
 
 
 def _floats(fact: Fact) -> set[float]:

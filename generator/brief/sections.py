@@ -285,7 +285,8 @@ def deficit_view(doc: dict[str, Any]) -> dict[str, Any] | None:
 # "about" within TIMES_ABOUT of it, else "more than" or "nearly".
 TIMES_ABOUT = 0.15
 _PARTS = (
-    (0.2, "less than a fifth of"),
+    (0.18, "less than a fifth of"),
+    (0.22, "about a fifth of"),
     (0.3, "about a quarter of"),
     (0.42, "about a third of"),
     (0.58, "about half of"),
@@ -294,7 +295,7 @@ _PARTS = (
     (0.97, "nearly all of"),
     (1.05, "about as much as"),
     (1.4, "more than"),
-    (1.6, "about one and a half times"),
+    (1.75, "about one and a half times"),
     (1.9, "nearly twice"),
 )
 
@@ -306,10 +307,10 @@ def times_words(r: float) -> str:
         if r < below:
             return words
     n = round(r)
-    times = "twice" if n == 2 else f"{COUNTS[n - 2]} times" if n - 2 < len(COUNTS) else None
-    if times is None:
-        return "more than ten times"
-    if abs(r - n) <= TIMES_ABOUT:
+    if n - 2 >= len(COUNTS):  # past the counts in words: the last of them
+        return f"more than {COUNTS[-1]} times"
+    times = "twice" if n == 2 else f"{COUNTS[n - 2]} times"
+    if abs(r - n) <= TIMES_ABOUT + 1e-9:  # 2.85 is 0.15 from 3, in decimal if not in binary
         return f"about {times}"
     return f"more than {times}" if r > n else f"nearly {times}"
 
