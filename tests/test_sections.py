@@ -456,10 +456,13 @@ def test_a_long_run_way_needs_its_figures():
     assert list(full) == ["dollar_share", "volumes", "outgrowing", "suppliers"]
     assert full["dollar_share"]["now"]["count"] == "four"
     assert full["dollar_share"]["then"] == {"n": 7, "count": "seven", "about": True}
-    assert full["volumes"] == {"price": 0.3, "volume": 0.7, "more": True}
+    assert full["volumes"] == {"price": 0.3, "volume": 0.7, "more": True, "steady_prices": False}
     assert full["suppliers"]["words"] == "more than half of"  # 0.30 + 0.25 = 0.55
-    # cheaper hardware is no "more and dearer" boom; dearer hardware with more of it is
+    # cheaper hardware is no "more and dearer" boom; unit values that held steady (under
+    # 2%) are; dearer hardware with more of it is
     assert "volumes" not in bottom_line.long_run(_long_run_doc("2025-05", price=-0.05))
+    steady = bottom_line.long_run(_long_run_doc("2025-05", price=0.016))["volumes"]
+    assert steady["steady_prices"] is True
     dearer = bottom_line.long_run(_long_run_doc("2025-05", price=0.9))["volumes"]
     assert dearer["more"] is False
     # one big supplier and a small one are not "two suppliers" (0.44 + 0.03)

@@ -84,16 +84,16 @@ def long_run(
     price = lookup(doc, "prices", "ai", "since_base", "ytd")
     volume = lookup(doc, "volumes", "ai", "since_base", "ytd")
     quotable = lookup(doc, "prices", "ai", "quotable") and lookup(doc, "volumes", "ai", "quotable")
-    # a boom of more and dearer hardware: both up (not "held steady"), and AI imports
-    # outgrowing other goods
-    if (
-        quotable
-        and ai > other
-        and price is not None
-        and volume is not None
-        and min(price, volume) >= steady
-    ):
-        out["volumes"] = {"price": price, "volume": volume, "more": volume >= price}
+    # a boom of more hardware (volumes up, not "held steady"), at steady or higher unit
+    # values, and AI imports outgrowing other goods
+    rose = price is not None and volume is not None and volume >= steady and price > -steady
+    if quotable and ai > other and rose:
+        out["volumes"] = {
+            "price": price,
+            "volume": volume,
+            "more": volume >= price,
+            "steady_prices": price < steady,
+        }
     out["outgrowing" if ai > other else "not_outgrowing"] = {}
     src = doc.get("sources") or []
     if not told_shares and len(src) >= 2 and min(src[0]["share"], src[1]["share"]) >= SUPPLIER_FROM:
