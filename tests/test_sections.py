@@ -537,23 +537,29 @@ def test_no_bullet_repeats_a_sum_a_bullet_above_gave(chained):
     assert repeats == []
 
 
-def test_a_ratio_in_words_a_reader_can_check():
-    # the sample's deficit effects: $64B against $32B is twice (it read "more than
-    # twice"), $194B against $32B six times and $169B 5.3 times (both "more than four
-    # times"), $178B against $194B 92% (it read "most of")
-    assert sections.times_words(64 / 32) == "about twice"
-    assert sections.times_words(194 / 32) == "about six times"
-    assert sections.times_words(169 / 32) == "more than five times"
-    assert sections.times_words(120 / 32) == "nearly four times"  # 3.75
-    assert sections.times_words(178 / 194) == "nearly all of"
-    assert sections.times_words(0.5) == "about half of"
-    assert sections.times_words(1.2) == "more than"
-    assert sections.times_words(1.5) == "about one and a half times"
-    assert sections.times_words(1.6) == "about one and a half times"
-    assert sections.times_words(0.2) == "about a fifth of"
-    assert sections.times_words(2.85) == "about three times"
-    assert sections.times_words(11.6) == "more than eleven times"
-    assert sections.times_words(14.0) == "more than eleven times"
+# The sample's deficit effects: $64B against $32B is twice (it read "more than twice"),
+# $194B against $32B six times and $169B 5.3 times (both read "more than four times"),
+# $178B against $194B 92% (it read "most of"); then the bands' edges.
+RATIOS = [
+    (64 / 32, "about twice"),
+    (194 / 32, "about six times"),
+    (169 / 32, "more than five times"),
+    (120 / 32, "nearly four times"),  # 3.75
+    (178 / 194, "nearly all of"),
+    (0.5, "about half of"),
+    (1.2, "more than"),
+    (1.5, "about one and a half times"),
+    (1.6, "about one and a half times"),
+    (0.2, "about a fifth of"),
+    (2.85, "about three times"),  # 0.15 from 3 in decimal, a hair more in binary
+    (11.6, "more than eleven times"),
+    (14.0, "more than eleven times"),
+]
+
+
+@pytest.mark.parametrize(("ratio", "words"), RATIOS)
+def test_a_ratio_in_words_a_reader_can_check(ratio, words):
+    assert sections.times_words(ratio) == words
 
 
 def test_month_end():
