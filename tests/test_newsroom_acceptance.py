@@ -169,6 +169,29 @@ def test_no_pdf_ends_on_a_page_holding_only_the_data_line(published):
     assert alone == []
 
 
+def test_a_short_list_section_stays_on_one_page(published):
+    """July 2025 put "Between the lines:" and one bullet at a page's foot, the rest on
+    the next page (print.css keeps the short list sections whole)."""
+    _, editions, eds = published
+    split = []
+    for ed in eds:
+        pages = [
+            p.extract_text() or "" for p in PdfReader(str(editions / ed.month / "brief.pdf")).pages
+        ]
+        flat = [" ".join(p.split()) for p in pages]
+        for label, key in (
+            ("Between the lines:", "between_the_lines"),
+            ("What to watch:", "what_to_watch"),
+        ):
+            page = next((p for p in flat if label in p), None)
+            bullets = [b for b in ed.sections.get(key, "").splitlines() if b.strip()]
+            assert page is not None and bullets, (ed.month, label)
+            starts = [" ".join(b.lstrip("- ").split()[:5]) for b in bullets]
+            if not all(s in page for s in starts):
+                split.append((ed.month, label))
+    assert split == []
+
+
 def test_what_s_new_on_tariffs_is_not_told_again_between_the_lines(published):
     """What's new on tariffs gives other goods' month rate (and AI's, when both held);
     after its year-so-far bullet, Between the lines does not give other goods' again,
