@@ -3,8 +3,10 @@ must be said this month (a tariff action, the year complete, AI imports gatherin
 or cooling), else the long run since the base year, told one way a month in turn so
 that a reader of every edition does not read the same sentence with new numbers.
 
-Pure: metrics documents in, a state and plain values out. The way is a function of the
-month and its figures only, so the previous month's way is known from its document.
+Pure: metrics documents in, a state and plain values out. The previous month's way is
+worked out again from its document, not read from its edition: what that edition's lede
+told, and a turn it gave up to the month before it, are not known here, so two months
+in a row can tell the same way when the ways on offer change.
 """
 
 from __future__ import annotations
@@ -121,8 +123,7 @@ def _pressing(doc: dict[str, Any]) -> list[str]:
 def _in_turn(month: str, ways: list[str]) -> list[str]:
     """The long-run ways in the order of their turns this month: the month's place in a
     cycle as long as the ways there are (months counted from year 0), so two months in
-    a row with the same ways never tell the same one. A function of the month and its
-    figures only: the previous month's way is known from its document."""
+    a row with the same ways never tell the same one."""
     y, m = (int(p) for p in month.split("-"))
     start = (y * 12 + m - 1) % len(ways)
     return ways[start:] + ways[:start]

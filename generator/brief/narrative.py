@@ -148,9 +148,7 @@ def render_string(env: jinja2.Environment, source: str, ctx: dict[str, Any], whe
 # ---- the narrative ------------------------------------------------------------------------
 
 
-def context(
-    doc: dict[str, Any], words: Words, previous: dict[str, Any] | None = None
-) -> dict[str, Any]:
+def context(doc: dict[str, Any], words: Words) -> dict[str, Any]:
     phrases = numbers.period_phrases(doc)
     cats = {c["key"]: c for c in doc["categories"]}
     leaders = {c["key"]: None for c in doc["categories"]}
@@ -168,8 +166,7 @@ def context(
         "words": {"gap_steady_below": words.gap_steady_below, "steady_below": words.steady_below},
         "told": frozenset(),  # in a bullet: the figures of the bullets above it
         **sections_mod.context(doc, words.gap_steady_below),
-        # write() chooses it again once the lead is known
-        "bottom": bottom_line.bottom_state(doc, previous, told_shares=zoom, steady=steady),
+        # "bottom" (what the bottom line is about) is set by write(), once the lead is known
         "long_run": bottom_line.long_run(doc, zoom, steady),
         "zoom_shares": zoom,
         **phrases,
@@ -267,7 +264,7 @@ def write(
     words = load_words(words_path)
     env = environment(dirs, words)
     texts = _fact_texts(facts_path)
-    ctx = context(doc, words, previous)
+    ctx = context(doc, words)
 
     facts = find_facts(doc, words.thresholds, previous)
     facts = [f for f in facts if f.kind in texts]
@@ -304,7 +301,7 @@ def write(
         bullet_facts = _bullet_facts(facts, {*used, "core_range"}, texts_of)
     bullet_facts = _with_range(facts, lead, bullet_facts, zoom, doc)
     whats_new = texts_of[(new_fact.kind, "whats_new")] if new_fact else ""
-    bullets = _bullet_texts(bullet_facts, say, ctx, [texts_of[(lead.kind, "lede")], whats_new])
+    bullets = _bullet_texts(bullet_facts, texts_of, say, ctx, lead, whats_new)
     return Narrative(
         headline=(note.headline if note and note.headline else texts_of[(lead.kind, "headline")]),
         lede=texts_of[(lead.kind, "lede")],
@@ -366,16 +363,22 @@ def _told_elsewhere(ctx: dict[str, Any], told: set[str]) -> set[str]:
 
 
 def _bullet_texts(
-    facts: list[Fact], say: Callable[..., str], ctx: dict[str, Any], above: list[str]
+    facts: list[Fact],
+    texts_of: dict[tuple[str, str], str],
+    say: Callable[..., str],
+    ctx: dict[str, Any],
+    lead: Fact,
+    whats_new: str,
 ) -> list[str]:
-    """The bullets, each rendered knowing the figures the texts above (`above`: the
-    lede, What's new) and the other bullets print (`told`), so it can leave out one said
+    """The bullets, each rendered knowing the figures the lede (`lead`'s), What's new and
+    the other bullets print (`told`), so it can leave out one said
     elsewhere ("+6.9%: AI-related imports in May against April" beside "$52B:
     AI-related imports in May, the most in a month …"). Only a text that reads `told`
-    leaves anything out; a figure a fact holds but its text does not print is not told."""
-    first = [say(f, "bullet") for f in facts]
-    said = [_printed(f, " ".join(above)) for f in facts]
-    mine = [_printed(f, text) for f, text in zip(facts, first, strict=True)]
+    leaves anything out; a figure a fact holds but its text does not print is not told.
+    `texts_of` holds each bullet as rendered with nothing told."""
+    above = f"{texts_of[(lead.kind, 'lede')]} {whats_new}"
+    said = [_printed(f, above) for f in facts]
+    mine = [_printed(f, texts_of[(f.kind, "bullet")]) for f in facts]
     out = []
     for i, f in enumerate(facts):
         others = set().union(*(m for j, m in enumerate(mine) if j != i))
