@@ -8,8 +8,7 @@ thousand rows these queries return.
 Scale-out: the queries use only the SQL that DuckDB and Spark SQL share, and name
 tables, never files: `imports` and `exports` (the warehouse's parquet files, see
 warehouse.py), `classes` (hs10 → class index, a small table) and `exemption_codes`
-(listed code prefix, its LIKE pattern and its list's bit, a small table; the pattern
-is built here since string concatenation treats NULL differently on the two engines).
+(listed code prefix, its number of digits and its list's bit, a small table).
 Only `_define` is engine-specific: on Spark,
 `spark.read.parquet(*paths).createOrReplaceTempView("imports")` and
 `spark.createDataFrame(classes).createOrReplaceTempView("classes")` replace it, and the
@@ -45,12 +44,24 @@ SELECT DISTINCT hs10 FROM exports
 
 # Each code's class and exemption mask (bit k: on list k); a code on several prefixes
 # of one list counts once, hence SUM over DISTINCT bits (an OR of distinct powers of 2).
+# A code is on a listed prefix when its first `digits` digits are the prefix: each code
+# is cut at every length the lists use, and the cuts are matched by a hash join (a LIKE
+# join tried every code against every prefix, 8,000 × 1,900 comparisons: 0.1 s a run).
+# Length 10 is always cut, so a code keeps its class when no list holds a prefix.
 _MASKS = """
+prefix_lengths AS (
+  SELECT digits FROM exemption_codes
+  UNION
+  SELECT 10 AS digits
+),
 masks AS (
-  SELECT c.hs10, c.klass, COALESCE(SUM(DISTINCT e.bit), 0) AS mask
-  FROM classes AS c
-  LEFT JOIN exemption_codes AS e ON c.hs10 LIKE e.pattern
-  GROUP BY c.hs10, c.klass
+  SELECT p.hs10, p.klass, COALESCE(SUM(DISTINCT e.bit), 0) AS mask
+  FROM (
+    SELECT c.hs10, c.klass, LEFT(c.hs10, n.digits) AS prefix
+    FROM classes AS c CROSS JOIN prefix_lengths AS n
+  ) AS p
+  LEFT JOIN exemption_codes AS e ON p.prefix = e.code
+  GROUP BY p.hs10, p.klass
 )"""
 
 # Sums as exact decimals (18 places, 20 digits before the point: a line or a month of
@@ -352,10 +363,11 @@ def codes(scan: Scan) -> list[str]:
 
 
 def exemption_table(lists: list[Any]) -> pd.DataFrame:
-    """Listed code prefixes, as LIKE patterns, with the bit of their list (2**k for list k)."""
-    rows = [(str(c), f"{c}%", 1 << k) for k, lst in enumerate(lists) for c in lst.codes]
-    frame = pd.DataFrame(rows, columns=["code", "pattern", "bit"])
-    return frame.astype({"code": str, "pattern": str, "bit": "int64"})
+    """Listed code prefixes with their number of digits and the bit of their list (2**k
+    for list k)."""
+    rows = [(str(c), len(str(c)), 1 << k) for k, lst in enumerate(lists) for c in lst.codes]
+    frame = pd.DataFrame(rows, columns=["code", "digits", "bit"])
+    return frame.astype({"code": str, "digits": "int64", "bit": "int64"})
 
 
 def class_frame(class_of: pd.Series) -> pd.DataFrame:
