@@ -108,6 +108,19 @@ def test_sql_and_pandas_sum_hand_built_frames_alike():
     assert REST in set(imp["country_code"]) and 2 in set(imp["klass"])  # medium = 2
 
 
+def test_with_no_exemption_list_every_code_keeps_its_class():
+    """The masks cut each code at the lengths the lists use: with no list there is no
+    length to cut at, and a code must still find its class (mask 0), not be summed as
+    unclassified."""
+    imports, exports = hand_frames()
+    class_of = class_table(CLASSIFICATION, CATS)
+    with queries.Scan.of_frames(imports, exports) as scan:
+        sql = queries.aggregate(scan, class_of, [])
+    assert not sql.unclassified
+    assert set(sql.imports["mask"]) == {0}
+    assert_same_aggregate(sql, aggregate_rows(imports, exports, class_of, CATS, ()))
+
+
 def test_metrics_from_the_sql_aggregate_equal_the_row_path():
     imports, exports = hand_frames()
     class_of = class_table(CLASSIFICATION, CATS)
