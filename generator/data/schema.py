@@ -44,6 +44,10 @@ def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
         raise ValueError(f"missing columns: {', '.join(missing)}")
     out = frame[list(columns)].copy()
     for col, dtype in columns.items():
+        # Conformed already (a flow is conformed once, then cut into months, each conformed
+        # again on its way to parquet); pandas' "str" also equals "string", hence exact.
+        if out[col].dtype == pd.api.types.pandas_dtype(dtype):
+            continue
         if dtype == "string":
             out[col] = out[col].astype(object).where(out[col].notna(), None)
             out[col] = out[col].astype("string")

@@ -262,6 +262,10 @@ class Warehouse:
         for flow, frame in (("imports", data.imports), ("exports", data.exports)):
             entries = manifest["flows"].setdefault(flow, {})
             result.written[flow] = []
+            # Conformed and sorted once, not a month at a time: each month's rows come out
+            # of the groupby in file order (by code, then country; a stable sort).
+            frame = schema.conform(frame, schema.FLOW_COLUMNS[flow])
+            frame = frame.sort_values(["period", "hs10", "country_code"], kind="stable")
             for period, part in frame.groupby("period", sort=True):
                 period = str(period)
                 if keep is None or period in keep:
@@ -303,9 +307,9 @@ class Warehouse:
         stamp: str,
         result: RefreshResult,
     ) -> None:
-        """Write one month unless the file on disk already holds exactly these bytes; a
-        missing or corrupt file with unchanged data is repaired without a new vintage."""
-        part = part.sort_values(["hs10", "country_code"], kind="stable")
+        """Write one month (its rows in file order) unless the file on disk already holds
+        exactly these bytes; a missing or corrupt file with unchanged data is repaired
+        without a new vintage."""
         check_one_row_per_cell(flow, period, part)  # before this month's file is written
         blob = parquet_bytes(part, schema.FLOW_COLUMNS[flow])
         digest = sha256(blob)
