@@ -13,16 +13,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from generator import config, flow, runlog
-from generator.data.refresh import refresh
 from generator.ops import schedule
-from tests.conftest import REPO, write_config
+from tests.conftest import REPO, refreshed_sample
 
 
 @pytest.fixture
 def settings(tmp_path):
-    s = config.load(write_config(tmp_path))
-    refresh(s)  # the warehouse exists; editions do not yet
-    return s
+    return refreshed_sample(tmp_path)  # the warehouse exists; editions do not yet
 
 
 class Recorder:
