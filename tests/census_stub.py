@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import numpy as np
 import pandas as pd
 
 from generator.data.sources import TradeData
@@ -192,16 +193,22 @@ class CensusStub:
         if out.empty:
             return Reply(204)
         header = get + [e for e in echo if e not in get]
-        body = [header]
-        for rec in out[header].itertuples(index=False):
-            body.append([_text(v) for v in rec])
+        columns = [_texts(out[name]) for name in header]
+        body = [header, *map(list, zip(*columns, strict=True))]
         return Reply(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
 
 
-def _text(v: object) -> str:
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
-    return str(v)
+def _texts(column: pd.Series) -> list[str]:
+    """Each value as the API writes it, a column at a time (a stub answering value by
+    value took a third of a Census test): whole numbers without a decimal point."""
+    if not pd.api.types.is_float_dtype(column.dtype):
+        return [str(v) for v in column.tolist()]
+    values = column.to_numpy(dtype=float)
+    whole = np.isfinite(values) & (values == np.trunc(values)) & (np.abs(values) < 2.0**53)
+    texts = np.empty(len(values), dtype=object)
+    texts[whole] = values[whole].astype(np.int64).astype(str)
+    texts[~whole] = [repr(v) for v in values[~whole].tolist()]
+    return texts.tolist()
 
 
 @contextlib.contextmanager
