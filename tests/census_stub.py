@@ -201,10 +201,10 @@ class CensusStub:
 def _texts(column: pd.Series) -> list[str]:
     """Each value as the API writes it, a column at a time (a stub answering value by
     value took a third of a Census test): whole numbers without a decimal point."""
-    if not pd.api.types.is_float_dtype(column.dtype):
-        return [str(v) for v in column.tolist()]
-    values = column.to_numpy(dtype=float)
-    whole = np.isfinite(values) & (values == np.trunc(values)) & (np.abs(values) < 2.0**53)
+    if column.dtype != np.float64:  # text, or values of several kinds: one at a time
+        return [_text(v) for v in column.tolist()]
+    values = column.to_numpy()
+    whole = np.isfinite(values) & (values == np.trunc(values)) & (np.abs(values) < 2.0**63)
     texts = np.empty(len(values), dtype=object)
     texts[whole] = values[whole].astype(np.int64).astype(str)
     texts[~whole] = [repr(v) for v in values[~whole].tolist()]
@@ -221,3 +221,9 @@ def running(records: dict[str, pd.DataFrame], months: list[str]) -> Iterator[Cen
         yield stub
     finally:
         stub.stop()
+
+
+def _text(v: object) -> str:
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v)

@@ -56,7 +56,9 @@ def refreshed_sample(folder: Path, extra: str = "") -> config.Settings:
 
     settings = config.load(write_config(folder, extra))
     kept = _SAMPLE_WAREHOUSES.get(extra)
-    if kept is None:
+    if settings.warehouse_dir.exists():  # a refresh updates what is there
+        refresh(settings)
+    elif kept is None:
         refresh(settings)
         kept = Path(tempfile.mkdtemp(prefix="aibrief-sample-")) / "warehouse"
         shutil.copytree(settings.warehouse_dir, kept)

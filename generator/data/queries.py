@@ -47,7 +47,8 @@ SELECT DISTINCT hs10 FROM exports
 # A code is on a listed prefix when its first `digits` digits are the prefix: each code
 # is cut at every length the lists use, and the cuts are matched by a hash join (a LIKE
 # join tried every code against every prefix, 8,000 × 1,900 comparisons: 0.1 s a run).
-# Length 10 is always cut, so a code keeps its class when no list holds a prefix.
+# Length 10 is always cut: with no list at all there would be no length to cut at, the
+# cross join would be empty and every code would lose its class.
 _MASKS = """
 prefix_lengths AS (
   SELECT digits FROM exemption_codes

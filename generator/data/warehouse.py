@@ -262,14 +262,14 @@ class Warehouse:
         for flow, frame in (("imports", data.imports), ("exports", data.exports)):
             entries = manifest["flows"].setdefault(flow, {})
             result.written[flow] = []
+            if keep is not None:  # the months to store, and only they are conformed
+                frame = frame[frame["period"].astype(str).isin(keep)]
             # Conformed and sorted once, not a month at a time: each month's rows come out
             # of the groupby in file order (by code, then country; a stable sort).
             frame = schema.conform(frame, schema.FLOW_COLUMNS[flow])
             frame = frame.sort_values(["period", "hs10", "country_code"], kind="stable")
             for period, part in frame.groupby("period", sort=True):
-                period = str(period)
-                if keep is None or period in keep:
-                    self._store_month(flow, period, part, entries, stamp, result)
+                self._store_month(flow, str(period), part, entries, stamp, result)
             manifest["flows"][flow] = dict(sorted(entries.items()))
             _stamp_revisions(entries, result.written[flow])
         reference_changed = False

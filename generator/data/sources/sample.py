@@ -180,6 +180,8 @@ def _frame(
 def _strings(table: np.ndarray, index: np.ndarray) -> pd.Series:
     """`table[index]` as the warehouse's string column, built in Arrow from each distinct
     text once: converting every row's Python string took a fifth of a refresh."""
+    if not all(isinstance(v, str) for v in table):  # a missing text stays missing (NA)
+        return pd.Series(table[index], dtype=object)
     uniq, inverse = np.unique(table.astype(str), return_inverse=True)
     codes = pa.array(inverse[index].astype("int32"))
     texts = pa.DictionaryArray.from_arrays(codes, pa.array(uniq.tolist(), pa.string()))
