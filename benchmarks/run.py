@@ -356,6 +356,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                 site, tmp / "site", span
             )
             rewritten = int(rows["backfill again"].note.split()[0])
+            duck = rows.get("yardstick duckdb")
+            if duck is not None and editions and not args.quick:  # comparable across days
+                ratio = rows["backfill"].cpu / editions / duck.cpu
+                rows["backfill"].note += f"; {ratio:.2f} × the DuckDB yardstick's CPU s"
         print_report(list(rows.values()), targets(rows, editions, rewritten))
     print(f"total {time.perf_counter() - t0:.1f}s on {os.cpu_count()} cores; {subsetter()}")
 
