@@ -199,16 +199,24 @@ class CensusStub:
 
 
 def _texts(column: pd.Series) -> list[str]:
-    """Each value as the API writes it, a column at a time (a stub answering value by
-    value took a third of a Census test): whole numbers without a decimal point."""
+    """Each value as the API writes it (`_text`), a column at a time: a stub answering
+    value by value took a third of a Census test. The whole floats an int64 holds are
+    converted together; anything else goes value by value."""
     if column.dtype != np.float64:  # text, or values of several kinds: one at a time
         return [_text(v) for v in column.tolist()]
     values = column.to_numpy()
     whole = np.isfinite(values) & (values == np.trunc(values)) & (np.abs(values) < 2.0**63)
     texts = np.empty(len(values), dtype=object)
     texts[whole] = values[whole].astype(np.int64).astype(str)
-    texts[~whole] = [repr(v) for v in values[~whole].tolist()]
+    texts[~whole] = [_text(v) for v in values[~whole].tolist()]
     return texts.tolist()
+
+
+def _text(v: object) -> str:
+    """One value as the API writes it."""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v)
 
 
 @contextlib.contextmanager
@@ -221,9 +229,3 @@ def running(records: dict[str, pd.DataFrame], months: list[str]) -> Iterator[Cen
         yield stub
     finally:
         stub.stop()
-
-
-def _text(v: object) -> str:
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
-    return str(v)

@@ -296,10 +296,10 @@ def write(
     ctx["lead"] = lead.kind
     ctx["whats_new"] = new_fact.kind if new_fact else ""  # its tariffs are not told again
     sections = {name: templating.render(env, f"{name}.j2", ctx) for name in SECTIONS}
-    zoom = _lines(sections["zoom_in"])
-    if _range_in(zoom, facts):  # Zoom in gave the range (the share moved): not a bullet too
+    in_zoom = _range_in(_lines(sections["zoom_in"]), facts)
+    if in_zoom:  # Zoom in gave the range (the share moved): not a bullet too
         bullet_facts = _bullet_facts(facts, {*used, "core_range"}, texts_of)
-    bullet_facts = _with_range(facts, lead, bullet_facts, zoom, doc)
+    bullet_facts = _with_range(facts, lead, bullet_facts, in_zoom)
     whats_new = texts_of[(new_fact.kind, "whats_new")] if new_fact else ""
     bullets = _bullet_texts(bullet_facts, texts_of, say, ctx, lead, whats_new)
     return Narrative(
@@ -402,14 +402,12 @@ def _floats(fact: Fact) -> set[float]:
     return {v for v in fact.values.values() if isinstance(v, float)}
 
 
-def _with_range(
-    facts: list[Fact], lead: Fact, bullets: list[Fact], zoom: list[str], doc: dict[str, Any]
-) -> list[Fact]:
+def _with_range(facts: list[Fact], lead: Fact, bullets: list[Fact], in_zoom: bool) -> list[Fact]:
     """The range of doubt is stated once in every brief where the research definition and
     the core lens differ by 3 points or more (#13): in the lede, in "Zoom in" (when the
-    share moved), else as a bullet, in place of the last when there are five."""
+    share moved: `in_zoom`), else as a bullet, in place of the last when there are five."""
     fact = next((f for f in facts if f.kind == "core_range"), None)
-    if fact is None or lead.kind == "core_range" or fact in bullets or _range_in(zoom, facts):
+    if fact is None or lead.kind == "core_range" or fact in bullets or in_zoom:
         return bullets
     # It also states the month's AI share: it takes the place of a bullet on the share of
     # the month, else of the fifth, so the brief grows no longer.
