@@ -13,7 +13,7 @@ import pytest
 from generator import config, numbers
 from generator.analysis import document
 from generator.analysis import metrics as m
-from generator.analysis.facts import Fact, beats_history, find_facts, moved
+from generator.analysis.facts import Fact, beats_history, find_facts, is_record, moved
 from generator.brief import narrative
 from generator.data.refresh import refresh
 from tests.conftest import REPO
@@ -50,6 +50,15 @@ def test_a_record_is_a_record_as_printed():
     shares = {"2024-02": 0.151, "2024-03": 0.158, "2024-04": 0.162}  # 16% after 16%
     assert not beats_history(shares, "2024-04", numbers.pct)
     assert not beats_history({"2024-01": 0.2, "2024-02": 0.2}, "2024-02")  # a tie
+
+
+def test_a_record_needs_a_year_of_history():
+    # 12 months rising to a high: no year behind it yet; one more month, and it counts
+    monthly = {f"2023-{m:02d}": 10.0e9 + m * 1e9 for m in range(1, 13)}
+    assert beats_history(monthly, "2023-12", numbers.money_short)
+    assert not is_record(monthly, "2023-12", numbers.money_short)
+    monthly["2024-01"] = 30.0e9
+    assert is_record(monthly, "2024-01", numbers.money_short)
 
 
 def test_the_fact_that_led_last_month_is_demoted():

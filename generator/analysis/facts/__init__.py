@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.analysis.facts import news, standing
-from generator.analysis.facts.core import Fact, Found, Thresholds, beats_history
+from generator.analysis.facts.core import Fact, Found, Thresholds, beats_history, is_record
 from generator.analysis.facts.news import SINCE_LAST_MONTH
 
 DEMOTED = 0.3  # what is left of the news value of last month's lead
@@ -51,6 +51,7 @@ __all__ = [
     "Thresholds",
     "beats_history",
     "find_facts",
+    "is_record",
     "moved",
     "previous_lead",
 ]

@@ -78,3 +78,13 @@ def beats_history(
     if current is None or not earlier or current <= max(earlier):
         return False
     return shown is None or shown(current) != shown(max(earlier))
+
+
+# A record is told only with a year of history behind it: the month and 12 before it.
+RECORD_HISTORY = 13
+
+
+def is_record(monthly: dict[str, float | None], month: str, shown: Callable[[float], str]) -> bool:
+    """A record as the brief tells it (the facts and the share chart's title alike):
+    beats_history, in a series of at least RECORD_HISTORY months."""
+    return len(monthly) >= RECORD_HISTORY and beats_history(monthly, month, shown)

@@ -10,7 +10,7 @@ dollars (`month_value`, always there, its headline naming the month) is the last
 from __future__ import annotations
 
 from generator import numbers
-from generator.analysis.facts.core import Found, Thresholds, beats_history, clip, value
+from generator.analysis.facts.core import Found, Thresholds, clip, is_record, value
 
 # Kinds that say what changed since the previous month: "What's new" picks among them.
 SINCE_LAST_MONTH = (
@@ -48,7 +48,7 @@ def calendar_facts(found: Found) -> None:
         # above a record: January's brief is against last January, and says when the
         # month is a record too (its figure is the record's: no bullet would say it)
         monthly = value(doc, "imports.ai.monthly") or {}
-        record = len(monthly) >= 13 and beats_history(monthly, doc["month"], numbers.money_short)
+        record = is_record(monthly, doc["month"], numbers.money_short)
         found.add_with(
             "january",
             95.5,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator import numbers
-from generator.analysis.facts.core import Fact, Found, Thresholds, beats_history, clip
+from generator.analysis.facts.core import Fact, Found, Thresholds, clip, is_record
 
 
 def share_facts(found: Found, th: Thresholds) -> None:
@@ -16,12 +16,11 @@ def share_facts(found: Found, th: Thresholds) -> None:
     base = doc["definitions"]["base_year"]
     imp = doc["imports"]
     share = imp["ai_share"]
-    has_history = len(share["monthly"]) >= 13
 
     # Records: the month's AI share or AI imports beat every earlier month in the data.
-    if has_history and beats_history(share["monthly"], doc["month"], numbers.pct):
+    if is_record(share["monthly"], doc["month"], numbers.pct):
         found.add("share_record", 95, share="imports.ai_share.month", since="data.first_month")
-    if has_history and beats_history(imp["ai"]["monthly"], doc["month"], numbers.money_short):
+    if is_record(imp["ai"]["monthly"], doc["month"], numbers.money_short):
         found.add("value_record", 80, value="imports.ai.month", since="data.first_month")
 
     # Threshold crossed: the year-to-date share passes a fifth, a quarter, a third …

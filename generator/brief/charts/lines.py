@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 from generator import numbers
-from generator.analysis.facts import beats_history
+from generator.analysis.facts import is_record
 from generator.brief.charts.draw import (
     Plan,
     caption,
@@ -98,7 +98,7 @@ def ai_share(doc: dict[str, Any], style: Style) -> Plan | None:
     # year earlier; a record is the text's test: strictly above every earlier month, and
     # printed above it.
     now, before = share["month"], share["monthly"].get(shift(doc["month"], -12))
-    record = len(months) >= 13 and beats_history(share["monthly"], doc["month"], numbers.pct)
+    record = is_record(share["monthly"], doc["month"], numbers.pct)
     if record:
         variant = "record"
     elif now is None or before is None or numbers.pct(now) == numbers.pct(before):
