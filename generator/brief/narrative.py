@@ -295,12 +295,12 @@ def write(
     bullet_facts = _bullet_facts(facts, used := _told_elsewhere(ctx, told), texts_of)
     ctx["lead"] = lead.kind
     ctx["whats_new"] = new_fact.kind if new_fact else ""  # its tariffs are not told again
-    sections = {name: templating.render(env, f"{name}.j2", ctx) for name in SECTIONS}
+    whats_new = texts_of[(new_fact.kind, "whats_new")] if new_fact else ""
+    sections = _sections(env, ctx, f"{texts_of[(lead.kind, 'lede')]} {whats_new}")
     in_zoom = _range_in(_lines(sections["zoom_in"]), facts)
     if in_zoom:  # Zoom in gave the range (the share moved): not a bullet too
         bullet_facts = _bullet_facts(facts, {*used, "core_range"}, texts_of)
     bullet_facts = _with_range(facts, lead, bullet_facts, in_zoom)
-    whats_new = texts_of[(new_fact.kind, "whats_new")] if new_fact else ""
     bullets = _bullet_texts(bullet_facts, texts_of, say, ctx, lead, whats_new)
     return Narrative(
         headline=(note.headline if note and note.headline else texts_of[(lead.kind, "headline")]),
@@ -323,6 +323,27 @@ def write(
         whats_new_fact=new_fact,
         bottom=ctx["bottom"],
     )
+
+
+def _sections(env: jinja2.Environment, ctx: dict[str, Any], above: str) -> dict[str, str]:
+    """The sections in reading order, each knowing the figures printed above it (`said`:
+    in the lede, What's new and the sections before it), so a section can refer to a
+    figure already given rather than give it again ("The AI boom's addition to the
+    deficit …")."""
+    out: dict[str, str] = {}
+    for name in SECTIONS:
+        out[name] = templating.render(env, f"{name}.j2", {**ctx, "said": printed(above)})
+        above = f"{above} {out[name]}"
+    return out
+
+
+_FIGURE = re.compile(r"\$?\d[\d,.]*(?:%| billion| trillion| million)?")
+
+
+def printed(text: str) -> frozenset[str]:
+    """The figures a text prints, each as printed ("$194 billion", "23%", "4.2%"): what
+    `said` holds, so "23%" is not found in "123%"."""
+    return frozenset(m.group().rstrip(".,") for m in _FIGURE.finditer(text))
 
 
 def _bullet_facts(

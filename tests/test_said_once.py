@@ -1,0 +1,105 @@
+"""A figure or a piece of news is said once an edition (BRIEF-STYLE: every edition is
+news; a reader should not meet the lede's figure again three paragraphs down).
+
+Over the sample's editions 2024-01 …, each written with the previous month's document as
+an edition has it (so What's new is there): the sections know the figures printed
+above them (`said`) and refer to one rather than give it again; a new top source told
+by the lede or What's new is not told again in Zoom in; the top-sources line says which
+period its shares are of, and who led a year earlier when that changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import numbers
+from generator.brief import narrative
+from tests.test_sections import NARRATIVE, editions  # noqa: F401 (the fixture)
+
+
+@pytest.fixture(scope="module")
+def told(editions):  # noqa: F811 (the fixture imported above)
+    """(metrics, narrative) of each edition, written against the previous month."""
+    out = []
+    for i, (doc, _) in enumerate(editions):
+        previous = editions[i - 1][0] if i else None
+        out.append((doc, narrative.write(doc, NARRATIVE, previous=previous)))
+    return out
+
+
+def test_printed_figures_are_whole_tokens():
+    said = narrative.printed("up 123% to $1.24 trillion, and $194 billion; 4.2%.")
+    assert said == {"123%", "$1.24 trillion", "$194 billion", "4.2%"}
+    assert "23%" not in said  # not found inside 123%
+
+
+def test_a_new_top_source_is_told_once(told):
+    # 2025-10 and 2026-01 in the sample: Taiwan passes Mexico in the month, and What's
+    # new says so; Zoom in said it again ("Taiwan moved up to first … past Mexico").
+    seen = []
+    for doc, n in told:
+        above = f"{n.lede} {n.whats_new}"
+        if "has overtaken" in above or (n.facts and n.facts[0].kind == "source_rank"):
+            seen.append(doc["month"])
+            assert not any("moved up to first" in z for z in n.zoom_in), (doc["month"], n.zoom_in)
+    assert {"2025-10", "2026-01"} <= set(seen)
+
+
+def test_the_top_sources_line_says_its_period_and_who_led_a_year_earlier(told):
+    # The shares are of the year so far; "Taiwan has overtaken Mexico" with no period or
+    # base read as stale news in the editions after the month it happened.
+    changed = []
+    for doc, n in told:
+        first, second = doc["sources"][0], doc["sources"][1]
+        line = next((z for z in n.zoom_in if f"{first['name']} supplied" in z), None)
+        if line is None:
+            continue
+        period = numbers.period_phrases(doc)["period"]
+        assert f"supplied {numbers.pct(first['share'])} of AI-related imports {period}" in line
+        assert f"and {second['name']} {numbers.pct(second['share'])}" in line
+        assert "overtaken" not in line
+        before = next((s for s in doc["sources"] if s.get("prior_rank") == 1), None)
+        if before is not None and before is not first:
+            changed.append(doc["month"])
+            led = f"a year earlier {before['name']} was the top source, with "
+            assert led + numbers.pct(before["prior_share"]) in line, line
+    assert {"2026-03", "2026-06", "2026-09"} <= set(changed)
+
+
+def test_why_it_matters_refers_to_the_lede_s_deficit_figure(told):
+    # December's year in review gives the year's deficit effect in the lede; Why it
+    # matters sets it against the year before without giving the figure again.
+    seen = []
+    for doc, n in told:
+        effect = numbers.money(abs(doc["counterfactual"]["ytd"]["net_effect"]))
+        if effect not in n.lede:
+            continue
+        seen.append(doc["month"])
+        assert effect not in n.why_it_matters, (doc["month"], n.why_it_matters)
+        assert n.why_it_matters.strip(), doc["month"]
+    assert {"2024-12", "2025-12"} <= set(seen)
+    why = next(n.why_it_matters for d, n in told if d["month"] == "2025-12")
+    assert why.startswith("The AI boom's addition to the U.S. goods deficit in 2025 is ")
+    assert "its effect in 2024" in why
+
+
+def test_a_pace_or_a_december_share_given_above_is_not_given_again(told):
+    # What to watch and the bottom line compare the month with the year so far; a
+    # figure the lede or Zoom in printed is referred to ("in the year so far").
+    checked = 0
+    for doc, n in told:
+        above = " ".join([n.lede, n.whats_new, n.why_it_matters, *n.zoom_in])
+        said = narrative.printed(above)
+        for line in n.what_to_watch:
+            if " so far" not in line or "imports up" not in line and "imports down" not in line:
+                continue
+            if "in the year so far" in line:
+                checked += 1
+                continue
+            shown = line.rsplit("than ", 1)[1].split(" so far")[0].lstrip("+")
+            assert shown not in said, (doc["month"], line)
+        if doc["month"].endswith("-12") and n.bottom == "year":
+            december = numbers.pct(doc["imports"]["ai_share"]["month"])
+            told_above = december in narrative.printed(f"{above} {' '.join(n.what_to_watch)}")
+            assert (december in n.bottom_line) != told_above, (doc["month"], n.bottom_line)
+            assert "more than over the year" not in n.bottom_line
+    assert checked >= 3
