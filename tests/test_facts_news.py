@@ -61,6 +61,21 @@ def test_a_record_needs_a_year_of_history():
     assert is_record(monthly, "2024-01", numbers.money_short)
 
 
+def test_of_two_marks_passed_the_higher_is_told():
+    # 2026-03 in the sample: the share so far went from 19% a year earlier to 27%,
+    # past a fifth and a quarter; the brief said "past a fifth" (the first mark found)
+    # while June's 28% said "past a quarter".
+    d = doc()
+    d["imports"]["ai_share"].update(ytd=0.27, prior_ytd=0.19)
+    found = [f for f in find_facts(d) if f.kind == "share_threshold"]
+    assert [f.values["mark_words"] for f in found] == ["a quarter"]
+    d["imports"]["ai_share"].update(ytd=0.34, prior_ytd=0.19)  # a fifth, a quarter, a third
+    found = [f for f in find_facts(d) if f.kind == "share_threshold"]
+    assert [f.values["mark_words"] for f in found] == ["a third"]
+    d["imports"]["ai_share"].update(ytd=0.24, prior_ytd=0.21)  # no mark passed
+    assert not [f for f in find_facts(d) if f.kind == "share_threshold"]
+
+
 def test_the_fact_that_led_last_month_is_demoted():
     may = doc()
     # Last month led with the same story (other goods' tariff): 90 × 0.3 = 27

@@ -23,30 +23,31 @@ def share_facts(found: Found, th: Thresholds) -> None:
     if is_record(imp["ai"]["monthly"], doc["month"], numbers.money_short):
         found.add("value_record", 80, value="imports.ai.month", since="data.first_month")
 
-    # Threshold crossed: the year-to-date share passes a fifth, a quarter, a third …
+    # Threshold crossed: the year-to-date share passes a fifth, a quarter, a third …; of
+    # two marks passed since a year earlier (19% → 27%), the higher is the news.
     base_share = share["annual"].get(str(base))
     if share["ytd"] is not None and share["prior_ytd"] is not None and base_share is not None:
-        for mark, words in th.share_marks:
-            if share["prior_ytd"] < mark <= share["ytd"]:
-                found.facts.append(
-                    Fact(
-                        "share_threshold",
-                        88,
-                        {
-                            "share": share["ytd"],
-                            "mark_words": words,
-                            # the share prints as the mark (20%, "a fifth"): "just past"
-                            "at_mark": numbers.pct(share["ytd"]) == numbers.pct(mark),
-                            "base_share": base_share,
-                            "base_year": base,
-                        },
-                        {
-                            "share": "imports.ai_share.ytd",
-                            "base_share": f"imports.ai_share.annual.{base}",
-                            "base_year": "definitions.base_year",
-                        },
-                    )
+        passed = [(m, w) for m, w in th.share_marks if share["prior_ytd"] < m <= share["ytd"]]
+        for mark, words in sorted(passed)[-1:]:
+            found.facts.append(
+                Fact(
+                    "share_threshold",
+                    88,
+                    {
+                        "share": share["ytd"],
+                        "mark_words": words,
+                        # the share prints as the mark (20%, "a fifth"): "just past"
+                        "at_mark": numbers.pct(share["ytd"]) == numbers.pct(mark),
+                        "base_share": base_share,
+                        "base_year": base,
+                    },
+                    {
+                        "share": "imports.ai_share.ytd",
+                        "base_share": f"imports.ai_share.annual.{base}",
+                        "base_year": "definitions.base_year",
+                    },
                 )
+            )
 
     # The share of imports, now and in the base year (always told).
     if doc["period"]["year"] > base:
