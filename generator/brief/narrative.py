@@ -337,7 +337,7 @@ def _sections(env: jinja2.Environment, ctx: dict[str, Any], above: str) -> dict[
     return out
 
 
-_FIGURE = re.compile(r"\$?\d[\d,.]*(?:%| billion| trillion| million)?")
+_FIGURE = re.compile(r"\$?\d[\d,.]*(?:%| billion| trillion| million| thousand)?")
 
 
 def printed(text: str) -> frozenset[str]:

@@ -401,9 +401,19 @@ def export_move(doc: dict[str, Any]) -> dict[str, Any] | None:
     return {"month": move["month"], "change": move["change"]}
 
 
+def zoom_mix(doc: dict[str, Any]) -> bool:
+    """Whether Zoom in tells the mix of AI-related imports (compute hardware's part and
+    its growth against electrical power's) this month: at the end of a quarter, or when
+    no category's move since the previous month takes its place. What to watch reads it
+    too, so a growth figure Zoom in gave is not given again."""
+    moved = category_mover(doc) is not None and lookup(doc, "news", "previous_month")
+    return not moved or doc["period"]["ytd_months"] in (3, 6, 9, 12)
+
+
 def context(doc: dict[str, Any], gap_steady_below: float) -> dict[str, Any]:
     """The values the section templates use, beside `m` (metrics.json)."""
     return {
+        "zoom_mix": zoom_mix(doc),
         "tariff": tariff_view(doc, gap_steady_below),
         "ai_balance": ai_balance(doc),
         "pace": category_pace(doc),
