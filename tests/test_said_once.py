@@ -135,3 +135,20 @@ def test_december_s_share_given_above_is_not_given_again(told):
         assert (december in n.bottom_line) != told_above, (doc["month"], n.bottom_line)
         assert "more than over the year" not in n.bottom_line
     assert seen == 2
+
+
+def test_what_to_watch_gives_no_tariff_or_list_figure_between_the_lines_gave(told):
+    # The tariff line gave the month's AI rate Between the lines had just given (2024-02:
+    # 2.1% three times), the exemptions line the lists' share (2026-01: 72% twice).
+    def shares(text: str) -> set[str]:
+        return {x for x in narrative.printed(text) if x.endswith("%")}
+
+    shortened = set()
+    for doc, n in told:
+        btl = shares(" ".join(n.between_the_lines))
+        for line in n.what_to_watch:
+            if line.startswith(("Tariffs:", "Exemptions:")):
+                assert not shares(line) & btl, (doc["month"], line)
+                if not shares(line):
+                    shortened.add(line.split(":")[0])
+    assert shortened == {"Tariffs", "Exemptions"}
