@@ -14,7 +14,7 @@ import copy
 import pytest
 
 from generator import numbers
-from generator.brief import narrative, sections
+from generator.brief import narrative, said, sections
 from tests.test_sections import NARRATIVE, editions  # noqa: F401 (the fixture)
 
 
@@ -29,9 +29,9 @@ def told(editions):  # noqa: F811 (the fixture imported above)
 
 
 def test_printed_figures_are_whole_tokens():
-    said = narrative.printed("up 123% to $1.24 trillion, and $194 billion; 4.2%.")
-    assert said == {"123%", "$1.24 trillion", "$194 billion", "4.2%"}
-    assert "23%" not in said  # not found inside 123%
+    figures = said.printed("up 123% to $1.24 trillion, and $194 billion; 4.2%.")
+    assert figures == {"123%", "$1.24 trillion", "$194 billion", "4.2%"}
+    assert "23%" not in figures  # not found inside 123%
 
 
 def test_a_new_top_source_is_told_once(told):
@@ -95,7 +95,7 @@ def test_a_pace_zoom_in_gave_is_not_given_again(told):
         if line is None:
             continue
         zoom = " ".join(n.zoom_in)
-        gave = f"{numbers.pct_abs(pace['ytd'])}" in narrative.printed(zoom) and pace["key"] in (
+        gave = f"{numbers.pct_abs(pace['ytd'])}" in said.printed(zoom) and pace["key"] in (
             "compute_hardware",
             "electrical_power",
         )
@@ -131,7 +131,7 @@ def test_december_s_share_given_above_is_not_given_again(told):
         seen += 1
         december = numbers.pct(doc["imports"]["ai_share"]["month"])
         above = [n.lede, n.whats_new, n.why_it_matters, *n.zoom_in, *n.between_the_lines]
-        told_above = december in narrative.printed(" ".join([*above, *n.what_to_watch]))
+        told_above = december in said.printed(" ".join([*above, *n.what_to_watch]))
         assert (december in n.bottom_line) != told_above, (doc["month"], n.bottom_line)
         assert "more than over the year" not in n.bottom_line
     assert seen == 2
@@ -141,7 +141,7 @@ def test_what_to_watch_gives_no_tariff_or_list_figure_between_the_lines_gave(tol
     # The tariff line gave the month's AI rate Between the lines had just given (2024-02:
     # 2.1% three times), the exemptions line the lists' share (2026-01: 72% twice).
     def shares(text: str) -> set[str]:
-        return {x for x in narrative.printed(text) if x.endswith("%")}
+        return {x for x in said.printed(text) if x.endswith("%")}
 
     shortened = set()
     for doc, n in told:

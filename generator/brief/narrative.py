@@ -5,7 +5,6 @@ Pure apart from reading templates: metrics document in, Narrative out.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from generator.brief import bottom_line, words_file
 from generator.brief import notes as notes_mod
 from generator.brief import sections as sections_mod
 from generator.brief.notes import Note, Quote
+from generator.brief.said import fact_floats, fact_printed, printed
 from generator.errors import UserError, located
 
 SECTIONS = ("why_it_matters", "zoom_in", "between_the_lines", "what_to_watch", "bottom_line")
@@ -293,8 +293,7 @@ def write(
         doc, previous, told, ctx["zoom_shares"], words.steady_below
     )
     bullet_facts = _bullet_facts(facts, used := _told_elsewhere(ctx, told), texts_of)
-    ctx["lead"] = lead.kind
-    ctx["whats_new"] = new_fact.kind if new_fact else ""  # its tariffs are not told again
+    ctx.update(lead=lead.kind, whats_new=new_fact.kind if new_fact else "")  # for sections
     whats_new = texts_of[(new_fact.kind, "whats_new")] if new_fact else ""
     sections = _sections(env, ctx, f"{texts_of[(lead.kind, 'lede')]} {whats_new}")
     in_zoom = _range_in(_lines(sections["zoom_in"]), facts)
@@ -335,15 +334,6 @@ def _sections(env: jinja2.Environment, ctx: dict[str, Any], above: str) -> dict[
         out[name] = templating.render(env, f"{name}.j2", {**ctx, "said": printed(above)})
         above = f"{above} {out[name]}"
     return out
-
-
-_FIGURE = re.compile(r"\$?\d[\d,.]*(?:%| billion| trillion| million| thousand)?")
-
-
-def printed(text: str) -> frozenset[str]:
-    """The figures a text prints, each as printed ("$194 billion", "23%", "4.2%"): what
-    `said` holds, so "23%" is not found in "123%"."""
-    return frozenset(m.group().rstrip(".,") for m in _FIGURE.finditer(text))
 
 
 def _bullet_facts(
@@ -398,29 +388,14 @@ def _bullet_texts(
     leaves anything out; a figure a fact holds but its text does not print is not told.
     `texts_of` holds each bullet as rendered with nothing told."""
     above = f"{texts_of[(lead.kind, 'lede')]} {whats_new}"
-    said = [_printed(f, above) for f in facts]
-    mine = [_printed(f, texts_of[(f.kind, "bullet")]) for f in facts]
+    said = [fact_printed(f, above) for f in facts]
+    mine = [fact_printed(f, texts_of[(f.kind, "bullet")]) for f in facts]
     out = []
     for i, f in enumerate(facts):
         others = set().union(*(m for j, m in enumerate(mine) if j != i))
-        told = {v for v in _floats(f) if v in others} | said[i]
+        told = {v for v in fact_floats(f) if v in others} | said[i]
         out.append(say(f, "bullet", {**ctx, "told": frozenset(told)}))
     return out
-
-
-def _printed(fact: Fact, text: str) -> set[float]:
-    """The fact's figures that `text` prints, in any of the house formats."""
-    shown = (numbers.money, numbers.money_short, numbers.pct)
-    return {
-        v
-        for v in _floats(fact)
-        if any(re.search(rf"(?<![\d.]){re.escape(fmt(v))}(?!\d)", text) for fmt in shown)
-    }
-
-
-def _floats(fact: Fact) -> set[float]:
-    """The fact's figures as the metrics hold them (counts and years aside)."""
-    return {v for v in fact.values.values() if isinstance(v, float)}
 
 
 def _with_range(facts: list[Fact], lead: Fact, bullets: list[Fact], in_zoom: bool) -> list[Fact]:
