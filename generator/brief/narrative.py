@@ -165,6 +165,7 @@ def context(doc: dict[str, Any], words: Words) -> dict[str, Any]:
         "material": material,
         "words": {"gap_steady_below": words.gap_steady_below, "steady_below": words.steady_below},
         "told": frozenset(),  # in a bullet: the figures of the bullets above it
+        "said": frozenset(),  # in What's new and the sections: the figures printed above
         **sections_mod.context(doc, words.gap_steady_below),
         # "bottom" (what the bottom line is about) is set by write(), once the lead is known
         "long_run": bottom_line.long_run(doc, zoom, steady),
@@ -294,8 +295,9 @@ def write(
     )
     bullet_facts = _bullet_facts(facts, used := _told_elsewhere(ctx, told), texts_of)
     ctx.update(lead=lead.kind, whats_new=new_fact.kind if new_fact else "")  # for sections
-    whats_new = texts_of[(new_fact.kind, "whats_new")] if new_fact else ""
-    sections = _sections(env, ctx, f"{texts_of[(lead.kind, 'lede')]} {whats_new}")
+    lede = texts_of[(lead.kind, "lede")]
+    whats_new = say(new_fact, "whats_new", {**ctx, "said": printed(lede)}) if new_fact else ""
+    sections = _sections(env, ctx, f"{lede} {whats_new}")
     in_zoom = _range_in(_lines(sections["zoom_in"]), facts)
     if in_zoom:  # Zoom in gave the range (the share moved): not a bullet too
         bullet_facts = _bullet_facts(facts, {*used, "core_range"}, texts_of)
