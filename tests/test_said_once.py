@@ -166,3 +166,17 @@ def test_what_s_new_gives_no_dollar_figure_the_lede_gave(told):
             shortened.append(doc["month"])
             assert n.whats_new.endswith(("%.", "steady.")), n.whats_new
     assert {"2024-05", "2026-05"} <= set(shortened)
+
+
+def test_no_bullet_gives_what_zoom_in_gives_below_it(told):
+    # December 2024: "25%: Mexico's share of AI-related imports in 2024 (next: Taiwan,
+    # 18%)" above "Mexico supplied 25% of AI-related imports in 2024 and Taiwan 18%".
+    kinds = {"top_sources", "top_source_change", "compute_share"}
+    checked = 0
+    for doc, n in told:
+        zoom = said.printed(" ".join(n.zoom_in))
+        for fact, bullet in zip(n.bullet_facts, n.by_the_numbers, strict=True):
+            if fact.kind in kinds:
+                checked += 1
+                assert bullet.split(":")[0] not in zoom, (doc["month"], bullet, n.zoom_in)
+    assert checked >= 3  # such bullets remain in months whose Zoom in leaves them out

@@ -366,9 +366,14 @@ def _bullet_facts(
 def _told_elsewhere(ctx: dict[str, Any], told: set[str]) -> set[str]:
     """The fact kinds no bullet gives: the lede's and What's new's (`told`), the tariff
     rates Between the lines gives (of the year so far, and of the month against the
-    previous month), the deficit effect when Why it matters opens with it, and what the
+    previous month), the top sources' shares and compute hardware's part when Zoom in
+    gives them, the deficit effect when Why it matters opens with it, and what the
     bottom line (`ctx["bottom"]`) tells."""
     used = {*told, "tariff_gap", "mom_tariff", *bottom_line.told_by(ctx["bottom"], ctx["m"])}
+    if ctx["zoom_shares"] and ctx["shift"]:  # Zoom in gives the top two sources' shares
+        used |= {"top_sources", "top_source_change"}
+    if ctx["zoom_mix"]:  # … and compute hardware's part of AI-related imports
+        used.add("compute_share")
     cf = ctx["cf"]
     if "counterfactual" not in told and ctx["material"] and cf.get("net_effect", 0) > 0:
         used.add("counterfactual")
