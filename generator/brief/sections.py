@@ -180,6 +180,18 @@ def source_shift(doc: dict[str, Any]) -> dict[str, Any] | None:
 COUNTS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven")
 
 
+def streak(doc: dict[str, Any]) -> dict[str, str] | None:
+    """AI-related imports' run of monthly rises or falls, in words, from two months on:
+    {"months": "three", "way": "risen"}; None for a single move (the lede or What's new
+    tells the month's move)."""
+    run = lookup(doc, "news", "mom", "ai", "streak")
+    if not run or abs(run) < 2:
+        return None
+    n = abs(run)
+    months = COUNTS[n - 2] if n - 2 < len(COUNTS) else str(n)
+    return {"months": months, "way": "risen" if run > 0 else "fallen"}
+
+
 def months_away(month: str, day: str) -> str:
     """How far a date is from the edition's month, in words a reader of that month
     needs (the calendar makes a standing date news): "next month", "in five months"."""
@@ -256,6 +268,7 @@ def watch_view(doc: dict[str, Any]) -> dict[str, Any]:
         "upcoming": upcoming,
         "annual_revision": nxt.endswith("-06"),
         "prices_quotable": bool(lookup(doc, "prices", "ai", "quotable")),
+        "streak": streak(doc),
     }
 
 
