@@ -180,3 +180,33 @@ def test_no_bullet_gives_what_zoom_in_gives_below_it(told):
                 checked += 1
                 assert bullet.split(":")[0] not in zoom, (doc["month"], bullet, n.zoom_in)
     assert checked >= 3  # such bullets remain in months whose Zoom in leaves them out
+
+
+def test_the_exemptions_line_leaves_out_only_a_share_given_above(told):
+    # The month's share on the lists is left out only when that figure was printed
+    # above (2026-01: 72% for January, the year so far being the month); the year so
+    # far's share beside it is another figure (2025-11: 67% so far, 71% in November).
+    given = 0
+    for doc, n in told:
+        line = next((x for x in n.what_to_watch if "exemption lists with no end date" in x), None)
+        month = sections.watch_view(doc)["share_month"]
+        if line is None or month is None:
+            continue
+        above = [n.lede, n.whats_new, n.why_it_matters, *n.zoom_in, *n.between_the_lines]
+        if numbers.pct(month) in said.printed(" ".join(above)):
+            assert numbers.pct(month) not in line, (doc["month"], line)
+        else:
+            given += 1
+            assert f"{numbers.pct(month)} of AI-related imports in" in line, (doc["month"], line)
+    assert given >= 5
+
+
+def test_no_bullet_gives_the_growth_the_bottom_line_gives(told):
+    # "AI-related imports are gathering pace: up 27% … against 22% so far this year"
+    # beside "$424B: … up 22% from the same months of 2023" (November 2024).
+    paced = 0
+    for doc, n in told:
+        if n.bottom in ("quicker", "slower"):
+            paced += 1
+            assert "ai_yoy" not in [f.kind for f in n.bullet_facts], doc["month"]
+    assert paced >= 2

@@ -29,11 +29,14 @@ LONG_RUN: dict[str, tuple[str, ...]] = {
     "suppliers": ("top_sources", "top_source_change", "source_rank"),
 }
 # The figures the other bottom lines give (December's year: December's share, as a
-# record or a monthly move would give it).
+# record or a monthly move would give it; growth gathering pace or slowing: the year so
+# far's growth, as the year-on-year bullet gives it).
 TOLD_BY = {
     **LONG_RUN,
     "not_outgrowing": ("divergence",),
     "year": ("share_record", "mom_share"),
+    "quicker": ("ai_yoy",),
+    "slower": ("ai_yoy",),
     "policy": ("share_level", "share_threshold"),
 }
 # "one dollar in N" is "about" when 1/N is within this part of the share.
