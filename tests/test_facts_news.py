@@ -14,7 +14,7 @@ from generator import config, numbers
 from generator.analysis import document
 from generator.analysis import metrics as m
 from generator.analysis.facts import Fact, beats_history, find_facts, is_record, moved
-from generator.brief import narrative
+from generator.brief import narrative, whats_new
 from generator.data.refresh import refresh
 from tests.conftest import REPO
 from tests.test_brief import TOKEN, allowed_tokens
@@ -300,7 +300,7 @@ def test_whats_new_never_repeats_a_figure_the_lede_gave():
     )
     doc = {"news": {"previous_month": "2026-06"}}
     texts = {k: {"whats_new": ""} for k in ("policy_event", "mom_tariff", "mom_ai")}
-    chosen = narrative._whats_new_fact(doc, [lead, tariff, imports], lead, texts)
+    chosen = whats_new.choose(doc, [lead, tariff, imports], lead, texts)
     assert chosen is imports  # the month's name alone ("previous") is no repeat
 
 

@@ -210,3 +210,42 @@ def test_no_bullet_gives_the_growth_the_bottom_line_gives(told):
             paced += 1
             assert "ai_yoy" not in [f.kind for f in n.bullet_facts], doc["month"]
     assert paced >= 2
+
+
+def test_what_s_new_names_a_record_no_bullet_gives_again(told):
+    # March 2024: What's new said "rose 17%, to $37 billion in March" and a bullet
+    # "$37B: … the most in a month since …": the record is now What's new's, once.
+    named = {}
+    for doc, n in told:
+        kinds = [f.kind for f in n.bullet_facts]
+        if "a record" in n.whats_new:
+            record = {"mom_ai": "value_record", "mom_share": "share_record"}
+            kind = record[n.whats_new_fact.kind]
+            assert kind in [f.kind for f in n.facts], doc["month"]  # a record indeed
+            assert kind not in kinds, (doc["month"], n.by_the_numbers)
+            named[doc["month"]] = kind
+        month = numbers.money(doc["imports"]["ai"]["month"])
+        if month in said.printed(f"{n.lede} {n.whats_new}"):
+            bare = f"{numbers.money_short(doc['imports']['ai']['month'])}: AI-related imports in"
+            assert not any(b.startswith(bare) for b in n.by_the_numbers), n.by_the_numbers
+    assert named.get("2024-03") == "value_record" and named.get("2025-04") == "share_record"
+
+
+def test_what_s_new_leaves_out_a_share_the_lede_gave(told):
+    # June 2026: the lede's record share (29%), then "rose 0.8 points, to 29%".
+    doc, n = next((d, n) for d, n in told if d["month"] == "2026-06")
+    share = numbers.pct(doc["imports"]["ai_share"]["month"])
+    assert share in n.lede and n.whats_new_fact.kind == "mom_share"
+    assert share not in n.whats_new and n.whats_new.endswith("points."), n.whats_new
+
+
+def test_no_bullet_gives_the_rates_between_the_lines_gives(told):
+    # March 2026: "10.2%: effective tariff on other goods in March 2026, against 11.7% in
+    # February" (a policy event's bullet) above "the tariff on other goods fell to 10.2%
+    # from 11.7% in February" in Between the lines.
+    events = 0
+    for doc, n in told:
+        kinds = {f.kind for f in n.bullet_facts}
+        assert not {"policy_event", "mom_tariff"} & kinds, doc["month"]
+        events += any(f.kind == "policy_event" for f in n.facts[1:])
+    assert events >= 1

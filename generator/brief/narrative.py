@@ -14,12 +14,14 @@ from typing import Any
 import jinja2
 
 from generator import numbers, templating, yamlio
-from generator.analysis.facts import SINCE_LAST_MONTH, Fact, Thresholds, find_facts
+from generator.analysis.facts import Fact, Thresholds, find_facts
 from generator.brief import bottom_line, words_file
 from generator.brief import notes as notes_mod
 from generator.brief import sections as sections_mod
 from generator.brief.notes import Note, Quote
 from generator.brief.said import fact_floats, fact_printed, printed
+from generator.brief.whats_new import choose as choose_whats_new
+from generator.brief.whats_new import line as whats_new_line
 from generator.errors import UserError, located
 
 SECTIONS = ("why_it_matters", "zoom_in", "between_the_lines", "what_to_watch", "bottom_line")
@@ -166,6 +168,7 @@ def context(doc: dict[str, Any], words: Words) -> dict[str, Any]:
         "words": {"gap_steady_below": words.gap_steady_below, "steady_below": words.steady_below},
         "told": frozenset(),  # in a bullet: the figures of the bullets above it
         "said": frozenset(),  # in What's new and the sections: the figures printed above
+        "record": False,  # in What's new: the move sets a record (whats_new.line)
         **sections_mod.context(doc, words.gap_steady_below),
         # "bottom" (what the bottom line is about) is set by write(), once the lead is known
         "long_run": bottom_line.long_run(doc, zoom, steady),
@@ -287,20 +290,20 @@ def write(
         stale = {_same(say(f, "headline", before)) for f in found if f.kind in texts}
     lead = next((f for f in facts if _same(texts_of[(f.kind, "headline")]) not in stale), facts[0])
     facts = [lead, *(f for f in facts if f is not lead)]  # facts[0] leads the brief
-    new_fact = _whats_new_fact(doc, facts, lead, texts)
+    new_fact = choose_whats_new(doc, facts, lead, texts)
+    lede = texts_of[(lead.kind, "lede")]
+    whats_new, told = whats_new_line(say, ctx, facts, new_fact, lede)
     # The bottom line, chosen with the lead known: no bullet tells what it will say
-    told = {lead.kind, *([new_fact.kind] if new_fact else [])}
     ctx["bottom"] = bottom_line.bottom_state(
         doc, previous, told, ctx["zoom_shares"], words.steady_below
     )
-    bullet_facts = _bullet_facts(facts, used := _told_elsewhere(ctx, told), texts_of)
+    used, above = _told_elsewhere(ctx, told), _numbers(new_fact) if new_fact else set()
+    bullet_facts = _bullet_facts(facts, used, texts_of, above)
     ctx.update(lead=lead.kind, whats_new=new_fact.kind if new_fact else "")  # for sections
-    lede = texts_of[(lead.kind, "lede")]
-    whats_new = say(new_fact, "whats_new", {**ctx, "said": printed(lede)}) if new_fact else ""
     sections = _sections(env, ctx, f"{lede} {whats_new}")
     in_zoom = _range_in(_lines(sections["zoom_in"]), facts)
     if in_zoom:  # Zoom in gave the range (the share moved): not a bullet too
-        bullet_facts = _bullet_facts(facts, {*used, "core_range"}, texts_of)
+        bullet_facts = _bullet_facts(facts, {*used, "core_range"}, texts_of, above)
     bullet_facts = _with_range(facts, lead, bullet_facts, in_zoom)
     bullets = _bullet_texts(bullet_facts, texts_of, say, ctx, lead, whats_new)
     return Narrative(
@@ -339,16 +342,20 @@ def _sections(env: jinja2.Environment, ctx: dict[str, Any], above: str) -> dict[
 
 
 def _bullet_facts(
-    facts: list[Fact], used: set[str], texts_of: dict[tuple[str, str], str]
+    facts: list[Fact],
+    used: set[str],
+    texts_of: dict[tuple[str, str], str],
+    above: set[float] = frozenset(),
 ) -> list[Fact]:
     """Three to five facts for "By the numbers", best first: one per kind, none of a kind
-    used above, none whose every number the lede (facts[0]) gave already (January's
-    year so far is the month the lede told), no two bullets leading with the same
-    number, and past the third only facts with news value (BULLET_NEWS_FROM: not last
-    month's figures barely moved)."""
+    used above, none whose every number the lede (facts[0]) and What's new (`above`)
+    gave already (January's year so far is the month the lede told; "$38B: AI-related
+    imports in June" after "rose 2%, to $38 billion in June"), no two bullets leading
+    with the same number, and past the third only facts with news value
+    (BULLET_NEWS_FROM: not last month's figures barely moved)."""
     out: list[Fact] = []
     kinds, leads = set(used), set()
-    told = _numbers(facts[0]) if facts else set()
+    told = (_numbers(facts[0]) if facts else set()) | set(above)
     for f in facts:
         if len(out) >= 3 and f.score < BULLET_NEWS_FROM:
             break
@@ -369,7 +376,9 @@ def _told_elsewhere(ctx: dict[str, Any], told: set[str]) -> set[str]:
     previous month), the top sources' shares and compute hardware's part when Zoom in
     gives them, the deficit effect when Why it matters opens with it, and what the
     bottom line (`ctx["bottom"]`) tells."""
-    used = {*told, "tariff_gap", "mom_tariff", *bottom_line.told_by(ctx["bottom"], ctx["m"])}
+    # a policy event's bullet is other goods' rate against last month's, as mom_tariff's
+    rates = {"tariff_gap", "mom_tariff", "policy_event"}
+    used = {*told, *rates, *bottom_line.told_by(ctx["bottom"], ctx["m"])}
     if ctx["zoom_shares"] and ctx["shift"]:  # Zoom in gives the top two sources' shares
         used |= {"top_sources", "top_source_change"}
     if ctx["zoom_mix"]:  # … and compute hardware's part of AI-related imports
@@ -439,28 +448,6 @@ def _same(headline: str) -> str:
     return " ".join(headline.split()).casefold()
 
 
-def _whats_new_fact(
-    doc: dict[str, Any], facts: list[Fact], lead: Fact, texts: dict[str, Any]
-) -> Fact | None:
-    """The biggest change since the previous month that did not lead: the best-ranked
-    fact of a kind that says what changed and has a What's new text, and none of whose
-    figures the lede already gave (a policy lede also tells the month's tariff move)."""
-    if not (doc.get("news") or {}).get("previous_month"):
-        return None
-    told = _figures(lead)
-    return next(
-        (
-            f
-            for f in facts
-            if f.kind in SINCE_LAST_MONTH
-            and f.kind != lead.kind
-            and "whats_new" in texts[f.kind]
-            and not _figures(f) & told
-        ),
-        None,
-    )
-
-
 def _numbers(fact: Fact) -> set[float]:
     """The fact's numbers (years too), rounded past binary noise."""
     return {
@@ -468,11 +455,6 @@ def _numbers(fact: Fact) -> set[float]:
         for v in fact.values.values()
         if isinstance(v, (int, float)) and not isinstance(v, bool)
     }
-
-
-def _figures(fact: Fact) -> set[str]:
-    """Metrics paths of the fact's numbers (not of its month names or wording)."""
-    return {p for name, p in fact.paths.items() if not isinstance(fact.values.get(name), str)}
 
 
 if __name__ == "__main__":  # pragma: no cover - a quick look from the shell

@@ -1,0 +1,66 @@
+"""What's new: one line from the second edition on, naming the previous month and the
+biggest change since it that did not lead (`choose`), worded knowing the lede's
+figures and naming a record the change sets (`line`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from generator import numbers
+from generator.analysis.facts import SINCE_LAST_MONTH, Fact
+from generator.brief.said import printed
+
+
+def line(
+    say: Callable[..., str],
+    ctx: dict[str, Any],
+    facts: list[Fact],
+    fact: Fact | None,
+    lede: str,
+) -> tuple[str, set[str]]:
+    """What's new's line, knowing the lede's figures (`said`), and the fact kinds the
+    lede (facts[0]) and the line tell: its own, and a record of the month (AI imports,
+    or their share) that did not lead, which it names ("rose 17%, to a record $37
+    billion") so that no bullet gives the figure again."""
+    if fact is None:
+        return "", {facts[0].kind}
+    said = printed(lede)
+    kind, name, fmt = RECORDS.get(fact.kind, ("", "", numbers.pct))
+    record = any(f.kind == kind for f in facts[1:]) and fmt(fact.values[name]) not in said
+    text = say(fact, "whats_new", {**ctx, "said": said, "record": record})
+    return text, {facts[0].kind, fact.kind, *([kind] if record else [])}
+
+
+# What's new on a monthly move names the record it sets (record kind, value, format).
+RECORDS = {
+    "mom_ai": ("value_record", "value", numbers.money),
+    "mom_share": ("share_record", "share", numbers.pct),
+}
+
+
+def choose(
+    doc: dict[str, Any], facts: list[Fact], lead: Fact, texts: dict[str, Any]
+) -> Fact | None:
+    """The biggest change since the previous month that did not lead: the best-ranked
+    fact of a kind that says what changed and has a What's new text, and none of whose
+    figures the lede already gave (a policy lede also tells the month's tariff move)."""
+    if not (doc.get("news") or {}).get("previous_month"):
+        return None
+    told = figures(lead)
+    return next(
+        (
+            f
+            for f in facts
+            if f.kind in SINCE_LAST_MONTH
+            and f.kind != lead.kind
+            and "whats_new" in texts[f.kind]
+            and not figures(f) & told
+        ),
+        None,
+    )
+
+
+def figures(fact: Fact) -> set[str]:
+    """Metrics paths of the fact's numbers (not of its month names or wording)."""
+    return {p for name, p in fact.paths.items() if not isinstance(fact.values.get(name), str)}
