@@ -214,14 +214,17 @@ def test_no_bullet_gives_the_growth_the_bottom_line_gives(told):
 
 def test_what_s_new_names_a_record_no_bullet_gives_again(told):
     # March 2024: What's new said "rose 17%, to $37 billion in March" and a bullet
-    # "$37B: … the most in a month since …": the record is now What's new's, once.
+    # "$37B: … the most in a month since …": the record is now What's new's, once, with
+    # since when (house style).
     named = {}
     for doc, n in told:
         kinds = [f.kind for f in n.bullet_facts]
-        if "a record" in n.whats_new:
+        if "since the data begin" in n.whats_new:
             record = {"mom_ai": "value_record", "mom_share": "share_record"}
             kind = record[n.whats_new_fact.kind]
             assert kind in [f.kind for f in n.facts], doc["month"]  # a record indeed
+            since = numbers.month_name(doc["data"]["first_month"])  # and since when
+            assert n.whats_new.endswith(f"since the data begin in {since}."), n.whats_new
             assert kind not in kinds, (doc["month"], n.by_the_numbers)
             named[doc["month"]] = kind
         month = numbers.money(doc["imports"]["ai"]["month"])

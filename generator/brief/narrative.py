@@ -168,7 +168,7 @@ def context(doc: dict[str, Any], words: Words) -> dict[str, Any]:
         "words": {"gap_steady_below": words.gap_steady_below, "steady_below": words.steady_below},
         "told": frozenset(),  # in a bullet: the figures of the bullets above it
         "said": frozenset(),  # in What's new and the sections: the figures printed above
-        "record": False,  # in What's new: the move sets a record (whats_new.line)
+        "record": None,  # in What's new: the month data begin, when the move sets a record
         **sections_mod.context(doc, words.gap_steady_below),
         # "bottom" (what the bottom line is about) is set by write(), once the lead is known
         "long_run": bottom_line.long_run(doc, zoom, steady),
@@ -292,7 +292,7 @@ def write(
     facts = [lead, *(f for f in facts if f is not lead)]  # facts[0] leads the brief
     new_fact = choose_whats_new(doc, facts, lead, texts)
     lede = texts_of[(lead.kind, "lede")]
-    whats_new, told = whats_new_line(say, ctx, facts, new_fact, lede)
+    new_fact, whats_new, told = whats_new_line(say, ctx, facts, new_fact, lede)
     # The bottom line, chosen with the lead known: no bullet tells what it will say
     ctx["bottom"] = bottom_line.bottom_state(
         doc, previous, told, ctx["zoom_shares"], words.steady_below

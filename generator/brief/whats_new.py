@@ -18,18 +18,24 @@ def line(
     facts: list[Fact],
     fact: Fact | None,
     lede: str,
-) -> tuple[str, set[str]]:
+) -> tuple[Fact | None, str, set[str]]:
     """What's new's line, knowing the lede's figures (`said`), and the fact kinds the
     lede (facts[0]) and the line tell: its own, and a record of the month (AI imports,
-    or their share) that did not lead, which it names ("rose 17%, to a record $37
-    billion") so that no bullet gives the figure again."""
+    or their share) that did not lead, which it names with the month the data begin
+    (`record`: "to $37 billion in March, a record since the data begin in January
+    2023"), so that no bullet gives the figure again. The fact comes back with the
+    record's month among its values and paths, so every figure of the line is traced."""
     if fact is None:
-        return "", {facts[0].kind}
+        return None, "", {facts[0].kind}
     said = printed(lede)
     kind, name, fmt = RECORDS.get(fact.kind, ("", "", numbers.pct))
-    record = any(f.kind == kind for f in facts[1:]) and fmt(fact.values[name]) not in said
-    text = say(fact, "whats_new", {**ctx, "said": said, "record": record})
-    return text, {facts[0].kind, fact.kind, *([kind] if record else [])}
+    found = next((f for f in facts[1:] if f.kind == kind), None)
+    if found and fmt(fact.values[name]) not in said:
+        values = {**fact.values, "record": found.values["since"]}
+        fact = Fact(fact.kind, fact.score, values, {**fact.paths, "record": found.paths["since"]})
+    text = say(fact, "whats_new", {**ctx, "said": said})
+    told = {facts[0].kind, fact.kind, *([kind] if "record" in fact.values else [])}
+    return fact, text, told
 
 
 # What's new on a monthly move names the record it sets (record kind, value, format).
