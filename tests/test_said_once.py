@@ -14,7 +14,9 @@ import copy
 import pytest
 
 from generator import numbers
+from generator.analysis import document
 from generator.brief import narrative, said, sections
+from tests.conftest import refreshed_sample
 from tests.test_sections import NARRATIVE, editions  # noqa: F401 (the fixture)
 
 
@@ -252,3 +254,27 @@ def test_no_bullet_gives_the_rates_between_the_lines_gives(told):
         assert not {"policy_event", "mom_tariff"} & kinds, doc["month"]
         events += any(f.kind == "policy_event" for f in n.facts[1:])
     assert events >= 1
+
+
+def test_the_base_year_s_december_keeps_three_bullets(tmp_path):
+    # December 2023: no move since last month, and Zoom in tells the top sources and
+    # the mix, whose bullets it would leave out; By the numbers then takes them back
+    # rather than fall to two bullets (house style: 3–5).
+    settings = refreshed_sample(tmp_path)
+    doc = document.compute_metrics(settings, "2023-12").doc
+    n = narrative.write(doc, NARRATIVE)
+    assert len(n.by_the_numbers) >= 3, n.by_the_numbers
+
+
+def test_a_record_stays_told_when_what_s_new_holds_its_figure_unprinted(told):
+    # A turn ("AI-related imports rose, ending a run of 3 monthly falls") holds the
+    # month's value without printing it; the record bullet, whose one figure it is,
+    # must stay (July 2026, a record month whose lede is a policy event).
+    doc, _ = next((d, n) for d, n in told if d["month"] == "2026-07")
+    previous = next(d for d, _ in told if d["month"] == "2026-06")
+    turned = copy.deepcopy(doc)
+    turned["news"]["turns"] = [{"series": "ai", "direction": "rise", "after": 3}]
+    n = narrative.write(turned, NARRATIVE, previous=previous)
+    assert n.whats_new_fact.kind == "turn", n.whats_new
+    record = "the most in a month since the data begin"
+    assert any(record in x for x in [n.whats_new, *n.by_the_numbers]), n.by_the_numbers

@@ -297,13 +297,13 @@ def write(
     ctx["bottom"] = bottom_line.bottom_state(
         doc, previous, told, ctx["zoom_shares"], words.steady_below
     )
-    used, above = _told_elsewhere(ctx, told), _numbers(new_fact) if new_fact else set()
-    bullet_facts = _bullet_facts(facts, used, texts_of, above)
+    (used, soft), above = _told_elsewhere(ctx, told), _given(new_fact, whats_new)
+    bullet_facts = _bullet_facts(facts, used, texts_of, above, soft)
     ctx.update(lead=lead.kind, whats_new=new_fact.kind if new_fact else "")  # for sections
     sections = _sections(env, ctx, f"{lede} {whats_new}")
     in_zoom = _range_in(_lines(sections["zoom_in"]), facts)
     if in_zoom:  # Zoom in gave the range (the share moved): not a bullet too
-        bullet_facts = _bullet_facts(facts, {*used, "core_range"}, texts_of, above)
+        bullet_facts = _bullet_facts(facts, {*used, "core_range"}, texts_of, above, soft)
     bullet_facts = _with_range(facts, lead, bullet_facts, in_zoom)
     bullets = _bullet_texts(bullet_facts, texts_of, say, ctx, lead, whats_new)
     return Narrative(
@@ -346,13 +346,30 @@ def _bullet_facts(
     used: set[str],
     texts_of: dict[tuple[str, str], str],
     above: set[float] = frozenset(),
+    soft: set[str] = frozenset(),
 ) -> list[Fact]:
-    """Three to five facts for "By the numbers", best first: one per kind, none of a kind
-    used above, none whose every number the lede (facts[0]) and What's new (`above`)
-    gave already (January's year so far is the month the lede told; "$38B: AI-related
-    imports in June" after "rose 2%, to $38 billion in June"), no two bullets leading
-    with the same number, and past the third only facts with news value
-    (BULLET_NEWS_FROM: not last month's figures barely moved)."""
+    """Three to five facts for "By the numbers" (`_pick`); the kinds Zoom in tells below
+    (`soft`) are left out unless the bullets would be fewer than three without them
+    (December of the base year: no move since last month, Zoom in tells the mix)."""
+    out = _pick(facts, used | soft, texts_of, above)
+    return out if len(out) >= 3 or not soft else _pick(facts, used, texts_of, above)
+
+
+def _given(fact: Fact | None, text: str) -> set[float]:
+    """The fact's numbers `text` prints (What's new's: a bullet giving only these is
+    left out; a number the fact holds but its line does not print is no repeat)."""
+    return {round(v, 9) for v in fact_printed(fact, text)} if fact else set()
+
+
+def _pick(
+    facts: list[Fact], used: set[str], texts_of: dict[tuple[str, str], str], above: set[float]
+) -> list[Fact]:
+    """Facts for "By the numbers", best first: one per kind, none of a kind used above,
+    none whose every number the lede (facts[0]) and What's new (`above`) gave already
+    (January's year so far is the month the lede told; "$38B: AI-related imports in
+    June" after "rose 2%, to $38 billion in June"), no two bullets leading with the same
+    number, and past the third only facts with news value (BULLET_NEWS_FROM: not last
+    month's figures barely moved)."""
     out: list[Fact] = []
     kinds, leads = set(used), set()
     told = (_numbers(facts[0]) if facts else set()) | set(above)
@@ -370,23 +387,23 @@ def _bullet_facts(
     return out
 
 
-def _told_elsewhere(ctx: dict[str, Any], told: set[str]) -> set[str]:
+def _told_elsewhere(ctx: dict[str, Any], told: set[str]) -> tuple[set[str], set[str]]:
     """The fact kinds no bullet gives: the lede's and What's new's (`told`), the tariff
     rates Between the lines gives (of the year so far, and of the month against the
-    previous month), the top sources' shares and compute hardware's part when Zoom in
-    gives them, the deficit effect when Why it matters opens with it, and what the
-    bottom line (`ctx["bottom"]`) tells."""
+    previous month), the deficit effect when Why it matters opens with it, and what the
+    bottom line (`ctx["bottom"]`) tells; then those Zoom in gives below (the top
+    sources' shares, compute hardware's part), which a bullet gives only when the
+    bullets would be too few without them."""
     # a policy event's bullet is other goods' rate against last month's, as mom_tariff's
     rates = {"tariff_gap", "mom_tariff", "policy_event"}
     used = {*told, *rates, *bottom_line.told_by(ctx["bottom"], ctx["m"])}
-    if ctx["zoom_shares"] and ctx["shift"]:  # Zoom in gives the top two sources' shares
-        used |= {"top_sources", "top_source_change"}
-    if ctx["zoom_mix"]:  # … and compute hardware's part of AI-related imports
-        used.add("compute_share")
     cf = ctx["cf"]
     if "counterfactual" not in told and ctx["material"] and cf.get("net_effect", 0) > 0:
         used.add("counterfactual")
-    return used
+    zoom = {"top_sources", "top_source_change"} if ctx["zoom_shares"] and ctx["shift"] else set()
+    if ctx["zoom_mix"]:  # Zoom in gives the mix: compute hardware's part
+        zoom.add("compute_share")
+    return used, zoom - used
 
 
 def _bullet_texts(
