@@ -5,7 +5,8 @@ Over the sample's editions 2024-01 …, each written with the previous month's d
 an edition has it (so What's new is there): the sections know the figures printed
 above them (`said`) and refer to one rather than give it again; a new top source told
 by the lede or What's new is not told again in Zoom in; the top-sources line says which
-period its shares are of, and who led a year earlier when that changed."""
+period its shares are of, and who led a year earlier when that changed. At the end,
+wording a reader flagged."""
 
 from __future__ import annotations
 
@@ -278,3 +279,56 @@ def test_a_record_stays_told_when_what_s_new_holds_its_figure_unprinted(told):
     assert n.whats_new_fact.kind == "turn", n.whats_new
     record = "the most in a month since the data begin"
     assert any(record in x for x in [n.whats_new, *n.by_the_numbers]), n.by_the_numbers
+
+
+# ---- wording a reader flagged -------------------------------------------------------------
+# A run of monthly moves is its own clause of the next-release line, not "after 2 monthly
+# falls in a row" as if the release waited for them; January's record stands beside the
+# figure it qualifies; two tariff rates moving the same way are joined by "and", not
+# "while".
+
+
+def test_the_next_release_line_tells_a_run_of_moves_in_its_own_clause(told):
+    runs = 0
+    for doc, n in told:
+        line = next(x for x in n.what_to_watch if x.startswith("Next release:"))
+        run = doc["news"]["mom"]["ai"]["streak"] if doc["news"]["mom"] else None
+        assert " in a row in AI-related imports" not in line and "after a monthly" not in line
+        if run and abs(run) >= 2:
+            runs += 1
+            way, words = "risen" if run > 0 else "fallen", sections.streak(doc)["months"]
+            assert words == sections.COUNTS[abs(run) - 2] if abs(run) <= 11 else str(abs(run))
+            assert line.endswith(f"; AI-related imports have {way} {words} months in a row."), line
+        else:
+            assert "in a row" not in line, line
+    assert runs >= 5
+
+
+def test_january_s_record_stands_beside_its_figure(told):
+    for doc, n in told:
+        if doc["month"] in ("2025-01", "2026-01"):
+            value = numbers.money(doc["imports"]["ai"]["month"])
+            assert f"{value} in {numbers.month_name(doc['month'])}, a monthly record, " in n.lede
+
+
+def test_two_rates_moving_the_same_way_are_joined_by_and(told):
+    same = 0
+    for doc, n in told:
+        for line in n.between_the_lines:
+            if not line.startswith("In ") or ", the tariff on " not in line:
+                continue
+            first, _, second = line.partition(
+                " in " + numbers.month_only(doc["news"]["previous_month"]) + ", "
+            )
+            if not second:
+                continue
+            ways = (
+                [w for w in ("rose", "fell", "held") if w in first],
+                [w for w in ("rose", "fell", "held") if w in second],
+            )
+            if ways[0] and ways[1] and ways[0][0] == ways[1][0]:
+                same += 1
+                assert second.startswith("and on "), line
+            elif ways[0] and ways[1]:
+                assert second.startswith("while on "), line
+    assert same >= 3
