@@ -222,12 +222,17 @@ def test_what_s_new_names_a_record_no_bullet_gives_again(told):
     named = {}
     for doc, n in told:
         kinds = [f.kind for f in n.bullet_facts]
-        if "since the data begin" in n.whats_new:
+        fact = n.whats_new_fact
+        if fact and fact.kind in ("mom_ai", "mom_share") and fact.values.get("record"):
             record = {"mom_ai": "value_record", "mom_share": "share_record"}
             kind = record[n.whats_new_fact.kind]
             assert kind in [f.kind for f in n.facts], doc["month"]  # a record indeed
             since = numbers.month_name(doc["data"]["first_month"])  # and since when
-            assert n.whats_new.endswith(f"since the data begin in {since}."), n.whats_new
+            if n.facts[0].kind in ("share_record", "value_record"):  # the lede said it
+                assert f"since the data begin in {since}" in n.lede
+                assert n.whats_new.endswith(", also a record."), n.whats_new
+            else:
+                assert n.whats_new.endswith(f"since the data begin in {since}."), n.whats_new
             assert kind not in kinds, (doc["month"], n.by_the_numbers)
             named[doc["month"]] = kind
         month = numbers.money(doc["imports"]["ai"]["month"])

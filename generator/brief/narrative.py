@@ -169,6 +169,7 @@ def context(doc: dict[str, Any], words: Words) -> dict[str, Any]:
         "told": frozenset(),  # in a bullet: the figures of the bullets above it
         "said": frozenset(),  # in What's new and the sections: the figures printed above
         "record": None,  # in What's new: the month data begin, when the move sets a record
+        "lede_record": False,  # … and the lede is a record too (it said since when)
         **sections_mod.context(doc, words.gap_steady_below),
         # "bottom" (what the bottom line is about) is set by write(), once the lead is known
         "long_run": bottom_line.long_run(doc, zoom, steady),

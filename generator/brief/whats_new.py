@@ -33,7 +33,8 @@ def line(
     if found and fmt(fact.values[name]) not in said:
         values = {**fact.values, "record": found.values["since"]}
         fact = Fact(fact.kind, fact.score, values, {**fact.paths, "record": found.paths["since"]})
-    text = say(fact, "whats_new", {**ctx, "said": said})
+    also = facts[0].kind in {k for k, _, _ in RECORDS.values()}  # the lede told since when
+    text = say(fact, "whats_new", {**ctx, "said": said, "lede_record": also})
     told = {facts[0].kind, fact.kind, *([kind] if "record" in fact.values else [])}
     return fact, text, told
 
