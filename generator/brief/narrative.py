@@ -336,9 +336,10 @@ def _sections(env: jinja2.Environment, ctx: dict[str, Any], above: str) -> dict[
     figure already given rather than give it again ("The AI boom's addition to the
     deficit …")."""
     out: dict[str, str] = {}
+    said = printed(above)
     for name in SECTIONS:
-        out[name] = templating.render(env, f"{name}.j2", {**ctx, "said": printed(above)})
-        above = f"{above} {out[name]}"
+        out[name] = templating.render(env, f"{name}.j2", {**ctx, "said": said})
+        said |= printed(out[name])
     return out
 
 

@@ -22,8 +22,9 @@ def line(
     """What's new's line, knowing the lede's figures (`said`), and the fact kinds the
     lede (facts[0]) and the line tell: its own, and a record of the month (AI imports,
     or their share) that did not lead, which it names with the month the data begin
-    (`record`: "to $37 billion in March, a record since the data begin in January
-    2023"), so that no bullet gives the figure again. The fact comes back with the
+    (`record`: "to $37 billion in March, the most in a month since the data begin in
+    January 2023", or "also a record" after a record lede), so that no bullet gives the
+    figure again. The fact comes back with the
     record's month among its values and paths, so every figure of the line is traced."""
     if fact is None:
         return None, "", {facts[0].kind}
