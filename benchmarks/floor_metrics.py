@@ -3,12 +3,11 @@ config and imports what the metrics command imports, then stops, with no work do
 
 Whatever the scan and the metrics cost comes on top of this, so `make bench` sets it
 beside the plain DuckDB pass: it shows how much of the 1.2 × target the imports alone
-use up. `--core-only` imports what a metrics core without pandas (and without pyarrow,
-whose Arrow files the per-month caches are) would still need: the CLI and its config
-models, numpy, DuckDB and the schema check. That is the floor of a rewrite of the
-metrics code, which the issue keeps in pandas.
+use up. The command imports neither pandas nor pyarrow (their import alone took as long
+as the whole DuckDB pass: benchmarks/README.md, "Sixth session"); the script fails if
+either gets imported, since the floor would then be another command's.
 
-    python benchmarks/floor_metrics.py CONFIG [--core-only]
+    python benchmarks/floor_metrics.py CONFIG
 """
 
 from __future__ import annotations
@@ -17,24 +16,23 @@ import importlib
 import sys
 
 # What `aibrief metrics` imports beyond the CLI (generator/cli.py imports the rest lazily,
-# inside the command): the document module pulls pandas, pyarrow and jsonschema, and a
-# run with a month to scan opens DuckDB.
-METRICS = ("generator.analysis.document", "duckdb")
-CORE_ONLY = ("numpy", "duckdb", "jsonschema", "yaml")
+# inside the command): the document module with the metrics code and numpy, DuckDB, and
+# the schema check.
+METRICS = ("generator.analysis.document", "duckdb", "jsonschema")
 
 
-def main(config_path: str, core_only: bool) -> int:
+def main(config_path: str) -> int:
     from generator import cli, config
 
     settings = config.load(config_path)
-    for name in CORE_ONLY if core_only else METRICS:
+    for name in METRICS:
         importlib.import_module(name)
     heavy = sorted(m for m in ("pandas", "pyarrow") if m in sys.modules)
-    if core_only and heavy:  # the floor would be wrong: say so rather than print it
-        sys.exit(f"--core-only imported {', '.join(heavy)}")
+    if heavy:  # the floor would be wrong: say so rather than print it
+        sys.exit(f"the metrics command's imports pulled in {', '.join(heavy)}")
     print(f"{cli.__name__}: {settings.warehouse_dir}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], "--core-only" in sys.argv[2:]))
+    sys.exit(main(sys.argv[1]))

@@ -92,10 +92,8 @@ stored[~stored["hs10"].isin(new)].to_parquet(path, index=False)
 """
 METRICS_COLD = "metrics, cold (no cache)"
 METRICS_NEW = "metrics, one new month"
-# Not targets: what `aibrief metrics` pays before it does anything (floor_metrics.py),
-# and what a metrics core without pandas would still pay.
+# Not a target: what `aibrief metrics` pays before it does anything (floor_metrics.py).
 FLOOR = "floor: metrics imports, no work"
-FLOOR_CORE = "floor: without pandas, pyarrow"
 
 
 @dataclass(frozen=True)
@@ -201,9 +199,7 @@ def bench_metrics(config: Path, tmp: Path, repeat: int) -> list[Row]:
     }
     cmds["yardstick duckdb"] = [sys.executable, str(HERE / "yardstick_duckdb.py"), *args]
     cmds["yardstick pandas"] = [sys.executable, str(HERE / "yardstick_pandas.py"), *args]
-    floor = [sys.executable, str(HERE / "floor_metrics.py"), str(config)]
-    cmds[FLOOR] = floor
-    cmds[FLOOR_CORE] = [*floor, "--core-only"]
+    cmds[FLOOR] = [sys.executable, str(HERE / "floor_metrics.py"), str(config)]
     units = "unit-value queries"
     cmds[units] = [sys.executable, str(HERE / "unit_values.py"), str(config)]
     prepare = {
@@ -222,8 +218,7 @@ def bench_metrics(config: Path, tmp: Path, repeat: int) -> list[Row]:
         sys.exit("metrics.json differs between a cold and a warm cache")
     rows[METRICS_NEW].note = "same metrics.json as cold"
     duck = rows["yardstick duckdb"].wall
-    for name in (FLOOR, FLOOR_CORE):
-        rows[name].note = f"{rows[name].wall / duck:.2f} × the DuckDB pass, before any work"
+    rows[FLOOR].note = f"{rows[FLOOR].wall / duck:.2f} × the DuckDB pass, before any work"
     return list(rows.values())
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 import sys
 import time
 
-import pandas as pd
-
 from generator import config
 from generator.analysis.metrics.cube import class_table
+from generator.analysis.metrics.prices import LINK_COLUMNS
 from generator.classify.taxonomy import for_settings
-from generator.data import queries
+from generator.data import queries, scan_columns
+from generator.data.table import Table
 from generator.data.warehouse import Warehouse
 
 
@@ -37,8 +37,9 @@ def main(path: str) -> int:
         # Every month in one query, and one query a month (what a cold `aibrief metrics`
         # runs, generator/analysis/linkcache.py): the same rows.
         runs["unit_links_one_query"] = lambda scan: queries.unit_links(scan, class_of)
-        runs["unit_links_month_by_month"] = lambda scan: pd.concat(
-            [queries.unit_links(scan, class_of, [m]) for m in months]
+        runs["unit_links_month_by_month"] = lambda scan: Table.concat(
+            [queries.unit_links(scan, class_of, [m]) for m in months],
+            scan_columns.kinds(LINK_COLUMNS, scan_columns.LINK_INTS),
         )
         # One new month: what `aibrief metrics` computes with the link cache filled.
         runs["unit_links_one_month"] = lambda scan: queries.unit_links(scan, class_of, months[-1:])

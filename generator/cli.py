@@ -393,8 +393,9 @@ def main(argv: list[str] | None = None) -> None:
     as one line on stderr (a traceback only with --debug)."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     report.configure(debug)
-    # Arrow's own allocator keeps what the metrics scan freed (≈ 35 MB of the peak at
-    # scale 16, benchmarks/README.md); the system's gives it back. Before pyarrow loads;
+    # Arrow's own allocator keeps what a scan freed (≈ 35 MB of the metrics' peak at
+    # scale 16 when they read Arrow; a refresh and a cold classification still load
+    # pyarrow: benchmarks/README.md); the system's gives it back. Before pyarrow loads;
     # a value set in the environment wins.
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     try:

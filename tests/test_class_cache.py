@@ -12,6 +12,7 @@ import pytest
 from generator import config
 from generator.analysis import classcache, document
 from generator.classify.taxonomy import Taxonomy, for_settings
+from generator.data import queries
 from tests.conftest import write_config
 
 RULES = """\
@@ -49,7 +50,12 @@ def settings(tmp_path: Path) -> config.Settings:
 
 
 def _classes(settings: config.Settings, codes: list[str]) -> tuple[pd.DataFrame, pd.Series]:
-    return document._classes(settings, for_settings(settings), codes)
+    """The classification as a pandas frame and the class index as a Series by code, from
+    the Tables the metrics path reads (stored answers read in a DuckDB session)."""
+    with queries.Scan() as scan:
+        table, class_of = document._classes(settings, for_settings(settings), codes, scan)
+    index = pd.Series(class_of["klass"], index=[str(c) for c in class_of["hs10"]], dtype="int64")
+    return table.to_pandas(), index
 
 
 def _files(settings: config.Settings) -> list[Path]:

@@ -14,7 +14,8 @@ import pytest
 
 from generator.analysis import document, linkcache, monthcache
 from generator.analysis.metrics.cube import class_table
-from generator.data import queries
+from generator.data import queries, scan_columns
+from generator.data.table import Table
 from generator.data.warehouse import Warehouse
 from generator.errors import UserError
 from tests.conftest import refreshed_sample
@@ -32,6 +33,15 @@ from tests.test_warehouse import trade
 
 CLASS_OF = class_table(CLASSIFICATION, list(CATEGORIES))
 LN2 = math.log(2.0)
+
+
+def _pd(frame: pd.DataFrame | Table) -> pd.DataFrame:
+    """The metrics path returns Tables (generator.data.table); compared here in pandas."""
+    return frame.to_pandas() if isinstance(frame, Table) else frame
+
+
+def assert_same(got: pd.DataFrame | Table, want: pd.DataFrame | Table, **kw: object) -> None:
+    pd.testing.assert_frame_equal(_pd(got), _pd(want), **kw)
 
 
 def small() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -57,8 +67,8 @@ def test_one_month_alone_gives_the_hand_worked_links_and_the_full_querys_rows():
     imports, exports = small()
     low = int(CLASS_OF[LOW])
     with queries.Scan.of_frames(imports, exports) as scan:
-        alone = queries.unit_links(scan, CLASS_OF, ["2024-03"])
-        full = queries.unit_links(scan, CLASS_OF)
+        alone = _pd(queries.unit_links(scan, CLASS_OF, ["2024-03"]))
+        full = _pd(queries.unit_links(scan, CLASS_OF))
     want = pd.DataFrame(
         [
             # flow, period, class, value now, a year before, logs × value now, before,
@@ -68,21 +78,21 @@ def test_one_month_alone_gives_the_hand_worked_links_and_the_full_querys_rows():
         ],
         columns=list(alone.columns),
     )
-    pd.testing.assert_frame_equal(alone, want, check_dtype=False, rtol=1e-15)
+    assert_same(alone, want, check_dtype=False, rtol=1e-15)
     same = full[full["period"] == "2024-03"].reset_index(drop=True)
-    pd.testing.assert_frame_equal(alone, same, check_exact=True)
+    assert_same(alone, same, check_exact=True)
     assert set(full["period"]) == {"2022-03", "2023-03", "2023-04", "2024-03", "2024-04"}
 
 
 def test_months_computed_alone_are_the_full_querys_rows_bit_for_bit():
     imports, exports, class_of = frames()
     with queries.Scan.of_frames(imports, exports) as scan:
-        full = queries.unit_links(scan, class_of)
+        full = _pd(queries.unit_links(scan, class_of))
         for months in (["2025-08"], ["2024-01", "2025-03"], ["2023-05"]):
             part = queries.unit_links(scan, class_of, months)
             want = full[full["period"].isin(months)].reset_index(drop=True)
             assert len(want)
-            pd.testing.assert_frame_equal(part, want, check_exact=True)
+            assert_same(part, want, check_exact=True)
 
 
 @pytest.fixture
@@ -118,10 +128,10 @@ def test_a_cold_cache_computes_each_month_once_and_a_warm_one_computes_nothing(
         def refuse(self, sql):
             raise AssertionError("a hit must not query")
 
-        monkeypatch.setattr(queries.Scan, "frame", refuse)
+        monkeypatch.setattr(queries.Scan, "table", refuse)
         warm = linkcache.unit_links(scan, class_of, tmp_path, files, "tax")
-    pd.testing.assert_frame_equal(cold, full, check_exact=True)
-    pd.testing.assert_frame_equal(warm, full, check_exact=True)
+    assert_same(cold, full, check_exact=True)
+    assert_same(warm, full, check_exact=True)
 
 
 def test_a_changed_month_file_recomputes_that_month_and_the_one_a_year_later(tmp_path, computed):
@@ -137,9 +147,9 @@ def test_a_changed_month_file_recomputes_that_month_and_the_one_a_year_later(tmp
     computed.clear()
     with queries.Scan.of_frames(revised, exports) as scan:
         got = linkcache.unit_links(scan, class_of, tmp_path, files, "tax")
-        full = queries.unit_links(scan, class_of)
+        full = _pd(queries.unit_links(scan, class_of))
     assert computed == [["2024-05"], ["2025-05"], None]  # then the reference query
-    pd.testing.assert_frame_equal(got, full, check_exact=True)
+    assert_same(got, full, check_exact=True)
     old = full[full["period"] == "2025-05"]
     assert len(old)  # the month a year later does depend on it
 
@@ -171,7 +181,7 @@ def test_a_damaged_or_mismatched_entry_is_computed_again(tmp_path, computed):
         computed.clear()
         got = linkcache.unit_links(scan, class_of, tmp_path, files, "tax")
     assert computed == [["2023-09"], ["2024-02"], ["2024-07"]]
-    pd.testing.assert_frame_equal(got, full, check_exact=True)
+    assert_same(got, full, check_exact=True)
 
 
 def test_the_cache_keeps_what_it_just_used_and_at_most_keep_entries(tmp_path, monkeypatch):
@@ -198,18 +208,18 @@ def test_on_the_sample_the_row_form_and_months_alone_equal_the_full_query(sample
     wh = Warehouse(sample_settings.warehouse_dir)
     months = wh.common_months()
     sums = document.warehouse_sums(sample_settings)
-    class_of = class_table(sums.classification, list(sums.categories))
+    class_of = class_table(_pd(sums.classification), list(sums.categories))
     with queries.Scan.of_warehouse(wh, months) as scan:
         assert scan.one_row_per_cell
-        scan.register("classes", queries.class_frame(class_of))
-        grouped = queries.typed_links(scan.frame(queries.UNIT_LINKS_SQL))
-        rows = queries.typed_links(scan.frame(queries.UNIT_LINKS_ROWS_SQL))
+        scan.register("classes", scan_columns.class_frame(class_of))
+        grouped = scan_columns.typed_links(scan.frame(queries.UNIT_LINKS_SQL))
+        rows = scan_columns.typed_links(scan.frame(queries.UNIT_LINKS_ROWS_SQL))
         picked = [months[-1], months[13], months[5]]
         alone = queries.unit_links(scan, class_of, picked)
-    pd.testing.assert_frame_equal(rows, grouped, check_exact=True)
+    assert_same(rows, grouped, check_exact=True)
     want = grouped[grouped["period"].isin(picked)].reset_index(drop=True)
-    pd.testing.assert_frame_equal(alone, want, check_exact=True)
-    pd.testing.assert_frame_equal(sums.aggregate.units, grouped, check_exact=True)
+    assert_same(alone, want, check_exact=True)
+    assert_same(sums.aggregate.units, grouped, check_exact=True)
 
 
 def _metrics_bytes(settings, month="2025-12") -> bytes:

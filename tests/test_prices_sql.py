@@ -14,7 +14,8 @@ import sqlglot
 from generator.analysis import document, metrics
 from generator.analysis.metrics import prices
 from generator.analysis.metrics.cube import class_table
-from generator.data import queries
+from generator.data import queries, scan_columns
+from generator.data.table import Table
 from generator.data.warehouse import Warehouse
 from tests.conftest import refreshed_sample
 from tests.test_metrics import CATEGORIES, CLASSIFICATION, EXPORT_COLUMNS, IMPORT_COLUMNS
@@ -32,7 +33,8 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     )
 
 
-def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+def _sorted(frame: pd.DataFrame | Table) -> pd.DataFrame:
+    frame = frame.to_pandas() if isinstance(frame, Table) else frame
     return frame.sort_values(["flow", "period", "klass"]).reset_index(drop=True)
 
 
@@ -44,7 +46,7 @@ def test_sql_and_pandas_links_agree():
     assert list(sql.columns) == prices.LINK_COLUMNS
     pd.testing.assert_frame_equal(_sorted(sql), _sorted(ref), check_dtype=False, rtol=1e-12)
     # The cases are there: both flows, outliers, unit changes, excluded chapters left out.
-    assert set(sql["flow"]) == {"imports", "exports"}
+    assert set(sql["flow"].tolist()) == {"imports", "exports"}
     assert sql["outliers"].sum() > 0 and sql["unit_changes"].sum() > 0
     assert (sql["klass"] >= 0).all()
 
@@ -57,9 +59,9 @@ def test_the_row_form_pairs_a_unit_change_as_the_line_form_does():
     for flow in (imports, exports):
         assert not flow.duplicated(["period", "hs10", "country_code"]).any()
     with queries.Scan.of_frames(imports, exports) as scan:
-        scan.register("classes", queries.class_frame(class_of))
-        lines = queries.typed_links(scan.frame(queries.UNIT_LINKS_SQL))
-        rows = queries.typed_links(scan.frame(queries.UNIT_LINKS_ROWS_SQL))
+        scan.register("classes", scan_columns.class_frame(class_of))
+        lines = scan_columns.typed_links(scan.frame(queries.UNIT_LINKS_SQL))
+        rows = scan_columns.typed_links(scan.frame(queries.UNIT_LINKS_ROWS_SQL))
     pd.testing.assert_frame_equal(rows, lines, check_exact=True)
     changed = rows.groupby("period")["unit_changes"].sum()
     assert set(changed[changed > 0].index) == set(span("2024-05", "2025-04"))
@@ -102,7 +104,7 @@ def test_the_query_parses_for_duckdb_and_spark_and_its_spark_form_gives_the_same
     spark = sqlglot.transpile(sql, read="duckdb", write="spark")[0]
     imports, exports, class_of = frames()
     with queries.Scan.of_frames(imports, exports) as scan:
-        scan.register("classes", queries.class_frame(class_of))
+        scan.register("classes", scan_columns.class_frame(class_of))
         pd.testing.assert_frame_equal(scan.frame(spark), scan.frame(sql))
 
 
@@ -110,13 +112,13 @@ def test_the_warehouse_scan_sums_in_two_queries_and_links_one_query_a_month(
     sample_settings, monkeypatch
 ):
     ran: list[str] = []
-    real = queries.Scan.frame
+    real = queries.Scan.table
 
-    def frame(self, sql: str) -> pd.DataFrame:
+    def table(self, sql: str) -> Table:
         ran.append(sql)
         return real(self, sql)
 
-    monkeypatch.setattr(queries.Scan, "frame", frame)
+    monkeypatch.setattr(queries.Scan, "table", table)
     # A cold link cache (tests/test_link_cache.py: a warm one runs none); over warehouse
     # files, one row per month × code × country: the form that takes a row as a line.
     sums = document.warehouse_sums(sample_settings, "2025-12")
@@ -132,7 +134,7 @@ def test_the_warehouse_scan_sums_in_two_queries_and_links_one_query_a_month(
     assert sums.aggregate.units is not None and len(sums.aggregate.units)
     # An edition cut from wider sums reads only links up to its month.
     inp = document.metrics_input(sample_settings, "2024-06", sums)
-    assert inp.aggregate.units["period"].max() == "2024-06"
+    assert max(inp.aggregate.units["period"].tolist()) == "2024-06"
     doc = document.compute_metrics(sample_settings, "2025-12", sums).doc
     assert doc["prices"]["ai"]["lines"] > 0
 

@@ -17,7 +17,8 @@ from generator.analysis import document, metrics
 from generator.analysis.metrics.cube import aggregate_rows, class_table
 from generator.classify.exemptions import ExemptionList, load_lists
 from generator.classify.taxonomy import for_settings
-from generator.data import queries, schema
+from generator.data import queries, scan_columns, schema
+from generator.data.table import Table
 from generator.data.warehouse import Warehouse
 from generator.errors import ConfigError
 from tests.conftest import refreshed_sample, write_config
@@ -76,8 +77,8 @@ def hand_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
     )
 
 
-def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    out = frame.copy()
+def _sorted(frame: pd.DataFrame | Table, keys: list[str]) -> pd.DataFrame:
+    out = frame.to_pandas() if isinstance(frame, Table) else frame.copy()
     for k in ("period", "country_code"):
         out[k] = out[k].astype(str)
     return out.sort_values(keys).reset_index(drop=True)
@@ -102,7 +103,7 @@ def test_sql_and_pandas_sum_hand_built_frames_alike():
     assert_same_aggregate(sql, pandas_agg)
     # The cases are there: excluded rows kept with class −1, the list of two prefixes
     # counted once, the oil list on excluded rows only, rest of world, medium.
-    imp = sql.imports
+    imp = sql.imports.to_pandas()
     assert set(imp.loc[imp["klass"] == -1, "mask"]) == {0, 4}
     assert set(imp["mask"]) == {0, 1, 2, 4}
     assert REST in set(imp["country_code"]) and 2 in set(imp["klass"])  # medium = 2
@@ -229,8 +230,8 @@ def test_the_spark_form_of_a_query_gives_the_same_sums():
     imports, exports = hand_frames()
     class_of = class_table(CLASSIFICATION, CATS)
     with queries.Scan.of_frames(imports, exports) as scan:
-        scan.register("classes", queries.class_frame(class_of))
-        scan.register("exemption_codes", queries.exemption_table(LISTS))
+        scan.register("classes", scan_columns.class_frame(class_of))
+        scan.register("exemption_codes", scan_columns.exemption_table(LISTS))
         months = sorted(set(imports["period"]))[:1]
         for sql in (
             queries.IMPORTS_SQL,
@@ -281,11 +282,12 @@ def test_codes_the_classification_lacks_are_classified_and_summed_again(
     """The commodity table saves a pass over the rows; a code missing from it is
     noticed in the sums (UNCLASSIFIED), and the scan classifies the rows' codes instead."""
     full = document.compute_metrics(sample_settings, "2025-12").doc
-    known = document._known_codes(Warehouse(sample_settings.warehouse_dir))
+    with queries.Scan() as scan:
+        known = document._known_codes(Warehouse(sample_settings.warehouse_dir), scan)
     assert known
-    monkeypatch.setattr(document, "_known_codes", lambda wh: known[::2])
+    monkeypatch.setattr(document, "_known_codes", lambda wh, scan: known[::2])
     assert document.compute_metrics(sample_settings, "2025-12").doc == full
-    monkeypatch.setattr(document, "_known_codes", lambda wh: [])
+    monkeypatch.setattr(document, "_known_codes", lambda wh, scan: [])
     assert document.compute_metrics(sample_settings, "2025-12").doc == full
 
 

@@ -18,15 +18,18 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import pandas as pd
+import numpy as np
 
 from generator.analysis import metrics as m
 from generator.analysis.metrics import cube
 from generator.classify import published, taxonomy
 from generator.classify.taxonomy import Taxonomy
 from generator.config import Settings
+from generator.data.table import Table
 from generator.errors import UserError
 from generator.fsutil import write_atomic
 
@@ -60,53 +63,75 @@ def path_of(folder: Path, digest: str) -> Path:
 
 
 def classes(
-    folder: Path, digest: str, tax: Taxonomy, codes: list[str]
-) -> tuple[pd.DataFrame, pd.Series]:
+    folder: Path, digest: str, tax: Taxonomy, codes: list[str], read: Callable[[Path], Table]
+) -> tuple[Table, Table]:
     """The classification of `codes` (sorted, one row a code) and its class index per
-    code: the stored answers, and the codes they lack classified with the rules and
-    stored with them."""
+    code (hs10, klass): the stored answers, and the codes they lack classified with the
+    rules and stored with them. The stored answers are read by `read` (a DuckDB
+    session's parquet reader, queries.Scan.parquet), without pandas, which the metrics
+    path does not import; classifying new codes does."""
     wanted = sorted(set(map(str, codes)))
     path = path_of(folder, digest)
-    stored = _read(path)
-    held = set() if stored is None else set(stored["hs10"])
+    stored = _read(path, read)
+    held = set() if stored is None else set(stored["hs10"].tolist())
     missing = [c for c in wanted if c not in held]
     if missing:
-        fresh = tax.classify_frame(missing)
-        try:
-            class_of = cube.class_table(fresh, list(tax.categories))
-            fresh["klass"] = class_of.reindex(fresh["hs10"]).to_numpy(dtype="int64")
-        except m.MetricsError as exc:
-            raise UserError(str(exc)) from None
-        parts = [fresh] if stored is None else [stored, fresh]
-        stored = pd.concat(parts, ignore_index=True).sort_values("hs10", ignore_index=True)
+        stored = _classify(tax, missing, stored)
         _write(path, stored)
     if stored is None:  # no code asked and none stored yet
-        stored = tax.classify_frame([]).assign(klass=pd.Series(dtype="int64"))
-    frame = stored if len(stored) == len(wanted) else stored[stored["hs10"].isin(wanted)]
-    frame = frame.reset_index(drop=True)
-    class_of = pd.Series(frame["klass"].to_numpy(dtype="int64"), index=frame["hs10"].to_numpy())
-    return frame.drop(columns=["klass"]), class_of
+        stored = _classify(tax, [], None)
+    if len(stored) != len(wanted):
+        asked = set(wanted)
+        stored = stored[np.array([c in asked for c in stored["hs10"].tolist()], dtype=bool)]
+    table = stored
+    class_of = Table({"hs10": table["hs10"], "klass": table["klass"].astype(np.int64)})
+    return table[[c for c in table.columns if c != "klass"]], class_of
 
 
-def _read(path: Path) -> pd.DataFrame | None:
+def _classify(tax: Taxonomy, codes: list[str], stored: Table | None) -> Table:
+    """`codes` classified with the rules, with their class index, and the stored answers
+    beside them, sorted by code."""
+    import pandas as pd
+
+    fresh = tax.classify_frame(codes)
+    try:
+        class_of = cube.class_table(fresh, list(tax.categories))
+        fresh["klass"] = class_of.reindex(fresh["hs10"]).to_numpy(dtype="int64")
+    except m.MetricsError as exc:
+        raise UserError(str(exc)) from None
+    parts = [fresh] if stored is None else [stored.to_pandas()[list(fresh.columns)], fresh]
+    whole = pd.concat(parts, ignore_index=True).sort_values("hs10", ignore_index=True)
+    return Table({c: _column(whole[c]) for c in whole.columns})
+
+
+def _column(values: Any) -> np.ndarray:
+    """A pandas column as numpy, text as objects with None where missing."""
+    if values.dtype.kind in "biuf":
+        return values.to_numpy()
+    return np.array([None if v is None or v != v else v for v in values.tolist()], dtype=object)
+
+
+def _read(path: Path, read: Callable[[Path], Table]) -> Table | None:
     """The stored answers (hs10 as str, sorted, unique, with klass), or None when the file
     is missing, unreadable or not such a table."""
+    if not path.is_file():
+        return None
     try:
-        frame = pd.read_parquet(path)
+        table = read(path)
     except Exception:  # noqa: BLE001 - any damage means: classify again
         return None
-    if "klass" not in frame.columns or "hs10" not in frame.columns:
+    if "klass" not in table or "hs10" not in table:
         return None
-    frame["hs10"] = frame["hs10"].astype(str)
-    if not frame["hs10"].is_monotonic_increasing or not frame["hs10"].is_unique:
+    hs10 = np.asarray([str(c) for c in table["hs10"].tolist()], dtype=object)
+    if len(hs10) > 1 and not bool(np.all(hs10[1:] > hs10[:-1])):  # sorted and unique
         return None
-    return frame
+    return table.with_column("hs10", hs10)
 
 
-def _write(path: Path, frame: pd.DataFrame) -> None:
+def _write(path: Path, table: Table) -> None:
     """Store atomically (a reader never sees half a file); keep the newest few."""
     buf = io.BytesIO()
-    frame.to_parquet(buf, index=False)
+    table.to_pandas().to_parquet(buf, index=False)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, buf.getvalue())

@@ -4,16 +4,14 @@ published JSON Schema before anything is written, and written atomically."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-import pandas as pd
+import numpy as np
 
 from generator.analysis import classcache, linkcache, monthcache, sumcache
 from generator.analysis import metrics as m
@@ -22,12 +20,17 @@ from generator.classify.exemptions import load_lists
 from generator.classify.policy import load_policy
 from generator.classify.taxonomy import Taxonomy, for_settings
 from generator.config import Settings
-from generator.data import queries, schema
+from generator.data import queries
 from generator.data.refresh import latest_month
 from generator.data.schema import FLOW_COLUMNS
+from generator.data.table import FLOAT, TEXT, Table
 from generator.data.warehouse import Warehouse
 from generator.errors import UserError
 from generator.fsutil import write_atomic
+
+if TYPE_CHECKING:  # the warehouse side reads Tables (data/table.py): a metrics run
+    # imports neither pandas nor pyarrow (tests/test_metrics_path.py)
+    from generator.analysis.metrics.model import Frame
 
 
 def options(settings: Settings) -> m.MetricsOptions:
@@ -46,9 +49,9 @@ class WarehouseSums:
     value serves every edition of one data vintage (a backfill) up to `months[-1]`."""
 
     aggregate: m.Aggregate
-    classification: pd.DataFrame
+    classification: Frame
     categories: dict[str, str]
-    countries: pd.DataFrame
+    countries: Frame
     exemptions: list[Any]
     info: m.DataInfo
     months: list[str]  # months both flows hold, up to the last one scanned
@@ -77,26 +80,26 @@ def warehouse_sums(settings: Settings, upto: str | None = None, workers: int = 1
     tax = for_settings(settings)
     lists = load_lists(settings.path(settings.taxonomy.exemptions))
     manifest = wh.manifest()
-    countries = wh.reference("countries")
     for flow in ("imports", "exports"):  # a lost file is told, even when its sums are kept
         queries.month_files(wh, flow, months)
     files = monthcache.month_digests(manifest, months)
     class_key = classcache.taxonomy_digest(settings)
     sums_held = sumcache.entries(settings.cache_dir / sumcache.FOLDER, files, class_key, lists)
     links_held = linkcache.entries(settings.cache_dir / linkcache.FOLDER, files, class_key)
-    # The commodity table names every code the refresh wrote: classifying it saves a
-    # pass over the rows.
-    known = _known_codes(wh)
-    classification, class_of = _classes(settings, tax, known)
     need = set(sums_held.missing) | set(queries.link_months(links_held.missing))
     read = sorted(need & set(months))  # the months to scan: none when all are kept
     fresh = None
-    with contextlib.ExitStack() as stack:
-        scan = None
+    spill = settings.cache_dir / "duckdb"
+    engine = queries.Engine(settings.warehouse.memory_limit_mb, workers, spill)
+    # One DuckDB session a run reads the small tables too (a session costs ≈ 25 ms).
+    with queries.Scan(engine) as scan:
+        countries = wh.reference_table("countries", scan.parquet)
+        # The commodity table names every code the refresh wrote: classifying it saves a
+        # pass over the rows.
+        known = _known_codes(wh, scan)
+        classification, class_of = _classes(settings, tax, known, scan)
         if read:
-            spill = settings.cache_dir / "duckdb"
-            engine = queries.Engine(settings.warehouse.memory_limit_mb, workers, spill)
-            scan = stack.enter_context(queries.Scan.of_warehouse(wh, read, engine))
+            scan.define_months(wh, read)
             classification, class_of, fresh = _sum_missing(
                 settings,
                 tax,
@@ -107,7 +110,7 @@ def warehouse_sums(settings: Settings, upto: str | None = None, workers: int = 1
                 read,
                 sums_held.missing,
             )
-        units = linkcache.complete(links_held, scan, class_of)  # prices, volumes
+        units = linkcache.complete(links_held, scan if read else None, class_of)
         sums = sumcache.complete(sums_held, fresh)
     keys = tuple(x.key for x in lists)
     info = m.DataInfo(
@@ -127,10 +130,10 @@ def _sum_missing(
     scan: queries.Scan,
     lists: list[Any],
     known: list[str],
-    classes: tuple[pd.DataFrame, pd.Series],
+    classes: tuple[Table, Table],
     read: list[str],
     summed: list[str],
-) -> tuple[pd.DataFrame, pd.Series, queries.Sums | None]:
+) -> tuple[Table, Table, queries.Sums | None]:
     """The `summed` months' sums over `scan` of the `read` months (None when none is
     asked), with the
     classification they were summed with. A code the commodity table lacks would be
@@ -142,27 +145,32 @@ def _sum_missing(
     fresh = queries.aggregate(scan, class_of, lists, asked) if summed and len(class_of) else None
     if fresh is None or fresh.unclassified or not set(read) <= set(summed):
         codes = queries.codes(scan)
-        if not set(codes) <= set(class_of.index):
-            classification, class_of = _classes(settings, tax, sorted(set(known) | set(codes)))
+        if not set(codes) <= set(class_of["hs10"].tolist()):
+            classification, class_of = _classes(
+                settings, tax, sorted(set(known) | set(codes)), scan
+            )
             fresh = None if fresh is None or fresh.unclassified else fresh
         if summed and fresh is None:
             fresh = queries.aggregate(scan, class_of, lists, asked)
     return classification, class_of, fresh
 
 
-def _known_codes(wh: Warehouse) -> list[str]:
+def _known_codes(wh: Warehouse, scan: queries.Scan) -> list[str]:
     """Codes of the warehouse's commodity table (none if it is missing or damaged)."""
     try:
-        return list(wh.reference("commodities")["hs10"].astype(str))
+        return [str(c) for c in wh.reference_table("commodities", scan.parquet)["hs10"].tolist()]
     except UserError:
         return []
 
 
-def _classes(settings: Settings, tax: Taxonomy, codes: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+def _classes(
+    settings: Settings, tax: Taxonomy, codes: list[str], scan: queries.Scan
+) -> tuple[Table, Table]:
     """The classification of `codes` and its class index per code: each code classified
     once per taxonomy (only codes new to the cache beside the warehouse are)."""
     folder = settings.cache_dir / classcache.FOLDER
-    return classcache.classes(folder, classcache.taxonomy_digest(settings), tax, codes)
+    digest = classcache.taxonomy_digest(settings)
+    return classcache.classes(folder, digest, tax, codes, scan.parquet)
 
 
 def metrics_input(
@@ -175,11 +183,11 @@ def metrics_input(
         return metrics_input(settings, month, None, workers)  # outside the shared span
     agg = sums.aggregate
     cut = m.Aggregate(
-        agg.imports[agg.imports["period"] <= month].reset_index(drop=True),
-        agg.exports[agg.exports["period"] <= month].reset_index(drop=True),
+        _upto(agg.imports, month),
+        _upto(agg.exports, month),
         agg.categories,
         agg.lists,
-        None if agg.units is None else agg.units[agg.units["period"] <= month],
+        None if agg.units is None else _upto(agg.units, month),
     )
     return m.MetricsInput(
         imports=_no_rows("imports"),
@@ -194,9 +202,15 @@ def metrics_input(
     )
 
 
-def _no_rows(flow: str) -> pd.DataFrame:
-    """Row-level frames stay empty on the SQL path: the aggregate carries the sums."""
-    return schema.conform(pd.DataFrame(columns=list(FLOW_COLUMNS[flow])), FLOW_COLUMNS[flow])
+def _upto(frame: Frame, month: str) -> Frame:
+    """The rows of `month` and the months before it."""
+    out = frame[np.asarray(frame["period"]) <= month]
+    return out.reset_index(drop=True) if hasattr(out, "reset_index") else out
+
+
+def _no_rows(flow: str) -> Table:
+    """Row-level tables stay empty on the SQL path: the aggregate carries the sums."""
+    return Table.empty({c: TEXT if t == "string" else FLOAT for c, t in FLOW_COLUMNS[flow].items()})
 
 
 def compute_metrics(
@@ -242,12 +256,16 @@ def _validator() -> Any:
     """A validator of the shipped schema. The schema itself is not checked here (40 ms
     a process): it ships with the code, and tests/test_metrics.py checks it against its
     draft's meta-schema."""
+    import jsonschema
+
     schema_doc = metrics_schema()
     return jsonschema.validators.validator_for(schema_doc)(schema_doc)
 
 
 def validate_metrics(doc: dict[str, Any]) -> None:
     """The document must match the published JSON Schema before anyone reads it."""
+    import jsonschema
+
     error = jsonschema.exceptions.best_match(_validator().iter_errors(doc))
     if error is not None:
         raise error

@@ -5,7 +5,7 @@ over a whole warehouse it is by far the dearest step of the metrics. Yet the lin
 month m depend only on the files of months m and m − 12 (both flows, named by their
 sha256 in the manifest), on each code's class and on the query's text; a monthly
 refresh adds one month. So each month's few rows are stored under
-`output/cache/unit_links/<key>.arrow`, the key a hash of exactly those inputs, and
+`output/cache/unit_links/<key>.entry`, the key a hash of exactly those inputs, and
 only the months without a stored entry are computed, one query a month that reads it
 and its partner a year before (`queries.unit_links(..., [month])`), whose rows are the
 full query's for that month bit for bit (its sums are exact decimals).
@@ -21,12 +21,15 @@ from __future__ import annotations
 import hashlib
 import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from generator.analysis import monthcache
 from generator.analysis.metrics.prices import LINK_COLUMNS
-from generator.data import queries
+from generator.data import queries, scan_columns
+from generator.data.table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FOLDER = "unit_links"
 KEEP = 600  # entries: 50 years of months, a few KB each; the ones just used always stay
@@ -64,14 +67,15 @@ def entries(folder: Path, files: dict[str, str], class_key: str) -> monthcache.E
 
 
 def complete(
-    held: monthcache.Entries, scan: queries.Scan | None, class_of: pd.Series
-) -> pd.DataFrame:
+    held: monthcache.Entries, scan: queries.Scan | None, class_of: pd.Series | Table
+) -> Table:
     """Every month's links: the missing ones computed over `scan` (which must hold them
-    and their partners) and stored, then all of them as one frame. One query a month:
+    and their partners) and stored, then all of them as one table. One query a month:
     each joins one month's lines against the year before's, a small hash table, where
     one query over every month builds one of every line (at scale 16, 36 months: 7 CPU s
     and 320 MB month by month against 15 CPU s and 1.2 GB at once, the same rows); and a
-    run stopped half-way keeps the months it finished."""
+    run stopped half-way keeps the months it finished. One table, in the full query's
+    order (flow, month, class)."""
     missing = held.missing
     if missing:
         if scan is None:
@@ -79,18 +83,17 @@ def complete(
         for m in missing:
             held.store(m, queries.unit_links(scan, class_of, [m]))
         held.prune(KEEP)
-    out = queries.typed_links(held.table().to_pandas())
-    out = out.sort_values(["flow", "period", "klass"], kind="stable").reset_index(drop=True)
+    out = scan_columns.typed_links(held.table()).sorted_by(["flow", "period", "klass"])
     return out[LINK_COLUMNS]
 
 
 def unit_links(
     scan: queries.Scan,
-    class_of: pd.Series,
+    class_of: pd.Series | Table,
     folder: Path,
     files: dict[str, str],
     class_key: str,
-) -> pd.DataFrame:
+) -> Table:
     """queries.unit_links over the scan's months, each month read from the cache when
     its key matches, the others computed (`complete`)."""
     return complete(entries(folder, files, class_key), scan, class_of)

@@ -6,7 +6,7 @@ each code's class (the taxonomy digest, as for linkcache), on which codes each
 exemption list holds, in bit order, and on the query's text (with the bytes of the
 modules that send it and store the result, so a changed line there is never served
 stale). A monthly refresh adds one month, so the next run scans that month's files
-alone and reads the others' sums from `output/cache/sums/<key>.arrow` (the yardstick a
+alone and reads the others' sums from `output/cache/sums/<key>.entry` (the yardstick a
 metrics run is measured against scans them all: benchmarks/README.md).
 """
 
@@ -17,6 +17,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from generator.analysis import monthcache
 from generator.analysis.metrics.model import EXPORT_AGGREGATE, IMPORT_AGGREGATE
@@ -82,21 +84,18 @@ def entries(folder: Path, files: dict[str, str], class_key: str, lists: list[Any
 
 def complete(held: Held, fresh: queries.Sums | None) -> queries.Sums:
     """Every month's sums: the missing ones taken from `fresh` (a scan holding at least
-    them) and stored, then all of them as one frame a flow, in the scan's order. Sums
+    them) and stored, then all of them as one table a flow, in the scan's order. Sums
     with UNCLASSIFIED rows serve this run but are not stored."""
     missing = held.missing
     if missing:
         if fresh is None:
             raise ValueError("months not summed: " + ", ".join(missing))
         for flow in ("imports", "exports"):
-            frame = getattr(fresh, flow)
+            table = getattr(fresh, flow)
             stored = getattr(held, flow)
-            by_month = dict(tuple(frame.groupby("period", sort=False)))
+            by_month = table.split("period")
             for m in missing:
-                part = by_month.get(m, frame.iloc[:0])
+                part = by_month.get(m, table[np.zeros(0, dtype=np.int64)])
                 stored.store(m, part, persist=not fresh.unclassified)
             stored.prune(KEEP)
-    return queries.Sums(
-        queries.typed_sums(held.imports.table().to_pandas(), "imports"),
-        queries.typed_sums(held.exports.table().to_pandas(), "exports"),
-    )
+    return queries.Sums(held.imports.table(), held.exports.table())

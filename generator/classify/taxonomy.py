@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import pandas as pd
 from pydantic import BeforeValidator, field_validator
 
 from generator import yamlio
@@ -31,6 +30,8 @@ from generator.classify.published import (
 from generator.errors import UserError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from generator.config import Settings
 
 __all__ = [
@@ -145,6 +146,8 @@ class Taxonomy:
     def classify_frame(self, codes: Iterable[str]) -> pd.DataFrame:
         """One row per distinct code: hs10, tier, category, excluded, rule (prefix), and
         source (published, rules or default) so an export shows what decided each code."""
+        import pandas as pd
+
         rows = []
         for code in sorted(set(codes)):
             c = self.classify(code)

@@ -11,12 +11,14 @@ warehouse.py), `classes` (hs10 → class index, a small table) and `exemption_co
 (listed code prefix, its number of digits and its list's bit, a small table).
 Only `_define` is engine-specific: on Spark,
 `spark.read.parquet(*paths).createOrReplaceTempView("imports")` and
-`spark.createDataFrame(classes).createOrReplaceTempView("classes")` replace it, and the
+`spark.createDataFrame(classes.to_pandas()).createOrReplaceTempView("classes")` replace
+it, and the
 query strings run unchanged (tests/test_queries.py parses each for both dialects;
 benchmarks/README.md says when that is worth it).
 
 Nothing here imports from the stages above: the class index of each code and the
-exemption bits come in as frames (generator.analysis.document builds them).
+exemption bits come in as small tables (scan_columns; generator.analysis.document
+builds them).
 """
 
 from __future__ import annotations
@@ -27,13 +29,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from generator.data.scan_columns import (
+    SQL_TYPES,
+    class_codes,
+    exemption_codes,
+    kind_of,
+    typed,
+    typed_links,
+    typed_sums,
+)
+from generator.data.table import Table
 from generator.data.warehouse import Warehouse
 from generator.errors import UserError
 
-if TYPE_CHECKING:  # imported inside the functions: `aibrief --help` stays light
+if TYPE_CHECKING:  # imported inside the functions: `aibrief --help` stays light, and the
+    # metrics path reads Tables (data/table.py), never pandas
     import duckdb
+    import pandas as pd
 
 # Every distinct code of both flows: the codes the classification must cover.
 CODES_SQL = """
@@ -300,14 +312,18 @@ class Scan:
     def of_warehouse(cls, wh: Warehouse, months: list[str], engine: Engine = Engine()) -> Scan:
         """The month files of both flows, as the tables `imports` and `exports`."""
         scan = cls(engine)
-        scan.one_row_per_cell = True
         try:
-            for flow in ("imports", "exports"):
-                scan._define(flow, month_files(wh, flow, months))
+            scan.define_months(wh, months)
         except BaseException:
             scan.close()
             raise
         return scan
+
+    def define_months(self, wh: Warehouse, months: list[str]) -> None:
+        """The month files of both flows as the tables `imports` and `exports`."""
+        for flow in ("imports", "exports"):
+            self._define(flow, month_files(wh, flow, months))
+        self.one_row_per_cell = True
 
     @classmethod
     def of_frames(cls, imports: pd.DataFrame, exports: pd.DataFrame) -> Scan:
@@ -322,13 +338,38 @@ class Scan:
         listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         self.con.execute(f"CREATE VIEW {flow} AS SELECT * FROM read_parquet([{listed}])")
 
-    def register(self, name: str, frame: pd.DataFrame) -> None:
-        """A small table (classification, exemption codes) from a pandas frame."""
-        self.con.register(name, frame)
+    def register(self, name: str, frame: pd.DataFrame | Table) -> None:
+        """A small table (classification, exemption codes) from a Table or a pandas frame."""
+        if not isinstance(frame, Table):
+            self.con.execute(f"DROP TABLE IF EXISTS {name}")  # a Table's, registered before
+            self.con.register(name, frame)
+            return
+        cols = ", ".join(
+            f"UNNEST(?::{SQL_TYPES[kind_of(frame[c])]}[]) AS {c}" for c in frame.columns
+        )
+        with contextlib.suppress(self._error):  # a frame registered under that name before
+            self.con.unregister(name)
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {cols}",
+            [frame[c].tolist() for c in frame.columns],
+        )
 
     def frame(self, sql: str) -> pd.DataFrame:
+        """A query's result as a pandas frame (tests, `unit_values`)."""
         try:
             return self.con.execute(sql).df()
+        except self._error as exc:
+            raise UserError(f"warehouse unreadable ({exc}); run `aibrief refresh`") from None
+
+    def parquet(self, path: Path) -> Table:
+        """A small parquet file (a reference table, the stored classification) read in this
+        session: one DuckDB connection a run, not one a file."""
+        return Table(self.con.execute("SELECT * FROM read_parquet(?)", [str(path)]).fetchnumpy())
+
+    def table(self, sql: str) -> Table:
+        """A query's result as a Table: the metrics path, without pandas."""
+        try:
+            return Table(self.con.execute(sql).fetchnumpy())
         except self._error as exc:
             raise UserError(f"warehouse unreadable ({exc}); run `aibrief refresh`") from None
 
@@ -360,30 +401,15 @@ def month_files(wh: Warehouse, flow: str, months: list[str]) -> list[Path]:
 
 def codes(scan: Scan) -> list[str]:
     """Every distinct HS10 code of both flows."""
-    return sorted(scan.frame(CODES_SQL)["hs10"].astype(str))
-
-
-def exemption_table(lists: list[Any]) -> pd.DataFrame:
-    """Listed code prefixes with their number of digits and the bit of their list (2**k
-    for list k)."""
-    rows = [(str(c), len(str(c)), 1 << k) for k, lst in enumerate(lists) for c in lst.codes]
-    frame = pd.DataFrame(rows, columns=["code", "digits", "bit"])
-    return frame.astype({"code": str, "digits": "int64", "bit": "int64"})
-
-
-def class_frame(class_of: pd.Series) -> pd.DataFrame:
-    """hs10 → class index (−1: excluded chapter) as a small table."""
-    return pd.DataFrame(
-        {"hs10": class_of.index.astype(str), "klass": class_of.to_numpy(dtype="int64")}
-    )
+    return sorted(map(str, scan.table(CODES_SQL)["hs10"].tolist()))
 
 
 @dataclass(frozen=True)
 class Sums:
-    """The scan's result: the two aggregate frames (metrics.model.Aggregate's columns)."""
+    """The scan's result: the two aggregate tables (metrics.model.Aggregate's columns)."""
 
-    imports: pd.DataFrame
-    exports: pd.DataFrame
+    imports: Table
+    exports: Table
 
     @property
     def unclassified(self) -> bool:
@@ -395,14 +421,14 @@ class Sums:
 
 
 def aggregate(
-    scan: Scan, class_of: pd.Series, lists: list[Any], months: list[str] | None = None
+    scan: Scan, class_of: pd.Series | Table, lists: list[Any], months: list[str] | None = None
 ) -> Sums:
     """Imports and exports summed by month × country × class (× exemption mask);
     `months`: those months only (sumcache computes the ones it lacks)."""
-    scan.register("classes", class_frame(class_of))
-    scan.register("exemption_codes", exemption_table(lists))
-    imports = scan.frame(only_months(IMPORTS_SQL, months, 4))
-    exports = scan.frame(only_months(EXPORTS_SQL, months, 3))
+    scan.register("classes", class_codes(class_of))
+    scan.register("exemption_codes", exemption_codes(lists))
+    imports = scan.table(only_months(IMPORTS_SQL, months, 4))
+    exports = scan.table(only_months(EXPORTS_SQL, months, 3))
     return Sums(typed_sums(imports, "imports"), typed_sums(exports, "exports"))
 
 
@@ -415,45 +441,16 @@ def only_months(sql: str, months: list[str] | None, keys: int) -> str:
     return f"SELECT * FROM ({sql}) AS s\nWHERE period IN ({_listed(months)})\nORDER BY {order}"
 
 
-def typed_sums(frame: pd.DataFrame, flow: str) -> pd.DataFrame:
-    """A flow's sums with the dtypes aggregate returns (a cached one read back, too)."""
-    return _typed(frame, ["klass", "mask"] if flow == "imports" else ["klass"])
-
-
-def unit_values(scan: Scan, class_of: pd.Series, by_country: bool = False) -> pd.DataFrame:
+def unit_values(scan: Scan, class_of: pd.Series | Table, by_country: bool = False) -> pd.DataFrame:
     """Value and quantity by HS10 × month (× country) and unit, with each code's class."""
-    scan.register("classes", class_frame(class_of))
+    scan.register("classes", class_codes(class_of))
     out = scan.frame(UNITS_BY_COUNTRY_SQL if by_country else UNITS_SQL)
-    return _typed(out, ["klass"])
+    return typed(out, ["klass"])
 
 
-def unit_links(scan: Scan, class_of: pd.Series, months: list[str] | None = None) -> pd.DataFrame:
+def unit_links(scan: Scan, class_of: pd.Series | Table, months: list[str] | None = None) -> Table:
     """Unit-value links of both flows summed by flow × month × class (UNIT_LINKS_SQL): one
     more query in the scan session of `aggregate`, a few rows per month back; `months`:
     those months only (generator.analysis.linkcache computes the ones it lacks)."""
-    scan.register("classes", class_frame(class_of))
-    return typed_links(scan.frame(unit_links_sql(months, rows=scan.one_row_per_cell)))
-
-
-def typed_links(frame: pd.DataFrame) -> pd.DataFrame:
-    """A links frame with the dtypes unit_links returns (a cached one read back, too)."""
-    return _typed(frame, ["klass", "lines", "outliers", "unit_changes"])
-
-
-# Columns the scan's frames hold as text (codes and months); monthcache stores them so.
-TEXT_COLUMNS = ("period", "country_code", "hs10", "flow")
-
-
-def _typed(frame: pd.DataFrame, ints: list[str]) -> pd.DataFrame:
-    """Codes as str, indexes as int64, sums as float64: the pandas path's dtypes."""
-    out = frame.copy()
-    for col in out.columns:
-        if col in ints:
-            out[col] = out[col].astype("int64")
-        elif col in TEXT_COLUMNS:
-            out[col] = out[col].astype(str)
-        elif col == "unit":
-            out[col] = out[col].astype(object).where(out[col].notna(), None)
-        else:
-            out[col] = out[col].astype("float64")
-    return out
+    scan.register("classes", class_codes(class_of))
+    return typed_links(scan.table(unit_links_sql(months, rows=scan.one_row_per_cell)))

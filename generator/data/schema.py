@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # conform imports it: the column contracts stay light to import
+    import pandas as pd
 
 IMPORT_COLUMNS: dict[str, str] = {
     "period": "string",  # YYYY-MM
@@ -39,6 +42,8 @@ COMMODITY_COLUMNS = {"hs10": "string", "description": "string"}
 
 def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """Exactly the contract's columns, in order, with the contract's dtypes."""
+    import pandas as pd
+
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"missing columns: {', '.join(missing)}")

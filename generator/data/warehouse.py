@@ -21,21 +21,24 @@ from __future__ import annotations
 import io
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from generator import fsutil
 from generator.data import schema
-from generator.data.sources import TradeData
+from generator.data.table import Table
 from generator.errors import UserError
 from generator.fsutil import now_utc, sha256, write_atomic  # shared with every stage
+
+if TYPE_CHECKING:  # imported where rows are read or written: the metrics path reads the
+    # manifest and the reference tables (DuckDB), never pandas or pyarrow
+    import pandas as pd
+
+    from generator.data.sources import TradeData
 
 MANIFEST = "manifest.json"
 MANIFEST_SCHEMA = 1
@@ -44,6 +47,9 @@ _VALUE_COLUMN = {"imports": "value_con", "exports": "value"}
 
 def parquet_bytes(frame: pd.DataFrame, columns: dict[str, str]) -> bytes:
     """Deterministic parquet bytes: same frame in, same bytes out."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     frame = schema.conform(frame, columns)
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.replace_schema_metadata(None)  # no pandas/version metadata in the bytes
@@ -135,6 +141,10 @@ class Warehouse:
         With `categorical`, the code columns come back as pandas categoricals, which makes
         grouping millions of rows cheap (metrics use this).
         """
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         entries = self.manifest().get("flows", {}).get(flow, {})
         wanted = sorted(entries) if months is None else sorted(set(months) & set(entries))
         cols = columns or list(schema.FLOW_COLUMNS[flow])
@@ -169,6 +179,28 @@ class Warehouse:
     def reference(self, name: str) -> pd.DataFrame:
         """A reference table (countries, commodities), checked against its checksum: without
         it the brief would print codes where names belong."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = self._reference_path(name)
+        try:
+            return pq.read_table(path).to_pandas()
+        except (pa.ArrowException, OSError) as exc:
+            raise self._reference_error(name, path, f"unreadable parquet ({exc})") from None
+
+    def reference_table(self, name: str, read: Callable[[Path], Table]) -> Table:
+        """`reference` as a Table, read by `read` (a DuckDB session's parquet reader,
+        queries.Scan.parquet): the metrics path, without pandas."""
+        import duckdb
+
+        path = self._reference_path(name)
+        try:
+            return read(path)
+        except (duckdb.Error, OSError) as exc:
+            raise self._reference_error(name, path, f"unreadable parquet ({exc})") from None
+
+    def _reference_path(self, name: str) -> Path:
+        """The reference table's file, refused when missing or not its checksum."""
         entry = self.manifest().get("reference", {}).get(name)
         if not entry or "file" not in entry:
             raise UserError(
@@ -177,15 +209,16 @@ class Warehouse:
             )
         path = self.root / entry["file"]
         if not path.is_file():
-            problem = "file missing"
-        elif not intact(self.root, entry):
-            problem = "file corrupt (checksum differs from the manifest)"
-        else:
-            try:
-                return pq.read_table(path).to_pandas()
-            except (pa.ArrowException, OSError) as exc:
-                problem = f"unreadable parquet ({exc})"
-        raise UserError(
+            raise self._reference_error(name, path, "file missing")
+        if not intact(self.root, entry):
+            raise self._reference_error(
+                name, path, "file corrupt (checksum differs from the manifest)"
+            )
+        return path
+
+    @staticmethod
+    def _reference_error(name: str, path: Path, problem: str) -> UserError:
+        return UserError(
             f"reference table {name}: {problem}; run `aibrief refresh` to restore it",
             where=str(path),
         )
@@ -376,6 +409,8 @@ class Warehouse:
 def check_quantities(flow: str, frame: pd.DataFrame) -> None:
     """The last guard before the warehouse, whatever the source: a quantity must be a finite
     number ≥ 0, and a positive one needs its unit (the unit-value index divides by it)."""
+    import pandas as pd
+
     qty = pd.to_numeric(frame["qty1"], errors="coerce").to_numpy(dtype="float64")
     unit = frame["unit1"].astype(object).where(frame["unit1"].notna(), "").astype(str)
     no_unit = unit.str.strip().eq("").to_numpy()
@@ -398,6 +433,8 @@ def check_values(flow: str, frame: pd.DataFrame) -> None:
     """The last guard for the money columns, whatever the source: each a finite number
     below MAX_FIGURE in size (NaN, infinity or an absurd figure would be summed as NULL
     or overflow the exact sums, and quietly lose a row)."""
+    import pandas as pd
+
     for col, kind in schema.FLOW_COLUMNS[flow].items():
         if kind != "float64" or col == "qty1" or col not in frame:
             continue
@@ -439,6 +476,8 @@ def check_one_row_per_cell(flow: str, period: str, part: pd.DataFrame) -> None:
 
 def _merge_reference(old: pd.DataFrame | None, new: pd.DataFrame, key: str) -> pd.DataFrame:
     """New names win; codes only the old table knew are kept (older months still use them)."""
+    import pandas as pd
+
     frames = [new] if old is None or old.empty else [new, old]
     merged = pd.concat(frames, ignore_index=True).drop_duplicates(subset=[key], keep="first")
     return merged.sort_values(key, kind="stable").reset_index(drop=True)

@@ -12,10 +12,9 @@ every AI figure counts it, and keeps `Cube.core`, the sums without dual-use line
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from generator.analysis.metrics.model import (
     AI,
@@ -26,6 +25,11 @@ from generator.analysis.metrics.model import (
     MetricsError,
     MetricsInput,
 )
+
+if TYPE_CHECKING:  # the row-level path below imports it; the aggregate path never does
+    import pandas as pd
+
+    from generator.analysis.metrics.model import Frame
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,8 @@ def series(arr: np.ndarray, cls: list[int]) -> np.ndarray:
 def class_table(classification: pd.DataFrame, categories: list[str]) -> pd.Series:
     """hs10 → class index; −1 for excluded chapters; a dual-use AI line of category i
     (column `dual_use`, optional) → i + Classes.n."""
+    import pandas as pd
+
     cls = classification.drop_duplicates("hs10").set_index("hs10")
     idx = np.full(len(cls), len(categories) + 1, dtype=np.int64)  # low
     tier = cls["tier"].astype(str).to_numpy()
@@ -100,18 +106,35 @@ def class_table(classification: pd.DataFrame, categories: list[str]) -> pd.Serie
     return pd.Series(idx, index=cls.index.astype(str))
 
 
-def country_axis(countries: pd.DataFrame, agg: Aggregate) -> tuple[list[str], dict[str, str]]:
+def country_axis(countries: Frame, agg: Aggregate) -> tuple[list[str], dict[str, str]]:
     """Every country in the reference table or in the rows, and the names to print."""
-    codes = sorted(set(countries.get("country_code", pd.Series(dtype=str)).astype(str)))
-    seen = set(map(str, agg.imports["country_code"].unique())) | set(
-        map(str, agg.exports["country_code"].unique())
+    column = countries.get("country_code")
+    codes = set() if column is None else set(map(str, np.asarray(column).tolist()))
+    seen = set(map(str, np.asarray(agg.imports["country_code"]).tolist())) | set(
+        map(str, np.asarray(agg.exports["country_code"]).tolist())
     )
     names = {}
     if len(countries):
         names = dict(
-            zip(countries["country_code"].astype(str), countries["name"].astype(str), strict=False)
+            zip(
+                map(str, np.asarray(countries["country_code"])),
+                map(str, np.asarray(countries["name"])),
+                strict=False,
+            )
         )
-    return sorted(set(codes) | seen), names
+    return sorted(codes | seen), names
+
+
+def positions(labels: list[str], values: Any) -> np.ndarray:
+    """Each value's position among `labels` (−1: not there): a Table's or a frame's
+    column of months or countries placed on the cube's axis."""
+    arr = np.asarray(values)
+    uniques, inverse = np.unique(
+        arr if arr.dtype.kind == "U" else arr.astype(str), return_inverse=True
+    )
+    where = {label: i for i, label in enumerate(labels)}
+    found = np.array([where.get(u, -1) for u in uniques.tolist()], dtype=np.int64)
+    return found[inverse.reshape(-1)]
 
 
 def exemption_masks(codes: pd.Index, lists: tuple[Any, ...]) -> np.ndarray:
@@ -151,6 +174,8 @@ def aggregate_rows(
 def _summed(
     frame: pd.DataFrame, class_of: pd.Series, lists: tuple[Any, ...] | None, names: list[str]
 ) -> pd.DataFrame:
+    import pandas as pd
+
     hs_codes, hs_uniques = _codes(frame["hs10"])
     lookup = class_of.reindex(hs_uniques.astype(str))
     if lookup.isna().any():
@@ -171,7 +196,7 @@ def _summed(
 
 
 def build_cube(
-    frame: pd.DataFrame,
+    frame: Frame,
     columns: dict[str, str],
     n_classes: int,
     months: list[str],
@@ -181,15 +206,15 @@ def build_cube(
     """Sum each value column (`columns`: name → aggregate column) over the cube's axes."""
     nm, nc = len(months), len(countries)
     # Positions on the axes, vectorised (−1: a month outside the window).
-    month = pd.Index(months).get_indexer(frame["period"].astype(str)).astype(np.int64)
-    country = pd.Index(countries).get_indexer(frame["country_code"].astype(str)).astype(np.int64)
-    klass = frame["klass"].to_numpy(dtype=np.int64)
+    month = positions(months, frame["period"])
+    country = positions(countries, frame["country_code"])
+    klass = np.asarray(frame["klass"], dtype=np.int64)
     dual = klass >= n_classes  # dual-use lines (class i + n): counted in category i
     klass = np.where(dual, klass - n_classes, klass)
     keep = (klass >= 0) & (month >= 0)
     month, country, klass, dual = month[keep], country[keep], klass[keep], dual[keep]
     key = (month * nc + country) * n_classes + klass
-    weights = {col: frame[col].to_numpy(dtype=np.float64)[keep] for col in set(columns.values())}
+    weights = {col: np.asarray(frame[col], dtype=np.float64)[keep] for col in set(columns.values())}
     values, by_country = {}, {}
     for name, col in columns.items():
         flat = np.bincount(key, weights=weights[col], minlength=nm * nc * n_classes)
@@ -205,7 +230,7 @@ def build_cube(
     by_mask: dict[str, np.ndarray] = {}
     if n_lists:
         nk = 1 << n_lists
-        mask = frame["mask"].to_numpy(dtype=np.int64)[keep]
+        mask = np.asarray(frame["mask"], dtype=np.int64)[keep]
         mkey = (month * nk + mask) * n_classes + klass
         for name, col in columns.items():
             flat = np.bincount(mkey, weights=weights[col], minlength=nm * nk * n_classes)
@@ -214,6 +239,8 @@ def build_cube(
 
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    import pandas as pd
+
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.cat.codes.to_numpy().astype(np.int64), pd.Index(series.cat.categories)
     codes, uniques = pd.factorize(series, sort=False)

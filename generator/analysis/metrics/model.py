@@ -8,11 +8,15 @@ apart from the topic modules that compute the numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from generator.data.table import Table
 from generator.errors import UserError
+
+if TYPE_CHECKING:  # the metrics read a Table or a pandas frame alike (data/table.py)
+    import pandas as pd
+
+    Frame = pd.DataFrame | Table
 
 SCHEMA_VERSION = "aibrief.metrics/1"
 AI, MEDIUM, LOW = "high", "medium", "low"
@@ -53,26 +57,26 @@ class Aggregate:
     """Trade summed by month × class × country (× exemption mask for imports).
 
     Every metric is computed from these few thousand rows; the SQL scan of the
-    warehouse (generator.data.queries) and the pandas aggregation of row-level frames
-    (cube.aggregate_rows) produce the same frames.
+    warehouse (generator.data.queries, as Tables) and the pandas aggregation of
+    row-level frames (cube.aggregate_rows) produce the same sums.
     """
 
-    imports: pd.DataFrame  # IMPORT_AGGREGATE
-    exports: pd.DataFrame  # EXPORT_AGGREGATE
+    imports: Frame  # IMPORT_AGGREGATE
+    exports: Frame  # EXPORT_AGGREGATE
     categories: tuple[str, ...]  # the AI category keys `klass` counts through
     lists: tuple[str, ...] = ()  # exemption list keys, in bit order
     # Unit-value links per flow × month × class (prices.LINK_COLUMNS), summed by the same
     # scan (queries.unit_links); None: summed from the input's rows (prices.links_of_rows).
-    units: pd.DataFrame | None = None
+    units: Frame | None = None
 
 
 @dataclass
 class MetricsInput:
-    imports: pd.DataFrame  # period, hs10, country_code, value_con, value_gen, duty, …
-    exports: pd.DataFrame  # period, hs10, country_code, value
-    classification: pd.DataFrame  # hs10, tier, category, excluded
+    imports: Frame  # period, hs10, country_code, value_con, value_gen, duty, …
+    exports: Frame  # period, hs10, country_code, value
+    classification: Frame  # hs10, tier, category, excluded
     categories: dict[str, str]  # key → label, in display order
-    countries: pd.DataFrame = field(default_factory=pd.DataFrame)  # country_code, name
+    countries: Frame = field(default_factory=lambda: Table({}))  # country_code, name
     info: DataInfo = field(default_factory=lambda: DataInfo("sample", True))
     # Exemption lists (generator.classify.exemptions.ExemptionList or alike: key, name, source,
     # effective, end, covers(code), in_force(month): counts for the month, i.e. in force on

@@ -36,16 +36,20 @@ The lines are summed per flow × month × class once: in SQL on the warehouse
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from generator.analysis.metrics.cube import Classes, Cube, class_table, series
+from generator.analysis.metrics.cube import Classes, Cube, class_table, positions, series
 from generator.analysis.metrics.model import Aggregate, MetricsInput
 from generator.analysis.metrics.numeric import frac
 from generator.analysis.metrics.window import Window, year_months
 from generator.data.queries import UNIT_LINK_LAG, UNIT_LOG_SLACK, UNIT_VALUE_BOUNDS
+
+if TYPE_CHECKING:  # the row-level path imports it; the links of the SQL scan never do
+    import pandas as pd
+
+    from generator.analysis.metrics.model import Frame
 
 MIN_COVERAGE = 0.5  # below it the brief does not quote the split (docs/PRICES.md)
 LINK_COLUMNS = [
@@ -76,6 +80,8 @@ METHOD = {
 
 def _lines(frame: pd.DataFrame, class_of: pd.Series, flow: str) -> pd.DataFrame:
     """Lines with a quantity: value and quantity per month × code × country × unit."""
+    import pandas as pd
+
     col = FLOW_VALUE[flow]
     if frame.empty or not {"qty1", "unit1", col} <= set(frame.columns):
         return pd.DataFrame()
@@ -108,6 +114,8 @@ def links_of_rows(
 ) -> pd.DataFrame:
     """UNIT_LINKS_SQL's result from row-level frames: each line against the same line
     twelve months before, summed per flow × month × class."""
+    import pandas as pd
+
     parts = [_lines(f, class_of, flow) for flow, f in (("imports", imports), ("exports", exports))]
     parts = [p for p in parts if len(p)]
     if not parts:
@@ -156,7 +164,7 @@ def _dtype(col: str) -> str:
     return "int64" if col in ("klass", "lines", "outliers", "unit_changes") else "float64"
 
 
-def links_for(inp: MetricsInput, agg: Aggregate, keys: list[str]) -> pd.DataFrame:
+def links_for(inp: MetricsInput, agg: Aggregate, keys: list[str]) -> Frame:
     """The input's links: summed by the scan (SQL path) or summed here from its rows."""
     if agg.units is not None:
         return agg.units
@@ -181,20 +189,18 @@ class Split:
     lines: np.ndarray  # lines kept, per month
 
 
-def terms(
-    links: pd.DataFrame, flow: str, months: list[str], n_classes: int
-) -> dict[str, np.ndarray]:
+def terms(links: Frame, flow: str, months: list[str], n_classes: int) -> dict[str, np.ndarray]:
     """The link sums of one flow as arrays [month, class] on the window's months."""
-    part = links[links["flow"] == flow]
-    month = pd.Index(months).get_indexer(part["period"].astype(str)).astype(np.int64)
-    klass = part["klass"].to_numpy(dtype=np.int64)
+    part = links[np.asarray(links["flow"]) == flow]
+    month = positions(months, part["period"])
+    klass = np.asarray(part["klass"], dtype=np.int64)
     klass = np.where(klass >= n_classes, klass - n_classes, klass)  # dual-use: category i
     keep = (month >= 0) & (klass >= 0) & (klass < n_classes)
     key = month[keep] * n_classes + klass[keep]
     size = len(months) * n_classes
     return {
         col: np.bincount(
-            key, weights=part[col].to_numpy(dtype=np.float64)[keep], minlength=size
+            key, weights=np.asarray(part[col], dtype=np.float64)[keep], minlength=size
         ).reshape(len(months), n_classes)
         for col in _SUMS
     }
@@ -225,7 +231,7 @@ def split(
 
 
 def splits(
-    w: Window, classes: Classes, cube: Cube, links: pd.DataFrame, flow: str
+    w: Window, classes: Classes, cube: Cube, links: Frame, flow: str
 ) -> tuple[dict[str, Split], list[Split]]:
     """The splits of AI-related and non-AI goods, and of each AI category, for one flow."""
     t = terms(links, flow, w.months, classes.n)
@@ -343,7 +349,7 @@ def volume_block(w: Window, sp: Split) -> dict[str, Any]:
 
 
 def decomposition(
-    w: Window, classes: Classes, imp: Cube, exp: Cube, links: pd.DataFrame
+    w: Window, classes: Classes, imp: Cube, exp: Cube, links: Frame
 ) -> dict[str, Any]:
     """`prices`, `volumes`, `export_prices`, `export_volumes` of the metrics document."""
     out: dict[str, Any] = {}

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from generator.analysis.metrics.model import MetricsError
 from generator.analysis.metrics.numeric import (
@@ -25,6 +24,9 @@ from generator.analysis.metrics.numeric import (
     month_name,
     ratio,
 )
+
+if TYPE_CHECKING:
+    from generator.analysis.metrics.model import Frame
 
 
 def year_months(y: int) -> list[str]:
@@ -76,10 +78,10 @@ class Window:
         return s[self.mpos[m]]
 
 
-def available_months(imports: pd.DataFrame, exports: pd.DataFrame) -> list[str]:
+def available_months(imports: Frame, exports: Frame) -> list[str]:
     """Months with both imports and exports: only those can carry an edition."""
-    imp_months = set(map(str, imports["period"].unique()))
-    exp_months = set(map(str, exports["period"].unique()))
+    imp_months = set(map(str, np.unique(np.asarray(imports["period"]))))
+    exp_months = set(map(str, np.unique(np.asarray(exports["period"]))))
     return sorted(imp_months & exp_months)
 
 

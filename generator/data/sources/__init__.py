@@ -6,8 +6,10 @@ Every source returns a TradeData in the warehouse schema (generator.data.schema)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
