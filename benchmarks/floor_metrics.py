@@ -17,8 +17,8 @@ import sys
 
 # What `aibrief metrics` imports beyond the CLI (generator/cli.py imports the rest lazily,
 # inside the command): the document module with the metrics code and numpy, DuckDB, and
-# the schema check.
-METRICS = ("generator.analysis.document", "duckdb", "jsonschema")
+# the compiled schema check.
+METRICS = ("generator.analysis.document", "duckdb", "jsonschema_rs")
 
 
 def main(config_path: str) -> int:

@@ -1,7 +1,8 @@
 """`aibrief metrics` without pandas or pyarrow (#15): their imports alone cost as much as
 the DuckDB pass the command is measured against, so the warehouse side hands the pure
 metrics Tables (generator.data.table) read by DuckDB and numpy. The same metrics.json as
-a run that does import them; the caches' own file format."""
+a run that does import them; the caches' own file format; a refused document still named
+by jsonschema."""
 
 from __future__ import annotations
 
@@ -132,3 +133,34 @@ def test_entries_of_the_arrow_format_are_pruned_not_read(tmp_path):
     old.write_bytes(b"ARROW1")
     monthcache.prune(tmp_path, set(), keep=10)
     assert not old.exists()
+
+
+# ---- the schema check -------------------------------------------------------------------------
+
+
+def test_a_document_the_compiled_check_refuses_is_named_by_jsonschema(settings):
+    import jsonschema
+
+    doc = document.compute_metrics(settings, "2025-12", previous=False).doc
+    document.validate_metrics(doc)
+    doc = json.loads(json.dumps(doc))
+    doc["imports"]["ai"]["annual"] = "a lot"
+    assert not document._checker().is_valid(doc)
+    with pytest.raises(jsonschema.ValidationError) as err:
+        document.validate_metrics(doc)
+    assert list(err.value.absolute_path)[:3] == ["imports", "ai", "annual"]
+
+
+def test_a_value_the_compiled_check_cannot_read_falls_back_to_jsonschema(settings):
+    """jsonschema-rs cannot read numpy scalars (a ValueError, not a verdict); jsonschema,
+    whose verdict stands, reads them as what they are."""
+    doc = json.loads(json.dumps(document.compute_metrics(settings, "2025-12", previous=False).doc))
+    doc["month"] = np.str_(doc["month"])
+    with pytest.raises(ValueError):
+        document._checker().is_valid(doc)
+    document.validate_metrics(doc)  # valid: no error
+    doc["month"] = str(doc["month"])
+    doc["period"]["year"] = np.float64(doc["period"]["year"])  # 2025.0: an integer to both
+    with pytest.raises(ValueError):
+        document._checker().is_valid(doc)
+    document.validate_metrics(doc)

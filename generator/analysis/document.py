@@ -252,6 +252,15 @@ def metrics_schema() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
+def _checker() -> Any:
+    """A compiled validator of the shipped schema (jsonschema-rs): ≈ 20 ms with its
+    import, where jsonschema takes ≈ 0.15 s to import and check one document."""
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(metrics_schema())
+
+
+@lru_cache(maxsize=1)
 def _validator() -> Any:
     """A validator of the shipped schema. The schema itself is not checked here (40 ms
     a process): it ships with the code, and tests/test_metrics.py checks it against its
@@ -263,7 +272,15 @@ def _validator() -> Any:
 
 
 def validate_metrics(doc: dict[str, Any]) -> None:
-    """The document must match the published JSON Schema before anyone reads it."""
+    """The document must match the published JSON Schema before anyone reads it. The
+    compiled validator says whether it does; a document it refuses is checked again by
+    jsonschema, whose verdict stands and whose best-matching error (a
+    jsonschema.ValidationError naming the path) is what callers catch."""
+    try:
+        if _checker().is_valid(doc):
+            return
+    except (ValueError, TypeError):  # a value it cannot read (a numpy scalar): jsonschema says
+        pass
     import jsonschema
 
     error = jsonschema.exceptions.best_match(_validator().iter_errors(doc))
