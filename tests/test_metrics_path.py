@@ -13,34 +13,19 @@ import sys
 import numpy as np
 import pytest
 
-from generator.analysis import classcache, document, linkcache, monthcache, sumcache
-from generator.classify.exemptions import load_lists
+from benchmarks import run as bench
+from generator.analysis import document, monthcache, sumcache
 from generator.data.table import FLOAT, INT, TEXT, Table
-from generator.data.warehouse import Warehouse
+from tests import test_cli_conventions as cli_conventions
 from tests.conftest import refreshed_sample
 
 HEAVY = ("pandas", "pyarrow", "matplotlib", "weasyprint")
 
-PROBE = """
-import json, sys
-from generator.cli import main
-try:
-    main({args!r})
-except SystemExit as exc:
-    if exc.code:
-        raise
-print(json.dumps([m for m in {heavy!r} if m in sys.modules]), file=sys.stderr)
-"""
-
 
 def heavy_after(args: list[str]) -> list[str]:
     """The heavy libraries a fresh process imported to run `aibrief ARGS`."""
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(args=args, heavy=HEAVY)],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
+    probe = cli_conventions.PROBE.format(args=args, heavy=HEAVY)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     return json.loads(done.stderr.strip().splitlines()[-1])
 
 
@@ -54,17 +39,9 @@ def test_metrics_after_a_new_month_imports_neither_pandas_nor_pyarrow(settings, 
     cfg = str(settings.source_path)
     # In this process (pandas imported by the tests): the reference document, cold.
     want = document.metrics_json(document.compute_metrics(settings, month, previous=False))
-    # A new month: its sums and links are gone from the cache, as after a refresh.
-    wh = Warehouse(settings.warehouse_dir)
-    files = monthcache.month_digests(wh.manifest(), [m for m in wh.common_months() if m <= month])
-    tax = classcache.taxonomy_digest(settings)
-    lists = sumcache.lists_digest(load_lists(settings.path(settings.taxonomy.exemptions)))
-    entries = [(linkcache.FOLDER, linkcache.entry_key(month, files, tax))] + [
-        (sumcache.FOLDER, sumcache.entry_key(flow, month, files, tax, lists))
-        for flow in ("imports", "exports")
-    ]
-    for folder, key in entries:
-        monthcache.path_of(settings.cache_dir / folder, key).unlink()  # the cold run wrote it
+    # A new month: its sums and links are gone from the cache, as after a refresh (the
+    # bench's own script, which fails if the cold run did not store them).
+    subprocess.run([sys.executable, "-c", bench.NEW_MONTH, cfg, month], check=True)
     out = tmp_path / "metrics.json"
     assert heavy_after(["--config", cfg, "metrics", "--month", month, "--out", str(out)]) == []
     assert out.read_text(encoding="utf-8") == want
