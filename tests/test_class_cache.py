@@ -13,6 +13,7 @@ from generator import config
 from generator.analysis import classcache, document
 from generator.classify.taxonomy import Taxonomy, for_settings
 from generator.data import queries
+from generator.data.table import Table
 from tests.conftest import write_config
 
 RULES = """\
@@ -63,10 +64,10 @@ def _files(settings: config.Settings) -> list[Path]:
 
 
 def _no_classifying(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(self: Taxonomy, codes: object) -> pd.DataFrame:
+    def refuse(self: Taxonomy, codes: object) -> Table:
         raise AssertionError("classified although the cache holds the answer")
 
-    monkeypatch.setattr(Taxonomy, "classify_frame", refuse)
+    monkeypatch.setattr(Taxonomy, "classify_table", refuse)
 
 
 def test_first_run_classifies_and_stores_then_a_hit_reads_it(settings, monkeypatch):
@@ -94,13 +95,13 @@ def test_a_changed_rule_is_classified_again(settings):
 def test_a_new_code_alone_is_classified_and_stored_with_the_others(settings, monkeypatch):
     _classes(settings, CODES)
     asked: list[list[str]] = []
-    real = Taxonomy.classify_frame
+    real = Taxonomy.classify_table
 
-    def classify_frame(self: Taxonomy, codes: list[str]) -> pd.DataFrame:
+    def classify_table(self: Taxonomy, codes: list[str]) -> Table:
         asked.append(list(codes))
         return real(self, codes)
 
-    monkeypatch.setattr(Taxonomy, "classify_frame", classify_frame)
+    monkeypatch.setattr(Taxonomy, "classify_table", classify_table)
     classification, class_of = _classes(settings, [*CODES, "8504100000"])
     assert asked == [["8504100000"]]
     assert class_of.to_dict() == {**EXPECTED, "8504100000": 1}
@@ -108,11 +109,12 @@ def test_a_new_code_alone_is_classified_and_stored_with_the_others(settings, mon
     (path,) = _files(settings)  # one file a taxonomy, now with the new code
     assert pd.read_parquet(path)["hs10"].tolist() == sorted([*CODES, "8504100000"])
     # Fewer codes: the stored answers for those alone, nothing classified.
+    want = real(for_settings(settings), CODES[:2]).to_pandas()
     _no_classifying(monkeypatch)
     classification, class_of = _classes(settings, CODES[:2])
     assert class_of.to_dict() == {c: EXPECTED[c] for c in CODES[:2]}
     assert list(classification["hs10"]) == sorted(CODES[:2])
-    pd.testing.assert_frame_equal(classification, real(for_settings(settings), CODES[:2]))
+    pd.testing.assert_frame_equal(classification, want)
 
 
 def test_changed_classifying_code_or_config_changes_the_key(settings, monkeypatch):

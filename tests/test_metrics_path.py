@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from benchmarks import run as bench
-from generator.analysis import document, monthcache, sumcache
+from generator.analysis import classcache, document, monthcache, sumcache
 from generator.data.table import FLOAT, INT, TEXT, Table
 from tests import test_cli_conventions as cli_conventions
 from tests.conftest import refreshed_sample
@@ -49,6 +49,28 @@ def test_metrics_after_a_new_month_imports_neither_pandas_nor_pyarrow(settings, 
     again = tmp_path / "again.json"
     assert heavy_after(["--config", cfg, "metrics", "--month", month, "--out", str(again)]) == []
     assert again.read_text(encoding="utf-8") == want
+
+
+def test_codes_the_stored_classification_lacks_are_classified_without_pandas_too(
+    settings, tmp_path
+):
+    """A month with HS codes the classification has not seen (a new edition of the tariff
+    schedule): they are classified and stored in the run's DuckDB session."""
+    import pandas as pd
+
+    month = "2025-12"
+    cfg = str(settings.source_path)
+    want = document.metrics_json(document.compute_metrics(settings, month, previous=False))
+    path = classcache.path_of(
+        settings.cache_dir / classcache.FOLDER, classcache.taxonomy_digest(settings)
+    )
+    stored = pd.read_parquet(path)
+    stored.iloc[::7].to_parquet(path, index=False)  # six codes in seven forgotten
+    out = tmp_path / "metrics.json"
+    assert heavy_after(["--config", cfg, "metrics", "--month", month, "--out", str(out)]) == []
+    assert out.read_text(encoding="utf-8") == want
+    again = pd.read_parquet(path)
+    pd.testing.assert_frame_equal(again, stored, check_dtype=False)  # all of them again
 
 
 # ---- the Table -------------------------------------------------------------------------------

@@ -16,11 +16,8 @@ again, never trusted.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -29,9 +26,9 @@ from generator.analysis.metrics import cube
 from generator.classify import published, taxonomy
 from generator.classify.taxonomy import Taxonomy
 from generator.config import Settings
-from generator.data.table import Table
+from generator.data import queries
+from generator.data.table import TEXT, Table
 from generator.errors import UserError
-from generator.fsutil import write_atomic
 
 FOLDER = "classification"
 KEEP = 4  # cache files kept: one a taxonomy (an edited rule file makes a new one)
@@ -63,61 +60,58 @@ def path_of(folder: Path, digest: str) -> Path:
 
 
 def classes(
-    folder: Path, digest: str, tax: Taxonomy, codes: list[str], read: Callable[[Path], Table]
+    folder: Path, digest: str, tax: Taxonomy, codes: list[str], scan: queries.Scan
 ) -> tuple[Table, Table]:
     """The classification of `codes` (sorted, one row a code) and its class index per
     code (hs10, klass): the stored answers, and the codes they lack classified with the
-    rules and stored with them. The stored answers are read by `read` (a DuckDB
-    session's parquet reader, queries.Scan.parquet), without pandas, which the metrics
-    path does not import; classifying new codes does."""
+    rules and stored with them. Read and written in the run's DuckDB session (`scan`),
+    without pandas or pyarrow, which the metrics path does not import."""
     wanted = sorted(set(map(str, codes)))
     path = path_of(folder, digest)
-    stored = _read(path, read)
+    stored = _read(path, scan)
     held = set() if stored is None else set(stored["hs10"].tolist())
     missing = [c for c in wanted if c not in held]
     if missing:
         stored = _classify(tax, missing, stored)
-        _write(path, stored)
+        _write(path, stored, scan)
     if stored is None:  # no code asked and none stored yet
         stored = _classify(tax, [], None)
     if len(stored) != len(wanted):
         asked = set(wanted)
         stored = stored[np.array([c in asked for c in stored["hs10"].tolist()], dtype=bool)]
-    table = stored
-    class_of = Table({"hs10": table["hs10"], "klass": table["klass"].astype(np.int64)})
-    return table[[c for c in table.columns if c != "klass"]], class_of
+    class_of = Table({"hs10": stored["hs10"], "klass": stored["klass"].astype(np.int64)})
+    return stored[[c for c in stored.columns if c != "klass"]], class_of
 
 
 def _classify(tax: Taxonomy, codes: list[str], stored: Table | None) -> Table:
     """`codes` classified with the rules, with their class index, and the stored answers
     beside them, sorted by code."""
-    import pandas as pd
-
-    fresh = tax.classify_frame(codes)
+    fresh = tax.classify_table(codes)
     try:
-        class_of = cube.class_table(fresh, list(tax.categories))
-        fresh["klass"] = class_of.reindex(fresh["hs10"]).to_numpy(dtype="int64")
+        klass = cube.class_index(
+            fresh["hs10"],
+            fresh["tier"],
+            fresh["category"],
+            fresh["dual_use"],
+            fresh["excluded"],
+            list(tax.categories),
+        )
     except m.MetricsError as exc:
         raise UserError(str(exc)) from None
-    parts = [fresh] if stored is None else [stored.to_pandas()[list(fresh.columns)], fresh]
-    whole = pd.concat(parts, ignore_index=True).sort_values("hs10", ignore_index=True)
-    return Table({c: _column(whole[c]) for c in whole.columns})
+    fresh = fresh.with_column("klass", klass)
+    if stored is None:
+        return fresh
+    columns = dict.fromkeys(fresh.columns, TEXT)  # the names; both parts have rows or types
+    return Table.concat([stored[fresh.columns], fresh], columns).sorted_by(["hs10"])
 
 
-def _column(values: Any) -> np.ndarray:
-    """A pandas column as numpy, text as objects with None where missing."""
-    if values.dtype.kind in "biuf":
-        return values.to_numpy()
-    return np.array([None if v is None or v != v else v for v in values.tolist()], dtype=object)
-
-
-def _read(path: Path, read: Callable[[Path], Table]) -> Table | None:
+def _read(path: Path, scan: queries.Scan) -> Table | None:
     """The stored answers (hs10 as str, sorted, unique, with klass), or None when the file
     is missing, unreadable or not such a table."""
     if not path.is_file():
         return None
     try:
-        table = read(path)
+        table = scan.parquet(path)
     except Exception:  # noqa: BLE001 - any damage means: classify again
         return None
     if "klass" not in table or "hs10" not in table:
@@ -128,13 +122,11 @@ def _read(path: Path, read: Callable[[Path], Table]) -> Table | None:
     return table.with_column("hs10", hs10)
 
 
-def _write(path: Path, table: Table) -> None:
+def _write(path: Path, table: Table, scan: queries.Scan) -> None:
     """Store atomically (a reader never sees half a file); keep the newest few."""
-    buf = io.BytesIO()
-    table.to_pandas().to_parquet(buf, index=False)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, buf.getvalue())
+        scan.write_parquet(table, path)
         old = sorted(path.parent.glob("*.parquet"), key=lambda p: p.stat().st_mtime_ns)
         for stale in old[:-KEEP]:
             stale.unlink(missing_ok=True)

@@ -170,7 +170,7 @@ def _classes(
     once per taxonomy (only codes new to the cache beside the warehouse are)."""
     folder = settings.cache_dir / classcache.FOLDER
     digest = classcache.taxonomy_digest(settings)
-    return classcache.classes(folder, digest, tax, codes, scan.parquet)
+    return classcache.classes(folder, digest, tax, codes, scan)
 
 
 def metrics_input(

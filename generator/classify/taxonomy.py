@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BeforeValidator, field_validator
 
 from generator import yamlio
@@ -27,6 +28,7 @@ from generator.classify.published import (
     published_code,
     with_other,
 )
+from generator.data.table import Table
 from generator.errors import UserError
 
 if TYPE_CHECKING:
@@ -144,28 +146,31 @@ class Taxonomy:
         return self.categories.get(category, "") if category else ""
 
     def classify_frame(self, codes: Iterable[str]) -> pd.DataFrame:
-        """One row per distinct code: hs10, tier, category, excluded, rule (prefix), and
-        source (published, rules or default) so an export shows what decided each code."""
+        """`classify_table` as a pandas frame."""
         import pandas as pd
 
-        rows = []
-        for code in sorted(set(codes)):
-            c = self.classify(code)
-            rows.append(
-                {
-                    "hs10": c.hs10,
-                    "tier": c.tier,
-                    "category": c.category,
-                    "excluded": c.excluded,
-                    "rule": c.rule.prefix if c.rule else None,
-                    "dual_use": c.dual_use,
-                    "source": c.source,
-                }
-            )
-        columns = ["hs10", "tier", "category", "excluded", "rule", "dual_use", "source"]
-        frame = pd.DataFrame(rows, columns=columns)
+        frame = pd.DataFrame({c: list(v) for c, v in self.classify_table(codes).items()})
         return frame.astype(
             {"hs10": str, "tier": str, "excluded": bool, "dual_use": bool, "source": str}
+        )
+
+    def classify_table(self, codes: Iterable[str]) -> Table:
+        """One row per distinct code, sorted: hs10, tier, category, excluded, rule
+        (prefix), dual_use, and source (published, rules or default) so an export shows
+        what decided each code; text None where there is none. Without pandas: the
+        metrics path classifies a new month's new codes with it."""
+        found = [self.classify(code) for code in sorted(set(codes))]
+        text = lambda values: np.array(list(values), dtype=object)  # noqa: E731
+        return Table(
+            {
+                "hs10": text(c.hs10 for c in found),
+                "tier": text(c.tier for c in found),
+                "category": text(c.category for c in found),
+                "excluded": np.array([c.excluded for c in found], dtype=bool),
+                "rule": text(c.rule.prefix if c.rule else None for c in found),
+                "dual_use": np.array([c.dual_use for c in found], dtype=bool),
+                "source": text(c.source for c in found),
+            }
         )
 
 

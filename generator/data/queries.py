@@ -344,15 +344,28 @@ class Scan:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")  # a Table's, registered before
             self.con.register(name, frame)
             return
-        cols = ", ".join(
-            f"UNNEST(?::{SQL_TYPES[kind_of(frame[c])]}[]) AS {c}" for c in frame.columns
-        )
+        cols = ", ".join(f"UNNEST(?::{_sql_type(frame[c])}[]) AS {c}" for c in frame.columns)
         with contextlib.suppress(self._error):  # a frame registered under that name before
             self.con.unregister(name)
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {cols}",
             [frame[c].tolist() for c in frame.columns],
         )
+
+    def write_parquet(self, table: Table, path: Path) -> None:
+        """A small Table as a parquet file, written atomically (a reader never sees half
+        a file); OSError when it cannot be written."""
+        temp = path.with_name(f".{path.name}.{os.getpid()}")
+        self.register("_written", table)
+        target = str(temp).replace("'", "''")
+        try:
+            self.con.execute(f"COPY _written TO '{target}' (FORMAT PARQUET)")
+        except self._error as exc:
+            temp.unlink(missing_ok=True)
+            raise OSError(f"cannot write {path}: {exc}") from None
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS _written")
+        os.replace(temp, path)
 
     def frame(self, sql: str) -> pd.DataFrame:
         """A query's result as a pandas frame (tests, `unit_values`)."""
@@ -381,6 +394,11 @@ class Scan:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _sql_type(column: Any) -> str:
+    """A column's SQL type: BOOLEAN, or its kind's (text, int64, float64)."""
+    return "BOOLEAN" if column.dtype.kind == "b" else SQL_TYPES[kind_of(column)]
 
 
 def month_files(wh: Warehouse, flow: str, months: list[str]) -> list[Path]:

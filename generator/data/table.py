@@ -72,6 +72,9 @@ class Table:
         rows = np.asarray(key)
         return Table({k: v[rows] for k, v in self._cols.items()})
 
+    def items(self) -> Iterator[tuple[str, np.ndarray]]:
+        return iter(self._cols.items())
+
     def get(self, name: str, default: Any = None) -> Any:
         return self._cols.get(name, default)
 

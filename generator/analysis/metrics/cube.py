@@ -84,26 +84,39 @@ def series(arr: np.ndarray, cls: list[int]) -> np.ndarray:
 
 
 def class_table(classification: pd.DataFrame, categories: list[str]) -> pd.Series:
-    """hs10 → class index; −1 for excluded chapters; a dual-use AI line of category i
-    (column `dual_use`, optional) → i + Classes.n."""
+    """hs10 → class index (`class_index`) as a pandas Series, one row a code."""
     import pandas as pd
 
     cls = classification.drop_duplicates("hs10").set_index("hs10")
-    idx = np.full(len(cls), len(categories) + 1, dtype=np.int64)  # low
-    tier = cls["tier"].astype(str).to_numpy()
-    cat = cls["category"].astype(object).to_numpy()
-    dual = cls["dual_use"].astype(bool).to_numpy() if "dual_use" in cls else np.zeros(len(cls))
+    dual = cls["dual_use"] if "dual_use" in cls else np.zeros(len(cls), dtype=bool)
+    idx = class_index(
+        cls.index.astype(str), cls["tier"], cls["category"], dual, cls["excluded"], categories
+    )
+    return pd.Series(idx, index=cls.index.astype(str))
+
+
+def class_index(
+    codes: Any, tier: Any, category: Any, dual_use: Any, excluded: Any, categories: list[str]
+) -> np.ndarray:
+    """Each code's class: its AI category's position, medium, low; −1 for excluded
+    chapters; a dual-use AI line of category i → i + Classes.n. Columns of a Table or a
+    frame alike (the stored classification is classified without pandas)."""
+    tiers = [str(t) for t in np.asarray(tier).tolist()]
+    cats = np.asarray(category, dtype=object).tolist()
+    dual = np.asarray(dual_use, dtype=bool)
+    idx = np.full(len(tiers), len(categories) + 1, dtype=np.int64)  # low
     cat_pos = {c: i for i, c in enumerate(categories)}
     classes = Classes(list(categories))
-    for i in range(len(cls)):
-        if tier[i] == AI:
-            if cat[i] not in cat_pos:
-                raise MetricsError(f"code {cls.index[i]} is AI-related but has no known category")
-            idx[i] = classes.dual(cat_pos[cat[i]]) if dual[i] else cat_pos[cat[i]]
-        elif tier[i] == MEDIUM:
+    for i, t in enumerate(tiers):
+        if t == AI:
+            if cats[i] not in cat_pos:
+                code = np.asarray(codes)[i]
+                raise MetricsError(f"code {code} is AI-related but has no known category")
+            idx[i] = classes.dual(cat_pos[cats[i]]) if dual[i] else cat_pos[cats[i]]
+        elif t == MEDIUM:
             idx[i] = len(categories)
-    idx[cls["excluded"].astype(bool).to_numpy()] = -1
-    return pd.Series(idx, index=cls.index.astype(str))
+    idx[np.asarray(excluded, dtype=bool)] = -1
+    return idx
 
 
 def country_axis(countries: Frame, agg: Aggregate) -> tuple[list[str], dict[str, str]]:
