@@ -157,3 +157,28 @@ def test_no_code_asked_with_nothing_stored_is_an_empty_classification(settings):
     assert class_of.dtype == "int64"
     _, class_of = _classes(settings, CODES)  # and the next run classifies as usual
     assert class_of.to_dict() == EXPECTED
+
+
+def test_stored_answers_in_another_order_are_still_a_hit(settings, monkeypatch):
+    """DuckDB reads a file of several row groups in no set order: the answers are sorted
+    when read, and only a code stored twice makes them untrustworthy."""
+    _classes(settings, CODES)
+    (path,) = _files(settings)
+    frame = pd.read_parquet(path)
+    frame.iloc[::-1].to_parquet(path, index=False)
+    _no_classifying(monkeypatch)
+    classification, class_of = _classes(settings, CODES)
+    assert class_of.to_dict() == EXPECTED
+    assert list(classification["hs10"]) == sorted(CODES)
+
+
+def test_a_parquet_file_that_cannot_be_written_is_an_oserror_and_leaves_nothing(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")
+    with queries.Scan() as scan, pytest.raises(OSError):
+        scan.write_parquet(Table({"hs10": ["8542310000"], "klass": [0]}), blocker / "x.parquet")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
+    with queries.Scan() as scan:  # and where it can, the file reads back
+        scan.write_parquet(Table({"hs10": ["8542310000"], "klass": [0]}), tmp_path / "x.parquet")
+        assert scan.parquet(tmp_path / "x.parquet")["hs10"].tolist() == ["8542310000"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder", "x.parquet"]

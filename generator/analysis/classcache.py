@@ -107,7 +107,8 @@ def _classify(tax: Taxonomy, codes: list[str], stored: Table | None) -> Table:
 
 def _read(path: Path, scan: queries.Scan) -> Table | None:
     """The stored answers (hs10 as str, sorted, unique, with klass), or None when the file
-    is missing, unreadable or not such a table."""
+    is missing, unreadable or not such a table (a code twice). Sorted here: DuckDB reads
+    a file of several row groups (past 122,880 codes) in no set order."""
     if not path.is_file():
         return None
     try:
@@ -117,9 +118,11 @@ def _read(path: Path, scan: queries.Scan) -> Table | None:
     if "klass" not in table or "hs10" not in table:
         return None
     hs10 = np.asarray([str(c) for c in table["hs10"].tolist()], dtype=object)
-    if len(hs10) > 1 and not bool(np.all(hs10[1:] > hs10[:-1])):  # sorted and unique
+    table = table.with_column("hs10", hs10).sorted_by(["hs10"])
+    codes = table["hs10"]
+    if len(codes) > 1 and not bool(np.all(codes[1:] != codes[:-1])):  # a code twice
         return None
-    return table.with_column("hs10", hs10)
+    return table
 
 
 def _write(path: Path, table: Table, scan: queries.Scan) -> None:

@@ -149,7 +149,9 @@ class Taxonomy:
         """`classify_table` as a pandas frame."""
         import pandas as pd
 
-        frame = pd.DataFrame({c: list(v) for c, v in self.classify_table(codes).items()})
+        table = self.classify_table(codes)
+        rows = list(zip(*(table[c].tolist() for c in table.columns), strict=True))
+        frame = pd.DataFrame(rows, columns=table.columns)  # no row: object columns, as ever
         return frame.astype(
             {"hs10": str, "tier": str, "excluded": bool, "dual_use": bool, "source": str}
         )

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -355,17 +356,21 @@ class Scan:
     def write_parquet(self, table: Table, path: Path) -> None:
         """A small Table as a parquet file, written atomically (a reader never sees half
         a file); OSError when it cannot be written."""
-        temp = path.with_name(f".{path.name}.{os.getpid()}")
-        self.register("_written", table)
+        temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
         target = str(temp).replace("'", "''")
         try:
+            self.register("_written", table)
             self.con.execute(f"COPY _written TO '{target}' (FORMAT PARQUET)")
-        except self._error as exc:
-            temp.unlink(missing_ok=True)
-            raise OSError(f"cannot write {path}: {exc}") from None
+            os.replace(temp, path)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+            if isinstance(exc, self._error):
+                raise OSError(f"cannot write {path}: {exc}") from None
+            raise
         finally:
-            self.con.execute("DROP TABLE IF EXISTS _written")
-        os.replace(temp, path)
+            with contextlib.suppress(self._error):
+                self.con.execute("DROP TABLE IF EXISTS _written")
 
     def frame(self, sql: str) -> pd.DataFrame:
         """A query's result as a pandas frame (tests, `unit_values`)."""
