@@ -211,7 +211,7 @@ def test_on_the_sample_the_row_form_and_months_alone_equal_the_full_query(sample
     class_of = class_table(_pd(sums.classification), list(sums.categories))
     with queries.Scan.of_warehouse(wh, months) as scan:
         assert scan.one_row_per_cell
-        scan.register("classes", scan_columns.class_frame(class_of))
+        scan.register("classes", scan_columns.class_codes(class_of))
         grouped = scan_columns.typed_links(scan.frame(queries.UNIT_LINKS_SQL))
         rows = scan_columns.typed_links(scan.frame(queries.UNIT_LINKS_ROWS_SQL))
         picked = [months[-1], months[13], months[5]]

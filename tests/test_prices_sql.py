@@ -59,7 +59,7 @@ def test_the_row_form_pairs_a_unit_change_as_the_line_form_does():
     for flow in (imports, exports):
         assert not flow.duplicated(["period", "hs10", "country_code"]).any()
     with queries.Scan.of_frames(imports, exports) as scan:
-        scan.register("classes", scan_columns.class_frame(class_of))
+        scan.register("classes", scan_columns.class_codes(class_of))
         lines = scan_columns.typed_links(scan.frame(queries.UNIT_LINKS_SQL))
         rows = scan_columns.typed_links(scan.frame(queries.UNIT_LINKS_ROWS_SQL))
     pd.testing.assert_frame_equal(rows, lines, check_exact=True)
@@ -104,7 +104,7 @@ def test_the_query_parses_for_duckdb_and_spark_and_its_spark_form_gives_the_same
     spark = sqlglot.transpile(sql, read="duckdb", write="spark")[0]
     imports, exports, class_of = frames()
     with queries.Scan.of_frames(imports, exports) as scan:
-        scan.register("classes", scan_columns.class_frame(class_of))
+        scan.register("classes", scan_columns.class_codes(class_of))
         pd.testing.assert_frame_equal(scan.frame(spark), scan.frame(sql))
 
 

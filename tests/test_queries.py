@@ -230,8 +230,8 @@ def test_the_spark_form_of_a_query_gives_the_same_sums():
     imports, exports = hand_frames()
     class_of = class_table(CLASSIFICATION, CATS)
     with queries.Scan.of_frames(imports, exports) as scan:
-        scan.register("classes", scan_columns.class_frame(class_of))
-        scan.register("exemption_codes", scan_columns.exemption_table(LISTS))
+        scan.register("classes", scan_columns.class_codes(class_of))
+        scan.register("exemption_codes", scan_columns.exemption_codes(LISTS))
         months = sorted(set(imports["period"]))[:1]
         for sql in (
             queries.IMPORTS_SQL,

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 FOLDER = "unit_links"
 KEEP = 600  # entries: 50 years of months, a few KB each; the ones just used always stay
-SHAPE = monthcache.schema(LINK_COLUMNS, ["klass", "lines", "outliers", "unit_changes"])
+SHAPE = scan_columns.kinds(LINK_COLUMNS, scan_columns.LINK_INTS)
 # What the query computes: its text in every form a run may send (whole, and for one
 # month, grouping rows or taking a row as a line), and the lag that pairs months.
 _FORMS = [queries.unit_links_sql(m, rows) for m in (None, ["2000-01"]) for rows in (False, True)]

@@ -101,9 +101,8 @@ def write(folder: Path, key: str, table: Table) -> None:
         "rows": len(table),
         "columns": [[n, c.dtype.str] for n, c in columns.items()],
     }
-    blob = b"\n".join([_MAGIC, json.dumps(head).encode()] + [b""]) + b"".join(
-        c.tobytes() for c in columns.values()
-    )
+    blob = _MAGIC + b"\n" + json.dumps(head).encode() + b"\n"
+    blob += b"".join(c.tobytes() for c in columns.values())
     with contextlib.suppress(OSError):
         write_atomic(path_of(folder, key), blob)
 
@@ -136,12 +135,6 @@ def prune(folder: Path, used: set[str], keep: int) -> None:
             stale.unlink(missing_ok=True)
     except OSError:
         pass
-
-
-def schema(columns: list[str], ints: Iterable[str]) -> dict[str, str]:
-    """An entry's columns: codes and months as text, `ints` as int64, sums as float64
-    (the kinds of the scan's results, scan_columns.kinds)."""
-    return scan_columns.kinds(columns, ints)
 
 
 class Entries:

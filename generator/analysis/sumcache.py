@@ -22,13 +22,13 @@ import numpy as np
 
 from generator.analysis import monthcache
 from generator.analysis.metrics.model import EXPORT_AGGREGATE, IMPORT_AGGREGATE
-from generator.data import queries
+from generator.data import queries, scan_columns
 
 FOLDER = "sums"
 KEEP = 1200  # entries: 50 years of months in both flows; the ones just used always stay
 SHAPES = {
-    "imports": monthcache.schema(IMPORT_AGGREGATE, ["klass", "mask"]),
-    "exports": monthcache.schema(EXPORT_AGGREGATE, ["klass"]),
+    "imports": scan_columns.kinds(IMPORT_AGGREGATE, scan_columns.SUM_INTS["imports"]),
+    "exports": scan_columns.kinds(EXPORT_AGGREGATE, scan_columns.SUM_INTS["exports"]),
 }
 # The queries' text, whole and as a run sends it for some months only.
 _FORMS = [

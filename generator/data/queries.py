@@ -31,10 +31,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.data.scan_columns import (
-    SQL_TYPES,
     class_codes,
     exemption_codes,
-    kind_of,
+    sql_type,
     typed,
     typed_links,
     typed_sums,
@@ -345,7 +344,7 @@ class Scan:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")  # a Table's, registered before
             self.con.register(name, frame)
             return
-        cols = ", ".join(f"UNNEST(?::{_sql_type(frame[c])}[]) AS {c}" for c in frame.columns)
+        cols = ", ".join(f"UNNEST(?::{sql_type(frame[c])}[]) AS {c}" for c in frame.columns)
         with contextlib.suppress(self._error):  # a frame registered under that name before
             self.con.unregister(name)
         self.con.execute(
@@ -399,11 +398,6 @@ class Scan:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
-
-
-def _sql_type(column: Any) -> str:
-    """A column's SQL type: BOOLEAN, or its kind's (text, int64, float64)."""
-    return "BOOLEAN" if column.dtype.kind == "b" else SQL_TYPES[kind_of(column)]
 
 
 def month_files(wh: Warehouse, flow: str, months: list[str]) -> list[Path]:

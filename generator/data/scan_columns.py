@@ -1,7 +1,7 @@
 """The small tables the warehouse scan takes in (each code's class, the exemption codes)
 and the columns it gives back (sums, unit-value links), with their kinds: text, int64,
-float64. The metrics path holds them as Tables (data/table.py); the pandas forms are for
-the tests and the row-level reference path."""
+float64. The metrics path holds them as Tables (data/table.py); `typed` also gives the
+row-level reference path's pandas frames those dtypes."""
 
 from __future__ import annotations
 
@@ -24,25 +24,12 @@ def exemption_codes(lists: list[Any]) -> Table:
     )
 
 
-def exemption_table(lists: list[Any]) -> pd.DataFrame:
-    """`exemption_codes` as a pandas frame (tests)."""
-    return exemption_codes(lists).to_pandas()
-
-
 def class_codes(class_of: pd.Series | Table) -> Table:
     """hs10 → class index (−1: excluded chapter) as a small table, from the classification's
     Table (hs10, klass) or a pandas Series indexed by code."""
-    if isinstance(class_of, Table):
-        return class_of[["hs10", "klass"]].typed({"hs10": TEXT, "klass": INT})
-    hs10 = [str(c) for c in class_of.index]
-    return Table({"hs10": hs10, "klass": class_of.to_numpy(dtype="int64")}).typed(
-        {"hs10": TEXT, "klass": INT}
-    )
-
-
-def class_frame(class_of: pd.Series | Table) -> pd.DataFrame:
-    """`class_codes` as a pandas frame (tests)."""
-    return class_codes(class_of).to_pandas()
+    if not isinstance(class_of, Table):
+        class_of = Table({"hs10": [str(c) for c in class_of.index], "klass": class_of.to_numpy()})
+    return class_of[["hs10", "klass"]].typed({"hs10": TEXT, "klass": INT})
 
 
 SUM_INTS = {"imports": ["klass", "mask"], "exports": ["klass"]}
@@ -61,7 +48,6 @@ def typed_links(frame: Any) -> Any:
 
 # Columns the scan's results hold as text (codes and months); monthcache stores them so.
 TEXT_COLUMNS = ("period", "country_code", "hs10", "flow")
-SQL_TYPES = {TEXT: "VARCHAR", INT: "BIGINT", FLOAT: "DOUBLE"}
 
 
 def kinds(columns: Iterable[str], ints: Iterable[str]) -> dict[str, str]:
@@ -73,8 +59,11 @@ def kinds(columns: Iterable[str], ints: Iterable[str]) -> dict[str, str]:
     }
 
 
-def kind_of(column: Any) -> str:
-    return {"i": INT, "u": INT, "b": INT, "f": FLOAT}.get(column.dtype.kind, TEXT)
+def sql_type(column: Any) -> str:
+    """The SQL type a column of a Table goes into the engine as (Scan.register)."""
+    return {"b": "BOOLEAN", "i": "BIGINT", "u": "BIGINT", "f": "DOUBLE"}.get(
+        column.dtype.kind, "VARCHAR"
+    )
 
 
 def typed(frame: Any, ints: list[str]) -> Any:

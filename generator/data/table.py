@@ -12,7 +12,7 @@ the caches store them); both compare, sort and print alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -45,10 +45,6 @@ class Table:
             return cls.empty(kinds)
         return cls({c: np.concatenate([p[c] for p in parts]) for c in kinds})
 
-    @classmethod
-    def from_pandas(cls, frame: Any) -> Table:
-        return cls({c: frame[c].to_numpy() for c in frame.columns})
-
     @property
     def columns(self) -> list[str]:
         return list(self._cols)
@@ -59,9 +55,6 @@ class Table:
     def __contains__(self, name: object) -> bool:
         return name in self._cols
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._cols)
-
     def __getitem__(self, key: Any) -> Any:
         """A column by name; a Table of the named columns (a list); or the rows a
         boolean mask or an array of positions selects."""
@@ -71,9 +64,6 @@ class Table:
             return Table({k: self._cols[k] for k in key})
         rows = np.asarray(key)
         return Table({k: v[rows] for k, v in self._cols.items()})
-
-    def items(self) -> Iterator[tuple[str, np.ndarray]]:
-        return iter(self._cols.items())
 
     def get(self, name: str, default: Any = None) -> Any:
         return self._cols.get(name, default)
