@@ -40,3 +40,25 @@ def test_nothing_points_outside_the_repo():
     texts += [p.read_text(encoding="utf-8") for p in (REPO / "generator").rglob("*.py")]
     for name in ("../shared", "DESIGN.md", "BRIEF-STYLE.md", "CENSUS-API.md"):
         assert not any(name in t for t in texts), name
+
+
+def test_the_readme_lists_every_command():
+    """The README's "Commands" block names each command of the CLI, with options that
+    exist: a new command, or a renamed option, shows up here first."""
+    import click
+
+    from generator.cli import cli
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Commands", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    lines = [ln for ln in block.splitlines() if ln.startswith("aibrief ")]
+    listed = {ln.split()[1] for ln in lines}
+    assert set(cli.commands) <= listed, sorted(set(cli.commands) - listed)
+    for ln in lines:
+        name, words = ln.split()[1], ln.split("#", 1)[0].split()
+        command = cli.commands[name]
+        if isinstance(command, click.Group):  # `taxonomy compare`
+            command = command.commands[words[2]]
+        known = {o for p in command.params for o in getattr(p, "opts", [])}
+        used = {w.strip("[]|").split("=")[0] for w in words if w.strip("[]|").startswith("--")}
+        assert used <= known, (ln, sorted(used - known))
