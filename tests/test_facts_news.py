@@ -136,11 +136,46 @@ def test_the_headline_is_never_one_last_month_could_carry():
     assert after.headline == "Mexico passes Taiwan as top AI source in May"
 
 
+def _source_rank_told(leader: float, runner_up: float) -> tuple[str, str]:
+    """May (tests/test_news.py) with Mexico's new lead at these values: the lede when the
+    lead is the news (April's story told before it, as in the test above), and the
+    fact's bullet as facts.yaml words it."""
+    may = doc()
+    ranks = may["news"]["ranks"]["sources"]
+    ranks[0]["value"], ranks[1]["value"] = leader, runner_up
+    before = copy.deepcopy(may)
+    before["month"], before["news"]["previous_month"] = "2024-04", "2024-03"
+    n = narrative.write(may, NARRATIVE, previous=before)
+    assert n.facts[0].kind == "source_rank"
+    words = narrative.load_words(NARRATIVE / "words.yaml")
+    env = narrative.environment([NARRATIVE], words)
+    bullet = narrative._fact_texts(NARRATIVE / "facts.yaml")["source_rank"]["bullet"][0]
+    values = {"leader": "Mexico", "value": leader, "previous_leader": "Taiwan"}
+    values |= {"previous_value": runner_up, "previous": "2024-04"}
+    ctx = {**narrative.context(may, words), **values}
+    return n.lede, narrative.render_string(env, bullet, ctx, "facts.yaml")
+
+
+def test_a_new_top_source_by_a_hair_is_just_ahead_not_more_than_the_same_figure():
+    # $16.04B against $15.98B print alike: "more than Taiwan ($16 billion)" read as a slip
+    lede, bullet = _source_rank_told(16.04e9, 15.98e9)
+    assert "$16 billion of AI-related goods to the U.S. in May 2024, just ahead of Taiwan," in lede
+    assert "($16 billion)" not in lede
+    assert bullet == "$16B: AI-related imports from Mexico in May 2024, just ahead of Taiwan."
+    lede, bullet = _source_rank_told(17.2e9, 15.1e9)
+    assert "in May 2024, more than Taiwan ($15 billion), which led in April 2024." in lede
+    assert bullet == "$17B: AI-related imports from Mexico in May 2024, ahead of Taiwan ($15B)."
+
+
 def test_whats_new_names_the_previous_month_and_the_biggest_change():
     n = narrative.write(doc(), NARRATIVE, previous=doc("2024-04"))
     # lead: the tariff; the biggest other change since April: Mexico overtaking Taiwan
     assert n.whats_new_fact.kind == "source_rank"
     assert n.whats_new.startswith("Since April 2024, Mexico has overtaken Taiwan")
+    # the month's ranking, named as such: the sources chart beside it ranks the year so
+    # far, where the leader may still be the other (2025-10 in the sample)
+    assert "as the month's top source of AI-related imports" in n.whats_new
+    assert n.whats_new.endswith(" in May.")
     assert n.whats_new_fact.paths["previous"] == "news.previous_month"
 
 
