@@ -547,6 +547,12 @@ RATIOS = [
     (120 / 32, "nearly four times"),  # 3.75
     (178 / 194, "nearly all of"),
     (0.5, "about half of"),
+    (0.43, "more than two fifths of"),  # it read "about half of"
+    (0.39, "more than a third of"),
+    (0.34, "about a third of"),
+    (0.6, "more than half of"),
+    (0.562, "more than half of"),  # 2025-03 in the sample: it read "about half of"
+    (0.66, "about two thirds of"),
     (1.2, "more than"),
     (1.5, "about one and a half times"),
     (1.6, "about one and a half times"),

@@ -301,8 +301,11 @@ _PARTS = (
     (0.18, "less than a fifth of"),
     (0.22, "about a fifth of"),
     (0.3, "about a quarter of"),
-    (0.42, "about a third of"),
-    (0.58, "about half of"),
+    (0.37, "about a third of"),
+    (0.42, "more than a third of"),
+    (0.47, "more than two fifths of"),  # 43% is not "about half" of a figure beside it
+    (0.55, "about half of"),
+    (0.62, "more than half of"),
     (0.72, "about two thirds of"),
     (0.9, "most of"),
     (0.97, "nearly all of"),
