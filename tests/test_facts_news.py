@@ -179,6 +179,39 @@ def test_whats_new_names_the_previous_month_and_the_biggest_change():
     assert n.whats_new_fact.paths["previous"] == "news.previous_month"
 
 
+def _move(kind: str, score: float, **values: float) -> Fact:
+    paths = {k: f"news.mom.{kind}.{k}" for k in values}
+    return Fact(kind, score, {**values, "previous": "2024-08"}, paths)
+
+
+def test_whats_new_takes_a_change_that_moved_over_one_that_held():
+    # September 2024 in the sample: the tariff on other goods 2.6649% → 2.6733% (both
+    # print 2.7%: "held at 2.7%") ranked above the AI share's +0.27 point
+    lead = _move("mom_ai", 40, change=-0.0058)  # "held steady": it leads anyway
+    tariff = _move("mom_tariff", 40, change=8.4e-05, rate=0.026733, prior_rate=0.026649)
+    share = _move("mom_share", 38, change=0.0027)
+    texts = {k: {"whats_new": "…"} for k in ("mom_ai", "mom_tariff", "mom_share")}
+    doc = {"news": {"previous_month": "2024-08"}}
+    assert whats_new.choose(doc, [lead, tariff, share], lead, texts) is share
+    # nothing moved: the best-ranked says so
+    share = _move("mom_share", 38, change=0.0004)
+    assert whats_new.choose(doc, [lead, tariff, share], lead, texts) is tariff
+    # a tariff that prints differently moved, by however little
+    tariff = _move("mom_tariff", 40, change=0.0001, rate=0.02675, prior_rate=0.02665)
+    assert whats_new.choose(doc, [lead, tariff, share], lead, texts) is tariff
+
+
+def test_still_is_what_the_line_would_print():
+    assert whats_new.still(_move("mom_tariff", 1, rate=0.0274, prior_rate=0.0266), 0.02)
+    assert not whats_new.still(_move("mom_tariff", 1, rate=0.0275, prior_rate=0.0274), 0.02)
+    assert whats_new.still(_move("mom_share", 1, change=-0.00049), 0.02)
+    assert not whats_new.still(_move("mom_share", 1, change=-0.0005), 0.02)
+    assert whats_new.still(_move("mom_ai", 1, change=0.0199), 0.02)
+    assert not whats_new.still(_move("mom_ai", 1, change=-0.02), 0.02)
+    assert not whats_new.still(_move("mom_ai", 1, change=0.0199), 0.01)  # words.yaml's
+    assert not whats_new.still(_move("source_rank", 1), 0.02)
+
+
 # ---- the sample's editions -------------------------------------------------------------------
 
 ACTION = re.compile(r"Executive Order \d+|Section \d+|Supreme Court|IEEPA|reciprocal", re.I)
@@ -250,6 +283,27 @@ def test_a_share_that_prints_as_its_mark_is_just_past_it(editions):
     assert n.facts[0].kind == "share_threshold" and n.facts[0].values["at_mark"] is True
     assert f"made up {numbers.pct(doc['imports']['ai_share']['ytd'])}" in n.lede
     assert "20%" in n.lede and "just over a fifth" in n.lede
+
+
+def test_whats_new_says_held_only_when_nothing_else_moved(editions):
+    # 2024-02 and 2024-09 said "the effective tariff on other goods held at …" while the
+    # AI share had moved 0.3 point
+    held = []
+    for mo, (_, n) in editions.items():
+        if "held" not in n.whats_new:
+            continue
+        held.append(mo)
+        moving = [
+            f
+            for f in n.facts[1:]
+            if f.kind in ("mom_ai", "mom_share", "mom_tariff")
+            and not whats_new.still(f, 0.02)
+            and not whats_new.figures(f) & whats_new.figures(n.facts[0])
+        ]
+        assert moving == [], (mo, n.whats_new, [f.kind for f in moving])
+    for mo in ("2024-02", "2024-09"):
+        before = numbers.month_name(m.month_name(m.month_index(mo) - 1))
+        assert editions[mo][1].whats_new.startswith(f"Since {before}, the AI share")
 
 
 def test_january_compares_with_last_january(editions):

@@ -641,7 +641,7 @@ def test_what_s_new_on_tariffs_is_not_told_again(editions):
     the lines gives AI's move alone; when both rates held, with no exemption list in
     force any more, the month's category rates take the bullet's place (2026-09:
     compute hardware 0.1%, power 5.9%; test_newsroom_acceptance.py checks the published
-    edition, whose What's new gives the rates that held)."""
+    edition, whose What's new gives the AI share's fall, not the rates that held)."""
     told = []
     for doc, n in editions:
         if not n.whats_new.startswith("Since") or "tariff on other goods" not in n.whats_new:

@@ -291,7 +291,7 @@ def write(
         stale = {_same(say(f, "headline", before)) for f in found if f.kind in texts}
     lead = next((f for f in facts if _same(texts_of[(f.kind, "headline")]) not in stale), facts[0])
     facts = [lead, *(f for f in facts if f is not lead)]  # facts[0] leads the brief
-    new_fact = choose_whats_new(doc, facts, lead, texts)
+    new_fact = choose_whats_new(doc, facts, lead, texts, words.steady_below)
     lede = texts_of[(lead.kind, "lede")]
     new_fact, whats_new, told = whats_new_line(say, ctx, facts, new_fact, lede)
     # The bottom line, chosen with the lead known: no bullet tells what it will say

@@ -48,25 +48,50 @@ RECORDS = {
 
 
 def choose(
-    doc: dict[str, Any], facts: list[Fact], lead: Fact, texts: dict[str, Any]
+    doc: dict[str, Any],
+    facts: list[Fact],
+    lead: Fact,
+    texts: dict[str, Any],
+    steady_below: float = 0.02,
 ) -> Fact | None:
     """The biggest change since the previous month that did not lead: the best-ranked
     fact of a kind that says what changed and has a What's new text, and none of whose
-    figures the lede already gave (a policy lede also tells the month's tariff move)."""
+    figures the lede already gave (a policy lede also tells the month's tariff move).
+    One whose line would say nothing moved ("held at 2.7%": `still`) gives way to a
+    lower-ranked one that moved (September 2024's tariff to the AI share's +0.3 point);
+    when none moved, the best-ranked says so."""
     if not (doc.get("news") or {}).get("previous_month"):
         return None
     told = figures(lead)
-    return next(
-        (
-            f
-            for f in facts
-            if f.kind in SINCE_LAST_MONTH
-            and f.kind != lead.kind
-            and "whats_new" in texts[f.kind]
-            and not figures(f) & told
-        ),
-        None,
-    )
+    candidates = [
+        f
+        for f in facts
+        if f.kind in SINCE_LAST_MONTH
+        and f.kind != lead.kind
+        and "whats_new" in texts[f.kind]
+        and not figures(f) & told
+    ]
+    moving = (f for f in candidates if not still(f, steady_below))
+    return next(moving, candidates[0] if candidates else None)
+
+
+# A change of the AI share below this (a fraction: 0.0005 = 0.05 point) prints "held at"
+# in mom_share's What's new (templates/narrative/facts.yaml says the same).
+SHARE_HELD_BELOW = 0.0005
+
+
+def still(fact: Fact, steady_below: float) -> bool:
+    """Whether the fact's What's new line says nothing moved, as facts.yaml words it:
+    a tariff that prints as the month before, a share change under SHARE_HELD_BELOW, AI
+    imports "held steady" (words.yaml's steady_below)."""
+    v = fact.values
+    if fact.kind == "mom_tariff":
+        return numbers.rate(v.get("rate")) == numbers.rate(v.get("prior_rate"))
+    if fact.kind == "mom_share":
+        return abs(v.get("change") or 0.0) < SHARE_HELD_BELOW
+    if fact.kind == "mom_ai":
+        return abs(v.get("change") or 0.0) < steady_below
+    return False
 
 
 def figures(fact: Fact) -> set[str]:
