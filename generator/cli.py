@@ -252,7 +252,7 @@ def render(obj: Context, month: str | None, formats: str) -> None:
     unknown = set(wanted) - {"html", "pdf"}
     if unknown:
         raise UserError(f"--format: unknown format {sorted(unknown)[0]!r} (use html, pdf)")
-    _report(edition.build(obj.settings, month, wanted))
+    _report(edition.build(obj.settings, month, wanted, edition.chart_workers()))
 
 
 @cli.command()

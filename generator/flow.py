@@ -114,7 +114,7 @@ def build_stage(settings: Settings, month: str | None) -> Any:
     from generator.brief import backfill, edition
 
     fp = backfill.fingerprints(settings)  # the inputs the build reads, not later edits
-    result = edition.build(settings, month)
+    result = edition.build(settings, month, chart_workers=edition.chart_workers())
     backfill.stamp(settings, result.month, fp)
     return result
 

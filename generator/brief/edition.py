@@ -10,13 +10,13 @@ STALE_AFTER) are removed."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import shutil
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator import fsutil, templating
 from generator.analysis.document import compute_metrics, write_metrics
@@ -26,9 +26,6 @@ from generator.brief import narrative as narrative_mod
 from generator.brief.store import edition_dir, recover_all
 from generator.config import Settings
 from generator.errors import UserError
-
-if TYPE_CHECKING:  # charts import matplotlib: only when an edition is drawn
-    from generator.brief.charts import Chart
 
 STAGING = fsutil.STAGING
 
@@ -48,14 +45,32 @@ def template_dirs(settings: Settings) -> list[Path]:
 
 
 def build(
-    settings: Settings, month: str | None = None, formats: tuple[str, ...] = ("html", "pdf")
+    settings: Settings,
+    month: str | None = None,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    chart_workers: int = 1,
 ) -> EditionResult:
     """Compute and render an edition; swap it in only when every part is there."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
     metrics = compute_metrics(settings, month)
     timings["metrics"] = time.perf_counter() - t
-    return render_edition(settings, metrics, formats, timings)
+    return render_edition(settings, metrics, formats, timings, chart_workers=chart_workers)
+
+
+# One edition's six charts take most of its build; a build of one edition (render, run)
+# draws them in up to this many processes beside the narrative (a backfill builds
+# editions in parallel instead, each drawing its own one after another).
+CHART_WORKERS_MAX = 3
+
+
+def chart_workers() -> int:
+    """Processes for one edition's charts: the cores this process may use, at most
+    CHART_WORKERS_MAX (1: drawn in this process)."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(CHART_WORKERS_MAX, cores or 1))
 
 
 def render_edition(
@@ -64,16 +79,18 @@ def render_edition(
     formats: tuple[str, ...] = ("html", "pdf"),
     timings: dict[str, float] | None = None,
     dest: Path | None = None,
+    chart_workers: int = 1,
 ) -> EditionResult:
     """Render into `dest` (default output/editions/YYYY-MM/), swapped in only when whole.
-    The staging folder goes on every exit; one left by a killed build goes at the next."""
+    The staging folder goes on every exit; one left by a killed build goes at the next.
+    `chart_workers` > 1: the charts are drawn in that many processes (`chart_workers()`)."""
     timings = timings if timings is not None else {}
     final = dest or edition_dir(settings, metrics.month)
     final.parent.mkdir(parents=True, exist_ok=True)
     recover_all(final.parent)
     staging = fsutil.make_staging(final)
     try:
-        headline = _render_into(staging, settings, metrics, formats, timings)
+        headline = _render_into(staging, settings, metrics, formats, timings, chart_workers)
         fsutil.swap_in(staging, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already after a swap
@@ -87,23 +104,34 @@ def _render_into(
     metrics: Metrics,
     formats: tuple[str, ...],
     timings: dict[str, float],
+    chart_workers: int = 1,
 ) -> str:
     """Write every file of the edition into staging, once, and check them; the headline.
     The page and the PDF render from the narrative.json, charts.json and brand.json just
-    written, as every outlet will."""
+    written, as every outlet will. With `chart_workers` > 1 the charts are drawn in
+    other processes while this one writes the narrative and loads WeasyPrint: the
+    "charts" timing is then the wait for them after that."""
+    from generator.brief import charts as charts_mod
+
     dirs = template_dirs(settings)
     t = time.perf_counter()
     write_metrics(metrics, staging / built.METRICS)
-    told = narrative_mod.for_edition(settings, metrics.doc, metrics.previous)
-    words = built.narrative_doc(told, metrics.month)
-    brand = render.brand_of(dirs)
-    _write_json(staging / built.NARRATIVE, words.model_dump_json(indent=2))
-    _write_json(staging / built.BRAND, brand.model_dump_json(indent=2))
-    timings["narrative"] = time.perf_counter() - t
+    styles = templating.subdirs(dirs, "styles")
+    with charts_mod.drawing(metrics.doc, staging / "charts", styles, chart_workers) as drawn:
+        told = narrative_mod.for_edition(settings, metrics.doc, metrics.previous)
+        words = built.narrative_doc(told, metrics.month)
+        brand = render.brand_of(dirs)
+        _write_json(staging / built.NARRATIVE, words.model_dump_json(indent=2))
+        _write_json(staging / built.BRAND, brand.model_dump_json(indent=2))
+        timings["narrative"] = time.perf_counter() - t
+        if chart_workers > 1 and "pdf" in formats:
+            with contextlib.suppress(UserError):  # no Pango: render_pdf says so
+                render._weasyprint()  # its import (≈ 0.5 s) while the charts draw
 
-    t = time.perf_counter()
-    made = _write_charts(staging, metrics, dirs)
-    charts = [c.model for c in made]
+        t = time.perf_counter()
+        made = drawn()
+    charts = [c.model for c in made]  # the charts.json entries (built.Chart)
+    (staging / built.CHARTS).write_text(built.ChartList.dump(charts), encoding="utf-8")
     timings["charts"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -136,20 +164,6 @@ def _render_into(
 
 def _write_json(path: Path, text: str) -> None:
     path.write_text(text + "\n", encoding="utf-8")
-
-
-def _write_charts(staging: Path, metrics: Metrics, dirs: list[Path]) -> list[Chart]:
-    """Charts and charts/charts.json (the Chart model: what each chart says and its
-    files, for the site, the e-mail and anyone reusing the files); the charts drawn
-    (charts.Chart: the model, and the SVG the PDF takes)."""
-    from generator.brief import charts as charts_mod
-
-    made = charts_mod.make_charts(
-        metrics.doc, staging / "charts", templating.subdirs(dirs, "styles")
-    )
-    charts = [c.model for c in made]  # the charts.json entries (built.Chart)
-    (staging / built.CHARTS).write_text(built.ChartList.dump(charts), encoding="utf-8")
-    return made
 
 
 def _inline_svg(svg: bytes) -> str:

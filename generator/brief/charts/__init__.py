@@ -17,13 +17,14 @@ The package, in the order a chart is made:
 - `prices`   "Price or volume?": growth since the base split into unit value and volume
 - `draw`     helpers the chart families share (axes, end labels, captions)
 - `wording`  titles, alt texts and captions rendered from the texts, by variant
-- `output`   `make_charts`: draw, word and write `<key>.svg`, `.png`, `.csv` → `Chart`
+- `output`   `make_charts`: draw, word and write `<key>.svg`, `.png`, `.csv` → `Chart`;
+             `drawing`: the same begun in forked workers while the caller goes on
 - `narrow`   the narrow variant `<key>-narrow.png` (phones, e-mail): text ≥ 11 px at 390 px
 """
 
 from __future__ import annotations
 
-from generator.brief.charts.output import Chart, make_charts
+from generator.brief.charts.output import Chart, drawing, make_charts
 from generator.brief.charts.style import STYLE_FILE, Style, load_style
 from generator.brief.charts.texts import CHART_KEYS, TEXTS_FILE, ChartTexts
 from generator.brief.charts.wording import short_name as _short_name
@@ -36,6 +37,7 @@ __all__ = [
     "ChartTexts",
     "Style",
     "_short_name",
+    "drawing",
     "load_style",
     "make_charts",
 ]

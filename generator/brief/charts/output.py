@@ -7,11 +7,15 @@ PDF takes (text as text, in the fonts the PDF embeds: see `_print_svg`)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
+import multiprocessing
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -208,44 +212,102 @@ def _save(fig: Figure, style: Style, out_dir: Path, key: str, plan: Plan) -> byt
     return for_print
 
 
-def make_charts(doc: dict, out_dir: Path, style_dir: Path | list[Path]) -> list[Chart]:
+@dataclass(frozen=True)
+class _Job:
+    """What drawing a chart of the edition takes (one per make_charts call)."""
+
+    doc: dict
+    out_dir: Path
+    style: Style
+    env: Any
+    common: dict[str, Any]
+    source: str
+
+
+_job: _Job | None = None  # the job of the pool's workers, inherited when they fork
+
+
+def make_charts(
+    doc: dict, out_dir: Path, style_dir: Path | list[Path], workers: int = 1
+) -> list[Chart]:
     """Draw every chart the metrics document supports into out_dir (SVG, PNGs, CSV).
 
     A chart without data (no sources yet, no counterfactual year) is left out.
     """
+    with drawing(doc, out_dir, style_dir, workers) as made:
+        return made()
+
+
+@contextlib.contextmanager
+def drawing(
+    doc: dict, out_dir: Path, style_dir: Path | list[Path], workers: int = 1
+) -> Iterator[Callable[[], list[Chart]]]:
+    """make_charts, begun: with `workers` > 1 the charts are drawn in that many forked
+    processes (they inherit the modules and the style read here) while the caller goes
+    on; the function it yields waits for them and gives the charts in the brief's order.
+    On the way out, charts not yet drawn are cancelled. Forking is only safe in a
+    process with no other thread (a thread holding a lock at the fork leaves it held
+    in the child), so elsewhere, or with `workers` 1, the charts are drawn when asked."""
+    global _job
     style = load_style(style_dir)
     env = environment(style)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     common = common_context(doc)
-    source = source_line(env, style, common)
+    job = _Job(doc, out_dir, style, env, common, source_line(env, style, common))
+    if workers <= 1 or not can_fork():
+        yield lambda: [c for c in (_draw(job, key) for key in CHART_KEYS) if c is not None]
+        return
+    _job = job
+    pool = ProcessPoolExecutor(
+        min(workers, len(CHART_KEYS)), mp_context=multiprocessing.get_context("fork")
+    )
+    try:
+        futures = [pool.submit(_draw_in_worker, key) for key in CHART_KEYS]
+    finally:
+        _job = None  # the workers forked at submit have it; this process needs it no more
+    try:
+        yield lambda: [c for c in (f.result() for f in futures) if c is not None]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
-    charts: list[Chart] = []
+
+def can_fork() -> bool:
+    """Whether charts may be drawn in forked workers here (see `drawing`)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _draw_in_worker(key: str) -> Chart | None:
+    assert _job is not None, "make_charts sets the job before the pool forks"
+    return _draw(_job, key)
+
+
+def _draw(job: _Job, key: str) -> Chart | None:
+    """One chart: drawn, written (charts/narrow.py for the narrow variant), modelled."""
+    style, env = job.style, job.env
     with matplotlib.rc_context(style.rc):
-        for key in CHART_KEYS:  # the brief's order
-            plan = BUILDERS[key](doc, style)
-            if plan is None:
-                continue
-            # (no fig.clear() after: it clears every axes, a cost of its own; the figure,
-            # which no pyplot registry holds, is freed with its last reference)
-            ctx = {**common, **plan.context}
-            texts = style.texts.texts[key]
-            title = say(env, texts["title"], plan.variant, ctx, f"{key}.title")
-            alt = say(env, texts["alt"], plan.variant, {**ctx, "title": title}, f"{key}.alt")
-            axis = say(env, texts["axis"], plan.axis_variant, ctx, f"{key}.axis")
-            if plan.finish is not None:
-                plan.finish(axis)
-            _frame(plan.fig, style, title, source)
-            for_print = _save(plan.fig, style, out_dir, key, plan)
-            files = {ext: f"{key}.{ext}" for ext in ("svg", "png", "csv")}
-            files["narrow"] = narrow.draw(  # phones and e-mail: charts/narrow.py
-                out_dir,
-                key,
-                style,
-                lambda: BUILDERS[key](doc, style),  # noqa: B023 - called right here
-                axis,
-                lambda fig: _frame(fig, style, title, source),  # noqa: B023
-            )
-            model = built.Chart(key=key, title=title, alt=alt, source=source, **files)
-            charts.append(Chart(model, out_dir, for_print))
-    return charts
+        plan = BUILDERS[key](job.doc, style)
+        if plan is None:
+            return None
+        # (no fig.clear() after: it clears every axes, a cost of its own; the figure,
+        # which no pyplot registry holds, is freed with its last reference)
+        ctx = {**job.common, **plan.context}
+        texts = style.texts.texts[key]
+        title = say(env, texts["title"], plan.variant, ctx, f"{key}.title")
+        alt = say(env, texts["alt"], plan.variant, {**ctx, "title": title}, f"{key}.alt")
+        axis = say(env, texts["axis"], plan.axis_variant, ctx, f"{key}.axis")
+        if plan.finish is not None:
+            plan.finish(axis)
+        _frame(plan.fig, style, title, job.source)
+        for_print = _save(plan.fig, style, job.out_dir, key, plan)
+        files = {ext: f"{key}.{ext}" for ext in ("svg", "png", "csv")}
+        files["narrow"] = narrow.draw(  # phones and e-mail: charts/narrow.py
+            job.out_dir,
+            key,
+            style,
+            lambda: BUILDERS[key](job.doc, style),
+            axis,
+            lambda fig: _frame(fig, style, title, job.source),
+        )
+    model = built.Chart(key=key, title=title, alt=alt, source=job.source, **files)
+    return Chart(model, job.out_dir, for_print)
