@@ -1,6 +1,7 @@
-"""One edition's charts drawn in forked workers (charts/output.py, `drawing`), as
-`aibrief render` and `aibrief run` do beside the narrative: the same files, the same
-errors, and no worker left behind whatever happens."""
+"""One edition's charts drawn in forked workers (charts/output.py, `drawing`, over
+generator/forked.py), as `aibrief render` and `aibrief run` do beside the narrative: the
+same files, the same errors, and no worker left behind whatever happens (the workers
+themselves: tests/test_forked.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import forked
 from generator.brief import edition
 from generator.brief.charts import make_charts, output
 from generator.errors import UserError
@@ -36,10 +38,24 @@ def pids(monkeypatch, tmp_path):
 
 @pytest.fixture
 def alone(monkeypatch):
-    """This process taken as having no other thread: a test file run before this one in
-    the same pytest worker may have left one idle (a stopped server's), which would
+    """This process taken as safe to fork from: a test file run before this one in the
+    same pytest worker may have left a thread idle (a stopped server's), which would
     make `drawing` draw here (test_no_fork_beside_another_thread checks that rule)."""
-    monkeypatch.setattr(output.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+
+
+@pytest.fixture
+def pools(monkeypatch):
+    """The worker pools started (forked.forked's)."""
+    made = []
+
+    class Counted(forked.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            made.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(forked, "ProcessPoolExecutor", Counted)
+    return made
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -47,16 +63,15 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_workers_draw_what_one_process_draws(tmp_path, pids, alone):
+    # the workers first, forked from a process that has drawn nothing yet in this test
     doc = make_doc("up")
-    alone = make_charts(doc, tmp_path / "one", STYLES)
-    assert set(pids().values()) == {str(os.getpid())}
-    (tmp_path / "pids").unlink()
     shared = make_charts(doc, tmp_path / "two", STYLES, workers=2)
-    drawn_in = pids()
-    assert str(os.getpid()) not in drawn_in.values()  # every chart in a worker
-    assert len(set(drawn_in.values())) == 2
-    assert [c.model for c in shared] == [c.model for c in alone]  # in the brief's order
-    assert [c.print_svg for c in shared] == [c.print_svg for c in alone]
+    assert str(os.getpid()) not in pids().values()  # every chart in a worker
+    (tmp_path / "pids").unlink()
+    alone_ = make_charts(doc, tmp_path / "one", STYLES)
+    assert set(pids().values()) == {str(os.getpid())}
+    assert [c.model for c in shared] == [c.model for c in alone_]  # in the brief's order
+    assert [c.print_svg for c in shared] == [c.print_svg for c in alone_]
     assert _files(tmp_path / "two") == _files(tmp_path / "one")  # byte for byte
     assert multiprocessing.active_children() == []
 
@@ -79,7 +94,7 @@ def test_no_fork_beside_another_thread(tmp_path, pids):
     other = threading.Thread(target=go.wait, daemon=True)
     other.start()
     try:
-        assert not output.can_fork()
+        assert not forked.can_fork()
         made = make_charts(make_doc("up"), tmp_path / "out", STYLES, workers=2)
     finally:
         go.set()
@@ -96,7 +111,9 @@ def test_a_failure_while_the_charts_draw_leaves_no_worker(tmp_path, alone):
     assert multiprocessing.active_children() == []
 
 
-def test_a_broken_narrative_beside_drawing_charts_keeps_the_edition(sample_edition, tmp_path):
+def test_a_broken_narrative_beside_drawing_charts_keeps_the_edition(
+    sample_edition, tmp_path, alone, pools
+):
     """The narrative is written while the charts draw: its error is the one reported,
     with file and line, and the edition as it was."""
     settings, folder = sample_edition
@@ -109,6 +126,7 @@ def test_a_broken_narrative_beside_drawing_charts_keeps_the_edition(sample_editi
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     with pytest.raises(UserError) as err:
         edition.build(broken, "2025-12", chart_workers=2)
+    assert len(pools) == 1  # the charts were drawing in workers when it failed
     assert "zoom_in.j2:2" in str(err.value) and "\n" not in str(err.value)
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]
@@ -116,7 +134,7 @@ def test_a_broken_narrative_beside_drawing_charts_keeps_the_edition(sample_editi
 
 
 def test_one_edition_is_drawn_on_the_cores_it_may_use(monkeypatch):
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    monkeypatch.setattr(forked, "cores", lambda: 1)
     assert edition.chart_workers() == 1
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(16)), raising=False)
+    monkeypatch.setattr(forked, "cores", lambda: 16)
     assert edition.chart_workers() == edition.CHART_WORKERS_MAX == 3

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator import fsutil, templating
+from generator import forked, fsutil, templating
 from generator.analysis.document import compute_metrics, write_metrics
 from generator.analysis.metrics import Metrics
 from generator.brief import built, render
@@ -67,10 +67,7 @@ CHART_WORKERS_MAX = 3
 def chart_workers() -> int:
     """Processes for one edition's charts: the cores this process may use, at most
     CHART_WORKERS_MAX (1: drawn in this process)."""
-    import os
-
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(CHART_WORKERS_MAX, cores or 1))
+    return min(CHART_WORKERS_MAX, forked.cores())
 
 
 def render_edition(
@@ -109,30 +106,35 @@ def _render_into(
     """Write every file of the edition into staging, once, and check them; the headline.
     The page and the PDF render from the narrative.json, charts.json and brand.json just
     written, as every outlet will. With `chart_workers` > 1 the charts are drawn in
-    other processes while this one writes the narrative and loads WeasyPrint: the
-    "charts" timing is then the wait for them after that."""
+    other processes while this one writes the narrative and imports WeasyPrint: the
+    "charts" timing is then the wall time from their start to the last of them, beside
+    the narrative's, and the import counts in "pdf" as it does when made there."""
     from generator.brief import charts as charts_mod
 
     dirs = template_dirs(settings)
-    t = time.perf_counter()
     write_metrics(metrics, staging / built.METRICS)
     styles = templating.subdirs(dirs, "styles")
-    with charts_mod.drawing(metrics.doc, staging / "charts", styles, chart_workers) as drawn:
+    workers = chart_workers if chart_workers > 1 and forked.can_fork() else 1
+    t_charts = time.perf_counter()
+    with charts_mod.drawing(metrics.doc, staging / "charts", styles, workers) as drawn:
+        t = time.perf_counter()
         told = narrative_mod.for_edition(settings, metrics.doc, metrics.previous)
         words = built.narrative_doc(told, metrics.month)
         brand = render.brand_of(dirs)
         _write_json(staging / built.NARRATIVE, words.model_dump_json(indent=2))
         _write_json(staging / built.BRAND, brand.model_dump_json(indent=2))
         timings["narrative"] = time.perf_counter() - t
-        if chart_workers > 1 and "pdf" in formats:
+        t = time.perf_counter()
+        if workers > 1 and "pdf" in formats:
             with contextlib.suppress(UserError):  # no Pango: render_pdf says so
                 render._weasyprint()  # its import (≈ 0.5 s) while the charts draw
-
-        t = time.perf_counter()
+        pdf_import = time.perf_counter() - t
+        if workers == 1:  # drawn here and now: the charts' own time
+            t_charts = time.perf_counter()
         made = drawn()
     charts = [c.model for c in made]  # the charts.json entries (built.Chart)
     (staging / built.CHARTS).write_text(built.ChartList.dump(charts), encoding="utf-8")
-    timings["charts"] = time.perf_counter() - t
+    timings["charts"] = time.perf_counter() - t_charts
 
     t = time.perf_counter()
     # In the PDF, data links point at the published site (relative links would
@@ -156,7 +158,7 @@ def _render_into(
     if "pdf" in formats:
         t = time.perf_counter()
         render.render_pdf(print_page, staging, staging / built.PDF, dirs)
-        timings["pdf"] = time.perf_counter() - t
+        timings["pdf"] = time.perf_counter() - t + pdf_import
     check(staging, [c.svg for c in charts], "pdf" in formats)
     built.BuiltEdition.read(staging, month=metrics.month, need_pdf="pdf" in formats)
     return words.headline

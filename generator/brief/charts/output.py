@@ -11,11 +11,8 @@ import contextlib
 import csv
 import functools
 import io
-import multiprocessing
 import re
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +24,7 @@ from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.text import Text
 from PIL import Image
 
+from generator import forked
 from generator.brief import built, render
 from generator.brief.charts import bars, lines, narrow, prices
 from generator.brief.charts.draw import Plan, fill
@@ -224,9 +222,6 @@ class _Job:
     source: str
 
 
-_job: _Job | None = None  # the job of the pool's workers, inherited when they fork
-
-
 def make_charts(
     doc: dict, out_dir: Path, style_dir: Path | list[Path], workers: int = 1
 ) -> list[Chart]:
@@ -242,44 +237,21 @@ def make_charts(
 def drawing(
     doc: dict, out_dir: Path, style_dir: Path | list[Path], workers: int = 1
 ) -> Iterator[Callable[[], list[Chart]]]:
-    """make_charts, begun: with `workers` > 1 the charts are drawn in that many forked
-    processes (they inherit the modules and the style read here) while the caller goes
-    on; the function it yields waits for them and gives the charts in the brief's order.
-    On the way out, charts not yet drawn are cancelled. Forking is only safe in a
-    process with no other thread (a thread holding a lock at the fork leaves it held
-    in the child), so elsewhere, or with `workers` 1, the charts are drawn when asked."""
-    global _job
+    """make_charts, begun: with `workers` > 1, and where forking is safe
+    (`generator.forked`), the charts are drawn in that many forked processes while the
+    caller goes on; the function it yields waits for them and gives the charts in the
+    brief's order. Otherwise the charts are drawn when that function is called."""
     style = load_style(style_dir)
     env = environment(style)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     common = common_context(doc)
     job = _Job(doc, out_dir, style, env, common, source_line(env, style, common))
-    if workers <= 1 or not can_fork():
+    if workers <= 1 or not forked.can_fork():
         yield lambda: [c for c in (_draw(job, key) for key in CHART_KEYS) if c is not None]
         return
-    _job = job
-    pool = ProcessPoolExecutor(
-        min(workers, len(CHART_KEYS)), mp_context=multiprocessing.get_context("fork")
-    )
-    try:
-        futures = [pool.submit(_draw_in_worker, key) for key in CHART_KEYS]
-    finally:
-        _job = None  # the workers forked at submit have it; this process needs it no more
-    try:
-        yield lambda: [c for c in (f.result() for f in futures) if c is not None]
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def can_fork() -> bool:
-    """Whether charts may be drawn in forked workers here (see `drawing`)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
-def _draw_in_worker(key: str) -> Chart | None:
-    assert _job is not None, "make_charts sets the job before the pool forks"
-    return _draw(_job, key)
+    with forked.forked(functools.partial(_draw, job), CHART_KEYS, workers) as results:
+        yield lambda: [c for c in results() if c is not None]
 
 
 def _draw(job: _Job, key: str) -> Chart | None:
