@@ -114,9 +114,8 @@ def _render_into(
     dirs = template_dirs(settings)
     write_metrics(metrics, staging / built.METRICS)
     styles = templating.subdirs(dirs, "styles")
-    workers = chart_workers if chart_workers > 1 and forked.can_fork() else 1
     t_charts = time.perf_counter()
-    with charts_mod.drawing(metrics.doc, staging / "charts", styles, workers) as drawn:
+    with charts_mod.drawing(metrics.doc, staging / "charts", styles, chart_workers) as drawing:
         t = time.perf_counter()
         told = narrative_mod.for_edition(settings, metrics.doc, metrics.previous)
         words = built.narrative_doc(told, metrics.month)
@@ -125,13 +124,13 @@ def _render_into(
         _write_json(staging / built.BRAND, brand.model_dump_json(indent=2))
         timings["narrative"] = time.perf_counter() - t
         t = time.perf_counter()
-        if workers > 1 and "pdf" in formats:
+        if drawing.in_workers and "pdf" in formats:
             with contextlib.suppress(UserError):  # no Pango: render_pdf says so
                 render._weasyprint()  # its import (≈ 0.5 s) while the charts draw
         pdf_import = time.perf_counter() - t
-        if workers == 1:  # drawn here and now: the charts' own time
+        if not drawing.in_workers:  # drawn here and now: the charts' own time
             t_charts = time.perf_counter()
-        made = drawn()
+        made = drawing.result()
     charts = [c.model for c in made]  # the charts.json entries (built.Chart)
     (staging / built.CHARTS).write_text(built.ChartList.dump(charts), encoding="utf-8")
     timings["charts"] = time.perf_counter() - t_charts

@@ -12,7 +12,7 @@ import csv
 import functools
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -222,6 +222,15 @@ class _Job:
     source: str
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """An edition's charts, begun (`drawing`): `result()` gives them in the brief's order,
+    waiting for the workers when `in_workers`, drawing them there and then otherwise."""
+
+    in_workers: bool
+    result: Callable[[], list[Chart]]
+
+
 def make_charts(
     doc: dict, out_dir: Path, style_dir: Path | list[Path], workers: int = 1
 ) -> list[Chart]:
@@ -229,18 +238,17 @@ def make_charts(
 
     A chart without data (no sources yet, no counterfactual year) is left out.
     """
-    with drawing(doc, out_dir, style_dir, workers) as made:
-        return made()
+    with drawing(doc, out_dir, style_dir, workers) as charts:
+        return charts.result()
 
 
 @contextlib.contextmanager
 def drawing(
     doc: dict, out_dir: Path, style_dir: Path | list[Path], workers: int = 1
-) -> Iterator[Callable[[], list[Chart]]]:
+) -> Iterator[Drawing]:
     """make_charts, begun: with `workers` > 1, and where forking is safe
     (`generator.forked`), the charts are drawn in that many forked processes while the
-    caller goes on; the function it yields waits for them and gives the charts in the
-    brief's order. Otherwise the charts are drawn when that function is called."""
+    caller goes on. Otherwise they are drawn when their result is asked for."""
     style = load_style(style_dir)
     env = environment(style)
     out_dir = Path(out_dir)
@@ -248,10 +256,14 @@ def drawing(
     common = common_context(doc)
     job = _Job(doc, out_dir, style, env, common, source_line(env, style, common))
     if workers <= 1 or not forked.can_fork():
-        yield lambda: [c for c in (_draw(job, key) for key in CHART_KEYS) if c is not None]
+        yield Drawing(False, lambda: _drawn(_draw(job, key) for key in CHART_KEYS))
         return
     with forked.forked(functools.partial(_draw, job), CHART_KEYS, workers) as results:
-        yield lambda: [c for c in results() if c is not None]
+        yield Drawing(True, lambda: _drawn(results()))
+
+
+def _drawn(charts: Iterable[Chart | None]) -> list[Chart]:
+    return [c for c in charts if c is not None]  # a chart without data is left out
 
 
 def _draw(job: _Job, key: str) -> Chart | None:
