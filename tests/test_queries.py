@@ -299,3 +299,31 @@ def test_rows_of_a_code_without_class_are_flagged_not_dropped():
     assert sums.unclassified
     lost = sums.imports[sums.imports["klass"] == queries.UNCLASSIFIED]["value_con"].sum()
     assert lost == imports.loc[imports["hs10"] == LOW, "value_con"].sum()
+
+
+def test_the_classes_are_registered_once_while_the_same(monkeypatch):
+    """A cold run asks one month's links at a time (linkcache): the class table goes
+    into the session once, not once a month; another classification, or one registered
+    by hand in between, goes in anew."""
+    sent = []
+    real = queries.Scan.register
+
+    def spy(self, name, frame):
+        sent.append((name, len(frame)))
+        real(self, name, frame)
+
+    monkeypatch.setattr(queries.Scan, "register", spy)
+    first = Table({"hs10": ["8471500150", "9403200000"], "klass": [0, 3]})
+    other = Table({"hs10": ["8471500150"], "klass": [0]})
+    with queries.Scan() as scan:
+        for _ in range(3):
+            scan.use_classes(first)
+        assert sent == [("classes", 2)]
+        scan.use_classes(other)
+        scan.register("classes", scan_columns.class_codes(first))
+        scan.use_classes(first)
+        assert sent == [("classes", 2), ("classes", 1), ("classes", 2), ("classes", 2)]
+        assert scan.table("SELECT hs10, klass FROM classes ORDER BY hs10")["klass"].tolist() == [
+            0,
+            3,
+        ]

@@ -298,6 +298,7 @@ class Scan:
         # One row per period × HS10 × country and flow (the warehouse's promise, checked at
         # commit): the unit-value links may take a row as a line (UNIT_LINKS_ROWS_SQL).
         self.one_row_per_cell = False
+        self._classes_of: Any = None  # what `classes` holds (use_classes)
         self.con: duckdb.DuckDBPyConnection = duckdb.connect(":memory:")
         self.con.execute(f"SET memory_limit = '{engine.memory}'")
         self.con.execute(f"SET threads = {engine.threads}")
@@ -338,8 +339,18 @@ class Scan:
         listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         self.con.execute(f"CREATE VIEW {flow} AS SELECT * FROM read_parquet([{listed}])")
 
+    def use_classes(self, class_of: pd.Series | Table) -> None:
+        """Each code's class as the table `classes`, registered once while the same
+        `class_of` is asked for: a cold run's links are one query a month (linkcache),
+        and registering 150,000 codes again costs about 0.1 s each time."""
+        if class_of is not self._classes_of:
+            self.register("classes", class_codes(class_of))
+            self._classes_of = class_of
+
     def register(self, name: str, frame: pd.DataFrame | Table) -> None:
         """A small table (classification, exemption codes) from a Table or a pandas frame."""
+        if name == "classes":
+            self._classes_of = None  # registered by hand: use_classes registers anew
         if not isinstance(frame, Table):
             self.con.execute(f"DROP TABLE IF EXISTS {name}")  # a Table's, registered before
             self.con.register(name, frame)
@@ -442,7 +453,7 @@ def aggregate(
 ) -> Sums:
     """Imports and exports summed by month × country × class (× exemption mask);
     `months`: those months only (sumcache computes the ones it lacks)."""
-    scan.register("classes", class_codes(class_of))
+    scan.use_classes(class_of)
     scan.register("exemption_codes", exemption_codes(lists))
     imports = scan.table(only_months(IMPORTS_SQL, months, 4))
     exports = scan.table(only_months(EXPORTS_SQL, months, 3))
@@ -460,7 +471,7 @@ def only_months(sql: str, months: list[str] | None, keys: int) -> str:
 
 def unit_values(scan: Scan, class_of: pd.Series | Table, by_country: bool = False) -> pd.DataFrame:
     """Value and quantity by HS10 × month (× country) and unit, with each code's class."""
-    scan.register("classes", class_codes(class_of))
+    scan.use_classes(class_of)
     out = scan.frame(UNITS_BY_COUNTRY_SQL if by_country else UNITS_SQL)
     return typed(out, ["klass"])
 
@@ -469,5 +480,5 @@ def unit_links(scan: Scan, class_of: pd.Series | Table, months: list[str] | None
     """Unit-value links of both flows summed by flow × month × class (UNIT_LINKS_SQL): one
     more query in the scan session of `aggregate`, a few rows per month back; `months`:
     those months only (generator.analysis.linkcache computes the ones it lacks)."""
-    scan.register("classes", class_codes(class_of))
+    scan.use_classes(class_of)
     return typed_links(scan.table(unit_links_sql(months, rows=scan.one_row_per_cell)))
