@@ -14,10 +14,10 @@ import sys
 import time
 
 from generator import config
+from generator.analysis import linkcache
 from generator.analysis.metrics.cube import class_table
-from generator.analysis.metrics.prices import LINK_COLUMNS
 from generator.classify.taxonomy import for_settings
-from generator.data import queries, scan_columns
+from generator.data import queries
 from generator.data.table import Table
 from generator.data.warehouse import Warehouse
 
@@ -39,7 +39,7 @@ def main(path: str) -> int:
         runs["unit_links_one_query"] = lambda scan: queries.unit_links(scan, class_of)
         runs["unit_links_month_by_month"] = lambda scan: Table.concat(
             [queries.unit_links(scan, class_of, [m]) for m in months],
-            scan_columns.kinds(LINK_COLUMNS, scan_columns.LINK_INTS),
+            linkcache.SHAPE,
         )
         # One new month: what `aibrief metrics` computes with the link cache filled.
         runs["unit_links_one_month"] = lambda scan: queries.unit_links(scan, class_of, months[-1:])

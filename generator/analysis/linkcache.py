@@ -83,8 +83,7 @@ def complete(
         for m in missing:
             held.store(m, queries.unit_links(scan, class_of, [m]))
         held.prune(KEEP)
-    out = scan_columns.typed_links(held.table()).sorted_by(["flow", "period", "klass"])
-    return out[LINK_COLUMNS]
+    return held.table().sorted_by(["flow", "period", "klass"])  # SHAPE's columns and kinds
 
 
 def unit_links(

@@ -147,13 +147,10 @@ class Taxonomy:
 
     def classify_frame(self, codes: Iterable[str]) -> pd.DataFrame:
         """`classify_table` as a pandas frame."""
-        import pandas as pd
-
-        table = self.classify_table(codes)
-        rows = list(zip(*(table[c].tolist() for c in table.columns), strict=True))
-        frame = pd.DataFrame(rows, columns=table.columns)  # no row: object columns, as ever
-        return frame.astype(
-            {"hs10": str, "tier": str, "excluded": bool, "dual_use": bool, "source": str}
+        return (
+            self.classify_table(codes)
+            .to_pandas()
+            .astype({"hs10": str, "tier": str, "excluded": bool, "dual_use": bool, "source": str})
         )
 
     def classify_table(self, codes: Iterable[str]) -> Table:
