@@ -83,17 +83,30 @@ def sha256(data: bytes) -> str:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write beside the target, fsync, then rename: readers see old or new, never half."""
+    with atomic_target(path) as temp:
+        temp.write_bytes(data)
+
+
+@contextlib.contextmanager
+def atomic_target(path: Path) -> Iterator[Path]:
+    """An empty file beside `path` for a writer to fill (`write_atomic`, or DuckDB's
+    COPY); on a clean exit it is given FILE_MODE, fsynced and renamed onto `path`, so
+    readers see the old file or the new one, never half; on any error it is removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    temp = Path(name)
     try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        yield temp
+        os.chmod(temp, FILE_MODE)  # mkstemp's 0600 (or the writer's own file's mode)
+        fd = os.open(temp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
 
 

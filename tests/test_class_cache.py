@@ -4,12 +4,13 @@ classifying code is classified again, never served stale."""
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from generator import config
+from generator import config, fsutil
 from generator.analysis import classcache, document
 from generator.classify.taxonomy import Taxonomy, for_settings
 from generator.data import queries
@@ -182,3 +183,18 @@ def test_a_parquet_file_that_cannot_be_written_is_an_oserror_and_leaves_nothing(
         scan.write_parquet(Table({"hs10": ["8542310000"], "klass": [0]}), tmp_path / "x.parquet")
         assert scan.parquet(tmp_path / "x.parquet")["hs10"].tolist() == ["8542310000"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder", "x.parquet"]
+
+
+def test_the_stored_classification_is_on_disk_before_it_replaces_the_old(tmp_path, monkeypatch):
+    """Written as every file of the tool is (fsutil.atomic_target): fsynced before the
+    rename, so a crash leaves the old classification or the new one, whole."""
+    synced = []
+    real = fsutil.os.fsync
+    monkeypatch.setattr(fsutil.os, "fsync", lambda fd: synced.append(fd) or real(fd))
+    path = tmp_path / "classes.parquet"
+    with queries.Scan() as scan:
+        scan.write_parquet(Table({"hs10": ["8542310000"], "klass": [0]}), path)
+        assert scan.parquet(path)["klass"].tolist() == [0]
+    assert len(synced) == 1
+    assert stat.S_IMODE(path.stat().st_mode) == fsutil.FILE_MODE
+    assert [p.name for p in tmp_path.iterdir()] == ["classes.parquet"]

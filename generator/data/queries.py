@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import fsutil
 from generator.data.scan_columns import (
     class_codes,
     exemption_codes,
@@ -364,20 +364,15 @@ class Scan:
         )
 
     def write_parquet(self, table: Table, path: Path) -> None:
-        """A small Table as a parquet file, written atomically (a reader never sees half
-        a file); OSError when it cannot be written."""
-        temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-        target = str(temp).replace("'", "''")
+        """A small Table as a parquet file, written atomically (fsutil.atomic_target: a
+        reader never sees half a file); OSError when it cannot be written."""
         try:
-            self.register("_written", table)
-            self.con.execute(f"COPY _written TO '{target}' (FORMAT PARQUET)")
-            os.replace(temp, path)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
-            if isinstance(exc, self._error):
-                raise OSError(f"cannot write {path}: {exc}") from None
-            raise
+            with fsutil.atomic_target(path) as temp:
+                self.register("_written", table)
+                target = str(temp).replace("'", "''")
+                self.con.execute(f"COPY _written TO '{target}' (FORMAT PARQUET)")
+        except self._error as exc:
+            raise OSError(f"cannot write {path}: {exc}") from None
         finally:
             with contextlib.suppress(self._error):
                 self.con.execute("DROP TABLE IF EXISTS _written")
