@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -377,12 +378,17 @@ class Scan:
             with contextlib.suppress(self._error):
                 self.con.execute("DROP TABLE IF EXISTS _written")
 
-    def frame(self, sql: str) -> pd.DataFrame:
-        """A query's result as a pandas frame (tests, `unit_values`)."""
+    def _fetch(self, sql: str, fetch: Callable[[Any], Any]) -> Any:
+        """A query over the warehouse, its result fetched: an engine error on the way is
+        a warehouse to refresh."""
         try:
-            return self.con.execute(sql).df()
+            return fetch(self.con.execute(sql))
         except self._error as exc:
             raise UserError(f"warehouse unreadable ({exc}); run `aibrief refresh`") from None
+
+    def frame(self, sql: str) -> pd.DataFrame:
+        """A query's result as a pandas frame (tests, `unit_values`)."""
+        return self._fetch(sql, lambda result: result.df())
 
     def parquet(self, path: Path) -> Table:
         """A small parquet file (a reference table, the stored classification) read in this
@@ -391,10 +397,7 @@ class Scan:
 
     def table(self, sql: str) -> Table:
         """A query's result as a Table: the metrics path, without pandas."""
-        try:
-            return Table(self.con.execute(sql).fetchnumpy())
-        except self._error as exc:
-            raise UserError(f"warehouse unreadable ({exc}); run `aibrief refresh`") from None
+        return Table(self._fetch(sql, lambda result: result.fetchnumpy()))
 
     def close(self) -> None:
         self.con.close()
